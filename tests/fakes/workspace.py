@@ -1,0 +1,615 @@
+"""A fake Databricks workspace: a loopback HTTP server speaking the endpoints the product calls.
+
+It keeps tables, monitors, refreshes and dashboards in memory and answers the way the real
+service does (status codes, `{"error_code", "message"}` bodies, monitor delete leaving its metric
+tables and dashboard behind), so product code is exercised through the real databricks-sdk.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import threading
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from databricks.sdk.clock import Clock
+
+MONITOR_STATUS_ACTIVE = "MONITOR_STATUS_ACTIVE"
+MONITOR_STATUS_PENDING = "MONITOR_STATUS_PENDING"
+
+# Columns every profile/drift metrics table has, whatever the monitor's custom metrics.
+PROFILE_METRICS_COLUMNS: tuple[str, ...] = (
+    "window",
+    "granularity",
+    "monitor_version",
+    "slice_key",
+    "slice_value",
+    "column_name",
+    "data_type",
+    "logging_table_commit_version",
+    "count",
+    "num_nulls",
+    "percent_null",
+    "distinct_count",
+    "avg",
+    "min",
+    "max",
+    "stddev",
+    "median",
+)
+DRIFT_METRICS_COLUMNS: tuple[str, ...] = (
+    "window",
+    "granularity",
+    "monitor_version",
+    "window_cmp",
+    "drift_type",
+    "slice_key",
+    "slice_value",
+    "column_name",
+    "data_type",
+    "count_delta",
+    "avg_delta",
+    "percent_null_delta",
+    "js_distance",
+    "ks_test",
+    "wasserstein_distance",
+    "population_stability_index",
+    "chi_squared_test",
+    "tv_distance",
+    "l_infinity_distance",
+)
+
+_DEFAULT_ERROR_CODES = {
+    400: "INVALID_PARAMETER_VALUE",
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "RESOURCE_DOES_NOT_EXIST",
+    409: "RESOURCE_ALREADY_EXISTS",
+    429: "REQUEST_LIMIT_EXCEEDED",
+    500: "INTERNAL_ERROR",
+    503: "TEMPORARILY_UNAVAILABLE",
+}
+
+_TABLE = r"/api/2.1/unity-catalog/tables/(?P<table>[^/]+)"
+_ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    ("GET", re.compile(r"/\.well-known/databricks-config"), "_host_metadata"),
+    ("POST", re.compile(_TABLE + r"/monitor"), "_create_monitor"),
+    ("GET", re.compile(_TABLE + r"/monitor"), "_get_monitor"),
+    ("PUT", re.compile(_TABLE + r"/monitor"), "_update_monitor"),
+    ("DELETE", re.compile(_TABLE + r"/monitor"), "_delete_monitor"),
+    ("POST", re.compile(_TABLE + r"/monitor/refreshes"), "_run_refresh"),
+    ("GET", re.compile(_TABLE + r"/monitor/refreshes"), "_list_refreshes"),
+    ("GET", re.compile(_TABLE + r"/monitor/refreshes/(?P<refresh_id>\d+)"), "_get_refresh"),
+    ("GET", re.compile(_TABLE), "_get_table"),
+    ("DELETE", re.compile(_TABLE), "_delete_table"),
+    ("GET", re.compile(r"/api/2.0/lakeview/dashboards/(?P<dashboard_id>[^/]+)"), "_get_dashboard"),
+    ("DELETE", re.compile(r"/api/2.0/lakeview/dashboards/(?P<dashboard_id>[^/]+)"), "_trash"),
+)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the fake received, in arrival order."""
+
+    method: str
+    path: str
+    body: dict[str, Any] | None
+    query: dict[str, list[str]]
+    status: int
+
+
+class ApiError(Exception):
+    """Raised inside a handler to answer with a Databricks error body."""
+
+    def __init__(self, status: int, message: str, error_code: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.error_code = error_code or _DEFAULT_ERROR_CODES.get(status, "UNKNOWN")
+
+
+@dataclass
+class _Injection:
+    method: str
+    path: str
+    remaining: int
+    status: int
+    error_code: str
+    message: str
+    retry_after: int | None
+
+
+@dataclass
+class _Response:
+    status: int
+    body: dict[str, Any] | None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class VirtualClock(Clock):
+    """An SDK clock whose sleeps advance virtual time instead of waiting.
+
+    Given to the SDK's Config so its retry backoff (Retry-After plus jitter) costs no wall time
+    while its retry deadline still elapses; `sleeps` records what the SDK asked for.
+    """
+
+    def __init__(self) -> None:
+        self._offset = 0.0
+        self._lock = threading.Lock()
+        self.sleeps: list[float] = []
+
+    def time(self) -> float:
+        with self._lock:
+            return time.time() + self._offset
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.sleeps.append(seconds)
+            self._offset += seconds
+
+
+class FakeWorkspace:
+    """In-memory Databricks workspace served over loopback HTTP; use as a context manager."""
+
+    def __init__(self, token: str = "dapi-fake-token", workspace_id: str = "1234567890") -> None:
+        self.token = token
+        self.workspace_id = workspace_id
+        self.tables: dict[str, dict[str, Any]] = {}
+        self.monitors: dict[str, dict[str, Any]] = {}
+        self.refreshes: dict[str, list[dict[str, Any]]] = {}
+        self.dashboards: dict[str, dict[str, Any]] = {}
+        self.calls: list[Call] = []
+        self._injections: list[_Injection] = []
+        self._activate_after: dict[str, int] = {}
+        self._refresh_ids = itertools.count(1)
+        self._lock = threading.RLock()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # ---- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> FakeWorkspace:
+        """Bind 127.0.0.1 on a free port and serve in a background thread."""
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and release the port."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> FakeWorkspace:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def host(self) -> str:
+        """Base URL to give the SDK as `host`."""
+        if self._server is None:
+            raise RuntimeError("FakeWorkspace is not started")
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    # ---- test helpers: seeding and moving state --------------------------------------------
+
+    def add_table(
+        self, full_name: str, columns: Iterable[str | tuple[str, str]] = ("id",)
+    ) -> dict[str, Any]:
+        """Create a table; columns are names (type STRING) or (name, type) pairs."""
+        catalog, schema, name = _split_name(full_name)
+        cols = []
+        for position, column in enumerate(columns):
+            col_name, type_name = (column, "STRING") if isinstance(column, str) else column
+            cols.append(
+                {
+                    "name": col_name,
+                    "type_name": type_name.upper(),
+                    "type_text": type_name.lower(),
+                    "type_json": json.dumps(
+                        {"name": col_name, "type": type_name.lower(), "nullable": True}
+                    ),
+                    "position": position,
+                    "nullable": True,
+                }
+            )
+        table = {
+            "name": name,
+            "catalog_name": catalog,
+            "schema_name": schema,
+            "full_name": full_name,
+            "table_type": "MANAGED",
+            "data_source_format": "DELTA",
+            "columns": cols,
+            "table_id": str(uuid.uuid4()),
+            "created_at": _now_ms(),
+        }
+        with self._lock:
+            self.tables[full_name] = table
+        return table
+
+    def add_monitor(self, full_name: str, **config: Any) -> dict[str, Any]:
+        """Create a monitor as POST would (the table is created if missing); returns it."""
+        config.setdefault("output_schema_name", full_name.rsplit(".", 1)[0])
+        config.setdefault("assets_dir", f"/Workspace/Shared/monitors/{full_name}")
+        if not any(k in config for k in ("snapshot", "time_series", "inference_log")):
+            config["snapshot"] = {}
+        with self._lock:
+            if full_name not in self.tables:
+                self.add_table(full_name)
+            return self._create_monitor_locked(full_name, config)
+
+    def initialise_monitor(self, full_name: str, *, with_drift_table: bool | None = None) -> None:
+        """Finish a monitor's initialisation: ACTIVE, version 1, metric tables created.
+
+        Aggregate and derived custom metrics become profile-table columns, drift ones drift-table
+        columns. The drift table is made when drift is configured unless `with_drift_table` says.
+        """
+        with self._lock:
+            monitor = self.monitors[full_name]
+            monitor["status"] = MONITOR_STATUS_ACTIVE
+            monitor["monitor_version"] = max(1, int(monitor.get("monitor_version", 0)))
+            metrics = monitor.get("custom_metrics", [])
+            drift_names = [m["name"] for m in metrics if m.get("type", "").endswith("DRIFT")]
+            profile_names = [m["name"] for m in metrics if m["name"] not in drift_names]
+            self.add_table(
+                monitor["profile_metrics_table_name"], [*PROFILE_METRICS_COLUMNS, *profile_names]
+            )
+            if with_drift_table is None:
+                with_drift_table = bool(
+                    drift_names
+                    or monitor.get("baseline_table_name")
+                    or monitor.get("time_series")
+                    or monitor.get("inference_log")
+                )
+            if with_drift_table:
+                self.add_table(
+                    monitor["drift_metrics_table_name"], [*DRIFT_METRICS_COLUMNS, *drift_names]
+                )
+
+    def initialise_after(self, full_name: str, gets: int) -> None:
+        """Initialise the monitor once it has been read `gets` more times (async init)."""
+        with self._lock:
+            self._activate_after[full_name] = gets
+
+    def set_monitor_status(
+        self,
+        full_name: str,
+        status: str,
+        *,
+        monitor_version: int | None = None,
+        failure_msg: str | None = None,
+    ) -> None:
+        """Move a monitor to `status` (a MONITOR_STATUS_* value)."""
+        with self._lock:
+            monitor = self.monitors[full_name]
+            monitor["status"] = status
+            if monitor_version is not None:
+                monitor["monitor_version"] = monitor_version
+            if failure_msg is not None:
+                monitor["latest_monitor_failure_msg"] = failure_msg
+
+    def add_refresh(
+        self,
+        full_name: str,
+        state: str = "SUCCESS",
+        *,
+        trigger: str = "SCHEDULE",
+        message: str = "",
+    ) -> dict[str, Any]:
+        """Record a refresh of the monitor as the service would after a run."""
+        with self._lock:
+            refresh = self._new_refresh(full_name, state, trigger)
+            if message:
+                refresh["message"] = message
+            if state in ("SUCCESS", "FAILED", "CANCELED"):
+                refresh["end_time_ms"] = refresh["start_time_ms"] + 1000
+            return refresh
+
+    def set_refresh_state(
+        self, full_name: str, refresh_id: int, state: str, *, message: str = ""
+    ) -> None:
+        """Move a refresh to `state` (PENDING, RUNNING, SUCCESS, FAILED, CANCELED, UNKNOWN)."""
+        with self._lock:
+            for refresh in self.refreshes.get(full_name, []):
+                if refresh["refresh_id"] == refresh_id:
+                    refresh["state"] = state
+                    if message:
+                        refresh["message"] = message
+                    return
+        raise KeyError(f"no refresh {refresh_id} for {full_name}")
+
+    def add_dashboard(self, dashboard_id: str | None = None, name: str = "dashboard") -> str:
+        """Create an ACTIVE Lakeview dashboard; returns its id."""
+        dashboard_id = dashboard_id or uuid.uuid4().hex[:32]
+        with self._lock:
+            self.dashboards[dashboard_id] = {
+                "dashboard_id": dashboard_id,
+                "display_name": name,
+                "lifecycle_state": "ACTIVE",
+                "path": f"/Workspace/Shared/{name}.lvdash.json",
+                "parent_path": "/Workspace/Shared",
+                "etag": "1",
+            }
+        return dashboard_id
+
+    def fail_next(
+        self,
+        method: str,
+        path: str,
+        *,
+        status: int = 429,
+        times: int = 1,
+        error_code: str | None = None,
+        message: str | None = None,
+        retry_after: int | None = 1,
+    ) -> None:
+        """Answer the next `times` calls of `method path` with an error (throttling by default).
+
+        Retry-After is sent for 429 and 503 when `retry_after` is not None.
+        """
+        code = error_code or _DEFAULT_ERROR_CODES.get(status, "UNKNOWN")
+        with self._lock:
+            self._injections.append(
+                _Injection(
+                    method=method.upper(),
+                    path=path,
+                    remaining=times,
+                    status=status,
+                    error_code=code,
+                    message=message or f"injected {code}",
+                    retry_after=retry_after if status in (429, 503) else None,
+                )
+            )
+
+    # ---- call log ----------------------------------------------------------------------------
+
+    def api_calls(self) -> list[Call]:
+        """Calls other than the SDK's host-metadata probe."""
+        with self._lock:
+            return [c for c in self.calls if not c.path.startswith("/.well-known/")]
+
+    def call_signatures(self) -> list[tuple[str, str]]:
+        """(method, path) of every API call, in order; handy for asserting order."""
+        return [(c.method, c.path) for c in self.api_calls()]
+
+    # ---- request handling ----------------------------------------------------------------------
+
+    def handle(
+        self, method: str, raw_path: str, headers: dict[str, str], body: dict[str, Any] | None
+    ) -> _Response:
+        """Route one request; records it in the call log."""
+        parts = urlsplit(raw_path)
+        path = unquote(parts.path)
+        query = parse_qs(parts.query)
+        response = self._dispatch(method, path, headers, body)
+        with self._lock:
+            self.calls.append(Call(method, path, body, query, response.status))
+        return response
+
+    def _dispatch(
+        self, method: str, path: str, headers: dict[str, str], body: dict[str, Any] | None
+    ) -> _Response:
+        with self._lock:
+            injected = self._take_injection(method, path)
+        if injected is not None:
+            return injected
+        route = _match(method, path)
+        if route is None:
+            return _error(404, "ENDPOINT_NOT_FOUND", f"No API found for '{method} {path}'")
+        handler_name, params = route
+        if handler_name != "_host_metadata" and headers.get("authorization") != (
+            f"Bearer {self.token}"
+        ):
+            return _error(401, "UNAUTHENTICATED", "Invalid access token.")
+        try:
+            with self._lock:
+                result = getattr(self, handler_name)(body=body or {}, **params)
+        except ApiError as err:
+            return _error(err.status, err.error_code, err.message)
+        return _Response(200, result)
+
+    def _take_injection(self, method: str, path: str) -> _Response | None:
+        for injection in self._injections:
+            if injection.method == method and injection.path == path and injection.remaining > 0:
+                injection.remaining -= 1
+                response = _error(injection.status, injection.error_code, injection.message)
+                if injection.retry_after is not None:
+                    response.headers["Retry-After"] = str(injection.retry_after)
+                return response
+        return None
+
+    # ---- endpoints (called with the lock held) ----------------------------------------------
+
+    def _host_metadata(self, body: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "oidc_endpoint": f"{self.host}/oidc",
+            "workspace_id": self.workspace_id,
+            "cloud": "AWS",
+        }
+
+    def _require_table(self, table: str) -> dict[str, Any]:
+        if table not in self.tables:
+            raise ApiError(404, f"Table '{table}' does not exist.", "TABLE_DOES_NOT_EXIST")
+        return self.tables[table]
+
+    def _require_monitor(self, table: str) -> dict[str, Any]:
+        self._require_table(table)
+        if table not in self.monitors:
+            raise ApiError(404, f"Monitor for table '{table}' does not exist.")
+        return self.monitors[table]
+
+    def _create_monitor(self, body: dict[str, Any], table: str) -> dict[str, Any]:
+        return self._create_monitor_locked(table, body)
+
+    def _create_monitor_locked(self, table: str, body: dict[str, Any]) -> dict[str, Any]:
+        self._require_table(table)
+        if table in self.monitors:
+            raise ApiError(409, f"Data Monitor '{table}' already exists.")
+        for required in ("output_schema_name", "assets_dir"):
+            if not body.get(required):
+                raise ApiError(400, f"'{required}' is required.")
+        if not any(k in body for k in ("snapshot", "time_series", "inference_log")):
+            raise ApiError(400, "One of snapshot, time_series or inference_log is required.")
+        short = table.rsplit(".", 1)[1]
+        output_schema = body["output_schema_name"]
+        monitor: dict[str, Any] = {
+            k: v for k, v in body.items() if k not in ("skip_builtin_dashboard", "warehouse_id")
+        }
+        monitor.update(
+            table_name=table,
+            status=MONITOR_STATUS_PENDING,
+            monitor_version=0,
+            profile_metrics_table_name=f"{output_schema}.{short}_profile_metrics",
+            drift_metrics_table_name=f"{output_schema}.{short}_drift_metrics",
+        )
+        if not body.get("skip_builtin_dashboard"):
+            monitor["dashboard_id"] = self.add_dashboard(name=f"{short} Monitoring")
+        self.monitors[table] = monitor
+        return dict(monitor)
+
+    def _get_monitor(self, body: dict[str, Any], table: str) -> dict[str, Any]:
+        monitor = self._require_monitor(table)
+        if table in self._activate_after:
+            self._activate_after[table] -= 1
+            if self._activate_after[table] <= 0:
+                del self._activate_after[table]
+                self.initialise_monitor(table)
+        return dict(monitor)
+
+    def _update_monitor(self, body: dict[str, Any], table: str) -> dict[str, Any]:
+        monitor = self._require_monitor(table)
+        if not body.get("output_schema_name"):
+            raise ApiError(400, "'output_schema_name' is required.")
+        ignored = {"assets_dir", "warehouse_id", "skip_builtin_dashboard"}
+        for key in ("custom_metrics", "slicing_exprs", "schedule", "notifications"):
+            monitor.pop(key, None)
+        monitor.update({k: v for k, v in body.items() if k not in ignored})
+        return dict(monitor)
+
+    def _delete_monitor(self, body: dict[str, Any], table: str) -> dict[str, Any]:
+        self._require_monitor(table)
+        # As the real service: metric tables and the dashboard are left behind.
+        del self.monitors[table]
+        self.refreshes.pop(table, None)
+        return {}
+
+    def _new_refresh(self, table: str, state: str, trigger: str) -> dict[str, Any]:
+        refresh = {
+            "refresh_id": next(self._refresh_ids),
+            "state": state,
+            "start_time_ms": _now_ms(),
+            "trigger": trigger,
+        }
+        self.refreshes.setdefault(table, []).append(refresh)
+        return refresh
+
+    def _run_refresh(self, body: dict[str, Any], table: str) -> dict[str, Any]:
+        self._require_monitor(table)
+        return dict(self._new_refresh(table, "PENDING", "MANUAL"))
+
+    def _list_refreshes(self, body: dict[str, Any], table: str) -> dict[str, Any]:
+        self._require_monitor(table)
+        newest_first = sorted(
+            self.refreshes.get(table, []),
+            key=lambda r: (r["start_time_ms"], r["refresh_id"]),
+            reverse=True,
+        )
+        return {"refreshes": [dict(r) for r in newest_first[:25]]}
+
+    def _get_refresh(self, body: dict[str, Any], table: str, refresh_id: str) -> dict[str, Any]:
+        self._require_monitor(table)
+        for refresh in self.refreshes.get(table, []):
+            if refresh["refresh_id"] == int(refresh_id):
+                return dict(refresh)
+        raise ApiError(404, f"Refresh {refresh_id} for table '{table}' does not exist.")
+
+    def _get_table(self, body: dict[str, Any], table: str) -> dict[str, Any]:
+        return dict(self._require_table(table))
+
+    def _delete_table(self, body: dict[str, Any], table: str) -> dict[str, Any]:
+        self._require_table(table)
+        del self.tables[table]
+        return {}
+
+    def _get_dashboard(self, body: dict[str, Any], dashboard_id: str) -> dict[str, Any]:
+        if dashboard_id not in self.dashboards:
+            raise ApiError(404, f"Unable to find dashboard [{dashboard_id}]")
+        return dict(self.dashboards[dashboard_id])
+
+    def _trash(self, body: dict[str, Any], dashboard_id: str) -> dict[str, Any]:
+        dashboard = self.dashboards.get(dashboard_id)
+        if dashboard is None or dashboard["lifecycle_state"] == "TRASHED":
+            raise ApiError(404, f"Unable to find dashboard [{dashboard_id}]")
+        dashboard["lifecycle_state"] = "TRASHED"
+        return {}
+
+
+def _match(method: str, path: str) -> tuple[str, dict[str, str]] | None:
+    for route_method, pattern, handler_name in _ROUTES:
+        found = pattern.fullmatch(path)
+        if found and route_method == method:
+            return handler_name, found.groupdict()
+    return None
+
+
+def _error(status: int, error_code: str, message: str) -> _Response:
+    return _Response(status, {"error_code": error_code, "message": message})
+
+
+def _split_name(full_name: str) -> tuple[str, str, str]:
+    parts = full_name.split(".")
+    if len(parts) != 3:
+        raise ValueError(f"expected catalog.schema.table, got {full_name!r}")
+    return parts[0], parts[1], parts[2]
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _handler_for(workspace: FakeWorkspace) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def _serve(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            body = json.loads(raw) if raw else None
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            response = workspace.handle(self.command, self.path, headers, body)
+            payload = json.dumps(response.body).encode() if response.body is not None else b""
+            self.send_response(response.status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            for key, value in response.headers.items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(payload)
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Keep test output quiet."""
+
+    return Handler
