@@ -1,0 +1,83 @@
+"""Read monitor declarations: one YAML file per table under monitors/declarations.
+
+All problems in all files are collected and raised together, so one run shows every mistake.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from monitors.errors import DeclarationError, MonitorsError, Problem
+from monitors.problems import problems_from_validation_error
+from monitors.spec import MonitorSpec
+from monitors.validation import check_monitor
+
+DECLARATIONS_DIR = Path(__file__).resolve().parent / "declarations"
+_TABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class DeclarationErrors(MonitorsError):
+    """Problems in several declaration files, reported together."""
+
+    def __init__(self, errors: list[DeclarationError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+def _display(path: Path) -> str:
+    """A path relative to the working directory when possible, as users see it in their tree."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def parse_declaration(table: str, data: Any, file: str) -> MonitorSpec:
+    """Validate one parsed YAML document as the declaration of `table`."""
+    if not _TABLE.match(table):
+        raise DeclarationError(
+            file, [Problem("", f"file stem {table!r} is not a table name", table)]
+        )
+    if not isinstance(data, dict):
+        raise DeclarationError(file, [Problem("", "must be a mapping of fields", table)])
+    try:
+        spec = MonitorSpec.model_validate(data)
+    except ValidationError as exc:
+        raise DeclarationError(
+            file, problems_from_validation_error(exc, data, monitor=table)
+        ) from None
+    problems = [Problem(p.field, p.message, table) for p in check_monitor(spec)]
+    if problems:
+        raise DeclarationError(file, problems)
+    return spec
+
+
+def load_declaration(path: Path) -> MonitorSpec:
+    """Read and validate one declaration file; its stem is the table name."""
+    file = _display(path)
+    try:
+        data = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        raise DeclarationError(
+            file, [Problem("", f"is not valid YAML: {exc}", path.stem)]
+        ) from None
+    return parse_declaration(path.stem, data, file)
+
+
+def load_declarations(directory: Path = DECLARATIONS_DIR) -> dict[str, MonitorSpec]:
+    """Every declaration in `directory`, keyed by table name, sorted; all problems at once."""
+    specs: dict[str, MonitorSpec] = {}
+    errors: list[DeclarationError] = []
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            specs[path.stem] = load_declaration(path)
+        except DeclarationError as exc:
+            errors.append(exc)
+    if errors:
+        raise DeclarationErrors(errors)
+    return specs
