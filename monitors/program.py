@@ -1,0 +1,168 @@
+"""The Pulumi program: each enabled declaration becomes one `databricks.QualityMonitor`.
+
+The program reads what it deployed last time through a StackReference to its own stack, lets
+`monitors.replacement` decide update or replace for each monitor, and passes that decision to
+the engine as `replacement_trigger` (replace) and `protect` (production safety). Resources are
+registered inside one `apply` on the last deployment because `protect` must be a plain value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_databricks as databricks
+from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.settings import monitor_supports_feature
+
+from monitors.errors import MonitorsError
+from monitors.naming import monitor_urn, resource_name
+from monitors.payload import monitor_request
+from monitors.project import Project
+from monitors.replacement import Decision, Structure, decide, describe, structure_of
+
+STRUCTURE_OUTPUT = "monitor_structure"
+MONITORS_OUTPUT = "monitors"
+MIN_CLI_VERSION = "3.208.0"
+
+
+@dataclass(frozen=True)
+class Hooks:
+    """Resource hooks bound to every monitor (see `monitors.hooks`); None where unsupported."""
+
+    binding: pulumi.ResourceHookBinding | None = None
+
+
+@dataclass
+class Plan:
+    """What this run declares: the API body and structure of each enabled monitor."""
+
+    project: Project
+    requests: dict[str, dict[str, Any]] = field(default_factory=dict)
+    structures: dict[str, Structure] = field(default_factory=dict)
+
+
+def make_plan(project: Project) -> Plan:
+    """Compute every monitor's API body and structure, with no Pulumi calls."""
+    plan = Plan(project)
+    settings = project.settings
+    for table, spec in project.monitors.items():
+        request = monitor_request(table, spec, settings)
+        reset = settings.resets.get(table)
+        plan.requests[table] = request
+        plan.structures[table] = structure_of(request, reset.token if reset else None)
+    return plan
+
+
+def read_last_structures(raw: Any) -> dict[str, Structure]:
+    """Parse the last deployment's structure output; an unreadable one stops the run.
+
+    Guessing would be dangerous: a monitor with no known history gets generation 0, which
+    replaces any monitor whose recorded generation is higher.
+    """
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise MonitorsError(
+            f"stack output '{STRUCTURE_OUTPUT}' is not a mapping; refusing to guess"
+        )
+    try:
+        return {str(table): Structure.from_output(data) for table, data in raw.items()}
+    except (KeyError, TypeError, ValueError) as exc:
+        raise MonitorsError(
+            f"stack output '{STRUCTURE_OUTPUT}' is unreadable ({exc!r}); refusing to guess"
+        ) from None
+
+
+def require_engine_support() -> None:
+    """Fail early on a CLI too old to honour `replacement_trigger` (it would ignore it silently)."""
+    if not monitor_supports_feature(resource_pb2.RESOURCE_MONITOR_FEATURE_REPLACEMENT_TRIGGER):
+        raise MonitorsError(
+            f"this program needs Pulumi CLI >= {MIN_CLI_VERSION}: older engines ignore "
+            "replacement_trigger, so structural changes would never recreate a monitor"
+        )
+
+
+def self_reference_name() -> str:
+    """The fully qualified name of the stack being deployed, to read its own last outputs."""
+    return f"{pulumi.get_organization()}/{pulumi.get_project()}/{pulumi.get_stack()}"
+
+
+def _protect_message(stack: str, table: str) -> str:
+    return (
+        f"Stack '{stack}' protects its monitors, so this preview fails with Pulumi's protect "
+        f"error. If the replace is intended, request it: `python -m monitors reset --stack "
+        f"{stack} --table {table}` (or `pulumi config set --path "
+        f"'lakehouse-monitors:resets.{table}.token' <new token>`); otherwise undo the change."
+    )
+
+
+def announce(decisions: Mapping[str, Decision], removed: list[str], project: Project) -> None:
+    """Warn in the preview about every replace and delete, and why."""
+    settings = project.settings
+    for decision in decisions.values():
+        if not decision.replace:
+            continue
+        message = describe(decision)
+        if settings.protect and not decision.reset:
+            message += " " + _protect_message(settings.stack, decision.table)
+        pulumi.log.warn(message)
+    for table in removed:
+        message = (
+            f"monitor '{table}' is no longer declared or enabled: it will be DELETED "
+            "(its metric tables and dashboard stay in the workspace)."
+        )
+        if settings.protect:
+            message += (
+                f" Stack '{settings.stack}' protects it: to retire it on purpose, run "
+                f"`pulumi state unprotect '{monitor_urn(settings.stack, table)}'` first."
+            )
+        pulumi.log.warn(message)
+
+
+def _register(plan: Plan, last: dict[str, Structure], hooks: Hooks) -> dict[str, Any]:
+    """Register every monitor with its decision; return the stack outputs (as inputs)."""
+    settings = plan.project.settings
+    decisions = {t: decide(t, last.get(t), now) for t, now in plan.structures.items()}
+    announce(decisions, sorted(last.keys() - decisions.keys()), plan.project)
+    monitors: dict[str, Any] = {}
+    for table, decision in decisions.items():
+        opts = pulumi.ResourceOptions(
+            protect=settings.protect and not decision.reset,
+            delete_before_replace=True,
+            replacement_trigger=decision.generation,
+            hooks=hooks.binding,
+        )
+        monitor = databricks.QualityMonitor(
+            resource_name(table),
+            table_name=settings.full_table_name(table),
+            **plan.requests[table],
+            opts=opts,
+        )
+        monitors[table] = {
+            "table_name": monitor.table_name,
+            "status": monitor.status,
+            "dashboard_id": monitor.dashboard_id,
+            "profile_metrics_table_name": monitor.profile_metrics_table_name,
+            "drift_metrics_table_name": monitor.drift_metrics_table_name,
+            "replacement_generation": decision.generation,
+        }
+    structures = {t: d.structure.to_output() for t, d in decisions.items()}
+    return {MONITORS_OUTPUT: monitors, STRUCTURE_OUTPUT: structures}
+
+
+def deploy(project: Project, hooks: Hooks | None = None) -> pulumi.Output[dict[str, Any]]:
+    """Declare the stack's monitors and export their outputs and structure."""
+    require_engine_support()
+    plan = make_plan(project)
+    reference = pulumi.StackReference("last-deployment", stack_name=self_reference_name())
+    registered = reference.get_output(STRUCTURE_OUTPUT).apply(
+        lambda raw: pulumi.Output.from_input(
+            _register(plan, read_last_structures(raw), hooks or Hooks())
+        )
+    )
+    pulumi.export(MONITORS_OUTPUT, registered.apply(lambda r: r[MONITORS_OUTPUT]))
+    pulumi.export(STRUCTURE_OUTPUT, registered.apply(lambda r: r[STRUCTURE_OUTPUT]))
+    return registered
