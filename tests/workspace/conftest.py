@@ -42,3 +42,60 @@ def workspace_client(fake_workspace, sdk_clock) -> WorkspaceClient:
         retry_timeout_seconds=60,
     )
     return WorkspaceClient(config=config)
+
+
+SCHEMA = "main.wanderbricks_gold"
+
+
+def custom_metric(name: str, kind: str = "AGGREGATE") -> dict:
+    """A custom metric as the monitor API carries it."""
+    return {
+        "type": f"CUSTOM_METRIC_TYPE_{kind}",
+        "name": name,
+        "input_columns": [":table"],
+        "definition": "COUNT(*)",
+        "output_data_type": '{"metadata":{},"name":"output","nullable":true,"type":"double"}',
+    }
+
+
+@pytest.fixture
+def deploy_monitor(fake_workspace):
+    """Seed a monitor as deployed and initialised; returns the matching ExpectedMonitor."""
+    from monitors.verify import ExpectedMonitor
+
+    def deploy(
+        table: str = "fact_booking_daily",
+        *,
+        metrics: tuple[str, ...] = ("total_bookings", "cancellation_rate"),
+        drift_metrics: tuple[str, ...] = (),
+        time_series: bool = True,
+        skip_builtin_dashboard: bool = False,
+        initialise: bool = True,
+        refresh_state: str | None = "SUCCESS",
+    ) -> ExpectedMonitor:
+        full_name = f"{SCHEMA}.{table}"
+        config: dict = {
+            "output_schema_name": SCHEMA,
+            "custom_metrics": [custom_metric(n) for n in metrics]
+            + [custom_metric(n, "DRIFT") for n in drift_metrics],
+            "skip_builtin_dashboard": skip_builtin_dashboard,
+        }
+        if time_series:
+            config["time_series"] = {"timestamp_col": "check_in_date", "granularities": ["1 day"]}
+        else:
+            config["snapshot"] = {}
+        fake_workspace.add_monitor(full_name, **config)
+        if initialise:
+            fake_workspace.initialise_monitor(full_name)
+        if refresh_state:
+            fake_workspace.add_refresh(full_name, refresh_state)
+        return ExpectedMonitor(
+            table=table,
+            full_table_name=full_name,
+            custom_metric_names=metrics,
+            expects_drift_table=time_series or bool(drift_metrics),
+            expects_dashboard=not skip_builtin_dashboard,
+            custom_drift_metric_names=drift_metrics,
+        )
+
+    return deploy
