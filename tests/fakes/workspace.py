@@ -283,8 +283,8 @@ class FakeWorkspace:
                 with_drift_table = bool(
                     drift_names
                     or monitor.get("baseline_table_name")
-                    or monitor.get("time_series")
-                    or monitor.get("inference_log")
+                    or "time_series" in monitor
+                    or "inference_log" in monitor
                 )
             if with_drift_table:
                 self.add_table(
