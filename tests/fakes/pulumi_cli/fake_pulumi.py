@@ -1,0 +1,597 @@
+"""A recording stand-in for the `pulumi` CLI, driven by a scenario file a test writes.
+
+It answers the commands the Automation API runs for `monitors.stackops` the way the real CLI
+does (same flags, same JSON shapes on stdout, engine events on `--event-log` as JSON lines or,
+for `tcp://` addresses, over the `pulumirpc.Events/StreamEvents` gRPC stream), edits the stack's
+`Pulumi.<stack>.yaml` in its working directory for `config set/rm --path`, keeps stack state in
+the scenario file, and appends every invocation (argv, cwd, env, copies of files it was given)
+to a JSON-lines log next to the scenario. Formats follow pulumi/pulumi's
+sdk/go/common/apitype (events.go, core.go) and pkg/cmd/pulumi (stack history, import, config).
+
+Scenario keys (all optional except where a command needs them):
+  version: "3.210.0"                       printed by `pulumi version` as v<version>
+  project: "lakehouse-monitors"            project name for config keys without a namespace
+  stacks: {name: {resources: [ResourceV3], outputs: {}, history: []}}
+  cloud: {import id: {outputs}}            what exists in the workspace, for `import`
+  preview / up: {steps: [Step], fail: Failure | null}
+      Step = {urn, op: same|create|update|replace|delete, keys?, diffs?, id?}
+      (a replace is expanded to delete-replaced, replace, create-replacement: delete first)
+      Failure = {urn, op?, message}        `op` is the engine step that fails (default: first)
+  import: {fail: {id, message} | null}
+  fail_commands: {"stack export": "message"}  make a command fail with that stderr
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+VALUE_FLAGS = {
+    "--stack",
+    "-s",
+    "--event-log",
+    "--file",
+    "--exec-kind",
+    "--message",
+    "-m",
+    "--replace",
+    "--target",
+    "--exclude",
+    "--page-size",
+    "--page",
+    "--color",
+    "--parallel",
+    "--out",
+    "--from",
+    "--client",
+    "--type",
+    "--secrets-provider",
+    "--config-file",
+    "--save-plan",
+    "--plan",
+    "--import-file",
+}
+REPLACE_EXPANSION = ("delete-replaced", "replace", "create-replacement")
+ENV_RECORDED = (
+    "PULUMI_AUTOMATION_API",
+    "PULUMI_DEBUG_COMMANDS",
+    "PULUMI_HOME",
+    "PULUMI_CONFIG_PASSPHRASE",
+)
+
+
+class Failed(Exception):
+    """Ends the command with the real CLI's exit code and an `error: ...` line on stderr."""
+
+    def __init__(self, message: str, code: int = 255) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class Args:
+    """argv split the way cobra sees it: words, flags (repeatable) and what follows `--`."""
+
+    def __init__(self, argv: list[str]) -> None:
+        self.words: list[str] = []
+        self.flags: dict[str, list[str]] = {}
+        self.rest: list[str] = []
+        i = 0
+        while i < len(argv):
+            arg = argv[i]
+            if arg == "--":
+                self.rest = argv[i + 1 :]
+                break
+            if arg.startswith("-"):
+                name, eq, value = arg.partition("=")
+                if eq:
+                    self.flags.setdefault(name, []).append(value)
+                elif name in VALUE_FLAGS:
+                    i += 1
+                    self.flags.setdefault(name, []).append(argv[i])
+                else:
+                    self.flags.setdefault(name, []).append("true")
+            else:
+                self.words.append(arg)
+            i += 1
+
+    def get(self, name: str) -> str | None:
+        values = self.flags.get(name)
+        return values[-1] if values else None
+
+    def has(self, name: str) -> bool:
+        return self.get(name) not in (None, "false")
+
+
+class World:
+    """The scenario file: behaviour the test asked for plus the stacks' state, saved on change."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.data: dict[str, Any] = json.loads(path.read_text())
+
+    def save(self) -> None:
+        self.path.write_text(json.dumps(self.data, indent=2))
+
+    @property
+    def project(self) -> str:
+        return self.data.get("project", "lakehouse-monitors")
+
+    def stack(self, name: str | None) -> dict[str, Any]:
+        if not name:
+            name = self.data.get("current_stack")
+        stacks = self.data.setdefault("stacks", {})
+        if not name:
+            raise Failed("no stack selected; please use `pulumi stack select`")
+        short = name.split("/")[-1]
+        if short not in stacks:
+            raise Failed(f"no stack named '{name}' found")
+        return stacks[short]
+
+
+def record(world: World, argv: list[str], args: Args) -> None:
+    """Append this invocation to the log, with copies of any files handed to it."""
+    log_dir = world.path.parent
+    entry: dict[str, Any] = {
+        "argv": argv,
+        "cwd": os.getcwd(),
+        "env": {k: os.environ[k] for k in ENV_RECORDED if k in os.environ},
+    }
+    given = args.get("--file")
+    if given and Path(given).is_file():
+        copies = log_dir / "files"
+        copies.mkdir(exist_ok=True)
+        copy = copies / f"{len(list(copies.iterdir())):03d}-{Path(given).name}"
+        shutil.copyfile(given, copy)
+        entry["files"] = {"--file": str(copy)}
+    with (log_dir / "calls.jsonl").open("a") as log:
+        log.write(json.dumps(entry) + "\n")
+
+
+# ---------------------------------------------------------------- config (Pulumi.<stack>.yaml)
+
+
+def stack_file(stack: str) -> Path:
+    return Path.cwd() / f"Pulumi.{stack.split('/')[-1]}.yaml"
+
+
+def load_stack_file(stack: str) -> dict[str, Any]:
+    path = stack_file(stack)
+    return (yaml.safe_load(path.read_text()) or {}) if path.exists() else {}
+
+
+def save_stack_file(stack: str, content: dict[str, Any]) -> None:
+    stack_file(stack).write_text(yaml.safe_dump(content, sort_keys=False))
+
+
+def coerce(value: str) -> Any:
+    """What `config set --path` stores for a plain value: pulumi's config.coerce."""
+    if value in ("true", "false"):
+        return value == "true"
+    if len(value) > 1 and value.startswith("0"):
+        return value
+    try:
+        return int(value)
+    except ValueError:
+        return value
+
+
+def split_key(world: World, key: str, path: bool) -> tuple[str, list[str]]:
+    """`resets.t.token` -> (`lakehouse-monitors:resets`, [`t`, `token`])."""
+    parts = key.split(".") if path else [key]
+    head = parts[0] if ":" in parts[0] else f"{world.project}:{parts[0]}"
+    return head, parts[1:]
+
+
+def config_set(world: World, args: Args) -> None:
+    stack = args.get("--stack") or ""
+    world.stack(stack)
+    key = args.words[2] if len(args.words) > 2 else None
+    value = args.rest[0] if args.rest else (args.words[3] if len(args.words) > 3 else None)
+    if key is None or value is None:
+        raise Failed("config value must be specified in non-interactive mode")
+    if args.has("--secret"):
+        raise Failed("the fake pulumi does not encrypt secrets")
+    head, path = split_key(world, key, args.has("--path"))
+    content = load_stack_file(stack)
+    config = content.setdefault("config", {}) or {}
+    content["config"] = config
+    if not path:
+        config[head] = value
+    else:
+        node = config.setdefault(head, {})
+        for i, part in enumerate(path[:-1]):
+            if not isinstance(node, dict):
+                raise Failed(f"invalid configuration key: {key}: {'.'.join(path[:i])} is not a map")
+            node = node.setdefault(part, {})
+        if not isinstance(node, dict):
+            raise Failed(f"invalid configuration key: {key}: parent is not a map")
+        node[path[-1]] = coerce(value)
+    save_stack_file(stack, content)
+
+
+def config_rm(world: World, args: Args) -> None:
+    stack = args.get("--stack") or ""
+    world.stack(stack)
+    head, path = split_key(world, args.words[2], args.has("--path"))
+    content = load_stack_file(stack)
+    config = content.get("config") or {}
+    if not path:
+        config.pop(head, None)
+    else:
+        node = config.get(head)
+        for part in path[:-1]:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            node.pop(path[-1], None)
+    save_stack_file(stack, content)
+
+
+def config_value_json(value: Any) -> dict[str, Any]:
+    if isinstance(value, dict | list):
+        return {"value": json.dumps(value), "objectValue": value, "secret": False}
+    if isinstance(value, bool):
+        return {"value": "true" if value else "false", "secret": False}
+    return {"value": str(value), "secret": False}
+
+
+def config_get(world: World, args: Args) -> str:
+    stack = args.get("--stack") or ""
+    world.stack(stack)
+    key = args.words[2]
+    head, path = split_key(world, key, args.has("--path"))
+    node: Any = (load_stack_file(stack).get("config") or {}).get(head)
+    for part in path:
+        node = node.get(part) if isinstance(node, dict) else None
+    if node is None:
+        raise Failed(f"configuration key '{key}' not found for stack '{stack}'")
+    return json.dumps(config_value_json(node))
+
+
+def config_all(world: World, args: Args) -> str:
+    stack = args.get("--stack") or ""
+    world.stack(stack)
+    config = load_stack_file(stack).get("config") or {}
+    return json.dumps({k: config_value_json(v) for k, v in config.items()})
+
+
+# ---------------------------------------------------------------- engine events
+
+
+class EventSink:
+    """Writes engine events where `--event-log` says: a JSON-lines file or a gRPC stream."""
+
+    def __init__(self, target: str | None) -> None:
+        self.target = target
+        self.events: list[dict[str, Any]] = []
+
+    def emit(self, **payload: Any) -> None:
+        event = {"sequence": len(self.events) + 1, "timestamp": int(time.time()), **payload}
+        self.events.append(event)
+
+    def close(self) -> None:
+        if not self.target:
+            return
+        lines = [json.dumps(e) + "\n" for e in self.events]
+        if self.target.startswith("tcp://"):
+            import grpc
+            from pulumi.runtime.proto import events_pb2, events_pb2_grpc
+
+            with grpc.insecure_channel(self.target.removeprefix("tcp://")) as channel:
+                stub = events_pb2_grpc.EventsStub(channel)
+                stub.StreamEvents(iter([events_pb2.EventRequest(event=line) for line in lines]))
+        else:
+            with open(self.target, "a", encoding="utf-8") as log:
+                log.writelines(lines)
+
+
+def type_of(urn: str) -> str:
+    return urn.split("::")[2] if urn.count("::") >= 3 else ""
+
+
+def step_metadata(op: str, urn: str, step: dict[str, Any], old: dict | None) -> dict[str, Any]:
+    def state(res: dict | None) -> dict[str, Any] | None:
+        if res is None:
+            return None
+        return {
+            "type": res.get("type", type_of(urn)),
+            "urn": urn,
+            "id": res.get("id", ""),
+            "parent": res.get("parent", ""),
+            "protect": res.get("protect", False),
+            "custom": True,
+            "inputs": res.get("inputs", {}),
+            "outputs": res.get("outputs", {}),
+            "provider": res.get("provider", ""),
+        }
+
+    new = (
+        None
+        if op in ("delete", "delete-replaced")
+        else {"type": type_of(urn), "id": step.get("id", "")}
+    )
+    return {
+        "op": op,
+        "urn": urn,
+        "type": type_of(urn),
+        "old": None if op == "create" else state(old),
+        "new": state(new),
+        "keys": step.get("keys") if op in ("replace", "create-replacement") else None,
+        "diffs": step.get("diffs"),
+        "detailedDiff": None,
+        "logical": op == "replace",
+        "provider": "",
+    }
+
+
+def engine_steps(steps: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """Each scenario change as the engine's steps, in the order it runs them."""
+    expanded: list[tuple[str, dict[str, Any]]] = []
+    for step in steps:
+        ops = REPLACE_EXPANSION if step["op"] == "replace" else (step["op"],)
+        expanded.extend((op, step) for op in ops)
+    return expanded
+
+
+def apply_to_state(stack: dict[str, Any], op: str, urn: str, step: dict[str, Any]) -> None:
+    """What a completed step leaves in the stack's checkpoint."""
+    resources: list[dict[str, Any]] = stack.setdefault("resources", [])
+    current = [r for r in resources if r["urn"] == urn]
+    if op == "delete":
+        stack["resources"] = [r for r in resources if r["urn"] != urn]
+    elif op == "delete-replaced":
+        for r in current:
+            r["pendingReplacement"] = True
+    elif op in ("create", "create-replacement"):
+        old_id = current[0].get("id") if current else None
+        stack["resources"] = [r for r in resources if r["urn"] != urn]
+        stack["resources"].append(
+            {
+                "urn": urn,
+                "custom": True,
+                "id": step.get("id") or old_id or urn.rsplit("::", 1)[-1],
+                "type": type_of(urn),
+                "inputs": {},
+                "outputs": {},
+            }
+        )
+
+
+def run_engine(world: World, args: Args, kind: str) -> str:
+    """`preview` or `up`: emit the scenario's steps as engine events; `up` also changes state."""
+    stack_name = args.get("--stack") or ""
+    stack = world.stack(stack_name)
+    is_preview = kind == "preview"
+    behaviour = world.data.get(kind, {})
+    failure = behaviour.get("fail")
+    sink = EventSink(args.get("--event-log"))
+    config = load_stack_file(stack_name).get("config") or {}
+    sink.emit(
+        preludeEvent={
+            "config": {
+                k: json.dumps(v) if isinstance(v, dict) else str(v) for k, v in config.items()
+            }
+        }
+    )
+    counts: dict[str, int] = {}
+    failed = False
+    for op, step in engine_steps(behaviour.get("steps", [])):
+        urn = step["urn"]
+        old = next((r for r in stack.get("resources", []) if r["urn"] == urn), None)
+        metadata = step_metadata(op, urn, step, old)
+        pre: dict[str, Any] = {"metadata": metadata}
+        if is_preview:
+            pre["planning"] = True
+        sink.emit(resourcePreEvent=pre)
+        if failure and failure["urn"] == urn and failure.get("op", op) == op:
+            sink.emit(
+                diagnosticEvent={
+                    "urn": urn,
+                    "prefix": "error: ",
+                    "message": failure["message"] + "\n",
+                    "color": "raw",
+                    "severity": "error",
+                }
+            )
+            sink.emit(resOpFailedEvent={"metadata": metadata, "status": 0, "steps": 0})
+            failed = True
+            break
+        if not is_preview:
+            apply_to_state(stack, op, urn, step)
+        sink.emit(resOutputsEvent=pre)
+        if op not in ("delete-replaced", "create-replacement"):
+            counts[op] = counts.get(op, 0) + 1
+    result = "failed" if failed else "succeeded"
+    sink.emit(
+        summaryEvent={
+            "maybeCorrupt": False,
+            "durationSeconds": 1,
+            "resourceChanges": counts,
+            "PolicyPacks": {},
+            "isPreview": is_preview,
+            "result": result,
+        }
+    )
+    sink.emit(cancelEvent={})
+    sink.close()
+    if not is_preview:
+        stack.setdefault("history", []).insert(0, history_entry("update", result, counts, config))
+    world.save()
+    verb = "Previewing update" if is_preview else "Updating"
+    lines = [f"{verb} ({stack_name})", "", "Resources:"]
+    lines += [
+        f"    {n} to {op}" if is_preview else f"    {n} {op}d" for op, n in sorted(counts.items())
+    ]
+    if failed:
+        print("\n".join(lines))
+        raise Failed("update failed" if not is_preview else "preview failed")
+    return "\n".join(lines)
+
+
+def history_entry(
+    kind: str, result: str, counts: dict[str, int], config: dict[str, Any]
+) -> dict[str, Any]:
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return {
+        "version": 1,
+        "kind": kind,
+        "startTime": now,
+        "message": "",
+        "environment": {"exec.kind": "auto.local"},
+        "config": {k: config_value_json(v) for k, v in config.items()},
+        "result": result,
+        "endTime": now,
+        "resourceChanges": counts,
+    }
+
+
+# ---------------------------------------------------------------- import, stack commands
+
+
+def run_import(world: World, args: Args) -> str:
+    """`pulumi import --file F`: read each spec's resource from `cloud`, add it to state."""
+    stack_name = args.get("--stack") or ""
+    stack = world.stack(stack_name)
+    path = args.get("--file")
+    if not path:
+        raise Failed("an inline resource or an import file must be specified")
+    spec_file = json.loads(Path(path).read_text())
+    protect = args.get("--protect") != "false"
+    cloud = world.data.get("cloud", {})
+    failure = world.data.get("import", {}).get("fail")
+    resources = stack.setdefault("resources", [])
+    counts = {"import": 0}
+    for spec in spec_file.get("resources") or []:
+        for field in ("type", "name", "id"):
+            if not spec.get(field):
+                raise Failed(f"resource '{spec.get('name', '?')}' has no {field}")
+        short = stack_name.split("/")[-1]
+        urn = f"urn:pulumi:{short}::{world.project}::{spec['type']}::{spec['name']}"
+        if any(r["urn"] == urn for r in resources):
+            raise Failed(f"resource '{urn}' already exists")
+        if failure and failure["id"] == spec["id"]:
+            world.save()
+            raise Failed(failure["message"])
+        if spec["id"] not in cloud:
+            world.save()
+            raise Failed(f"Preview failed: resource '{spec['id']}' does not exist")
+        outputs = cloud[spec["id"]]
+        resources.append(
+            {
+                "urn": urn,
+                "custom": True,
+                "id": spec["id"],
+                "type": spec["type"],
+                "inputs": outputs,
+                "outputs": outputs,
+                "protect": protect,
+                "importID": spec["id"],
+            }
+        )
+        counts["import"] += 1
+    stack.setdefault("history", []).insert(0, history_entry("import", "succeeded", counts, {}))
+    world.save()
+    return f"Importing ({stack_name})\n\nResources:\n    {counts['import']} imported"
+
+
+def stack_ls(world: World) -> str:
+    current = world.data.get("current_stack")
+    return json.dumps(
+        [
+            {
+                "name": name,
+                "current": name == current,
+                "updateInProgress": False,
+                "resourceCount": len(s.get("resources", [])),
+            }
+            for name, s in world.data.get("stacks", {}).items()
+        ]
+    )
+
+
+def stack_export(world: World, args: Args) -> str:
+    stack = world.stack(args.get("--stack"))
+    deployment = {
+        "manifest": {
+            "time": "2026-11-26T00:00:00Z",
+            "magic": "",
+            "version": "v" + world.data.get("version", "3.210.0"),
+        },
+        "resources": stack.get("resources", []),
+    }
+    if stack.get("pending_operations"):
+        deployment["pending_operations"] = stack["pending_operations"]
+    return json.dumps({"version": 3, "deployment": deployment}, indent=4)
+
+
+def dispatch(world: World, args: Args) -> str:
+    words = args.words
+    command = " ".join(words[:2])
+    fail = world.data.get("fail_commands", {})
+    for prefix, message in fail.items():
+        if " ".join(words).startswith(prefix):
+            raise Failed(message)
+    if words[:1] == ["version"]:
+        return "v" + world.data.get("version", "3.210.0")
+    if command == "stack select":
+        name = args.get("--stack") or (words[2] if len(words) > 2 else "")
+        world.stack(name)
+        world.data["current_stack"] = name
+        world.save()
+        return ""
+    if command == "stack ls":
+        return stack_ls(world)
+    if command == "stack export":
+        return stack_export(world, args)
+    if command == "stack output":
+        return json.dumps(world.stack(args.get("--stack")).get("outputs", {}))
+    if command == "stack history":
+        history = world.stack(args.get("--stack")).get("history", [])
+        size = int(args.get("--page-size") or len(history) or 1)
+        return json.dumps(history[:size])
+    if command == "config set":
+        config_set(world, args)
+        return ""
+    if command == "config rm":
+        config_rm(world, args)
+        return ""
+    if command == "config get":
+        return config_get(world, args)
+    if words == ["config"]:
+        return config_all(world, args)
+    if words[:1] == ["preview"]:
+        return run_engine(world, args, "preview")
+    if words[:1] == ["up"]:
+        return run_engine(world, args, "up")
+    if words[:1] == ["import"]:
+        return run_import(world, args)
+    raise Failed(f"fake pulumi does not implement: {' '.join(words)}", code=2)
+
+
+def main(argv: list[str]) -> int:
+    scenario = os.environ.get("FAKE_PULUMI_SCENARIO")
+    if not scenario:
+        print("error: FAKE_PULUMI_SCENARIO is not set", file=sys.stderr)
+        return 2
+    world = World(Path(scenario))
+    args = Args(argv)
+    record(world, argv, args)
+    try:
+        out = dispatch(world, args)
+    except Failed as failure:
+        print(f"error: {failure}", file=sys.stderr)
+        return failure.code
+    if out:
+        print(out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,154 @@
+"""Helpers for stack-operation tests: a temp copy of the project and the recording fake CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from monitors.naming import RESOURCE_TYPE, monitor_urn
+from monitors.settings import PROJECT_ROOT
+from monitors.stackops import Env
+
+FAKE_ROOT = Path(__file__).resolve().parent.parent / "fakes" / "pulumi_cli"
+TABLES = ["dim_host", "dim_property", "dim_user", "fact_booking_daily", "fact_property_engagement"]
+CATALOG = {"dev": "wanderbricks_dev", "prod": "wanderbricks"}
+
+
+def full_name(stack: str, table: str) -> str:
+    return f"{CATALOG[stack]}.wanderbricks_gold.{table}"
+
+
+def monitor_resource(stack: str, table: str, **extra: Any) -> dict[str, Any]:
+    """A monitor as `pulumi stack export` shows it."""
+    return {
+        "urn": monitor_urn(stack, table),
+        "custom": True,
+        "id": full_name(stack, table),
+        "type": RESOURCE_TYPE,
+        "inputs": {"tableName": full_name(stack, table)},
+        "outputs": {"tableName": full_name(stack, table)},
+        **extra,
+    }
+
+
+def step(op: str, stack: str, table: str, **extra: Any) -> dict[str, Any]:
+    """A scenario step for one monitor."""
+    return {"op": op, "urn": monitor_urn(stack, table), **extra}
+
+
+def same_all(stack: str, *, but: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Every monitor `same`, except those in `but` ({table: op})."""
+    but = but or {}
+    return [step(but.get(t, "same"), stack, t) for t in TABLES]
+
+
+@dataclass
+class FakePulumi:
+    """The fake CLI's scenario (written by the test) and its call log (read by the test)."""
+
+    dir: Path
+    root: Path = FAKE_ROOT
+    scenario: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def scenario_path(self) -> Path:
+        return self.dir / "scenario.json"
+
+    def write(self, **scenario: Any) -> None:
+        self.scenario = {"version": "3.210.0", "project": "lakehouse-monitors", **scenario}
+        self.scenario_path.write_text(json.dumps(self.scenario, indent=2))
+
+    def world(self) -> dict[str, Any]:
+        return json.loads(self.scenario_path.read_text())
+
+    def resources(self, stack: str) -> list[dict[str, Any]]:
+        return self.world()["stacks"][stack].get("resources", [])
+
+    def calls(self) -> list[dict[str, Any]]:
+        log = self.dir / "calls.jsonl"
+        if not log.exists():
+            return []
+        return [json.loads(line) for line in log.read_text().splitlines()]
+
+    def argvs(self) -> list[list[str]]:
+        return [c["argv"] for c in self.calls()]
+
+    def commands(self) -> list[str]:
+        """Each call as a string, with the per-run parts (event-log address) masked."""
+        masked = []
+        for argv in self.argvs():
+            out = []
+            for i, arg in enumerate(argv):
+                out.append("<event-log>" if i and argv[i - 1] == "--event-log" else arg)
+            masked.append(" ".join(out))
+        return masked
+
+    def file_given(self, index: int) -> Any:
+        """The JSON content of the `--file` handed to the index-th call that had one."""
+        with_files = [c for c in self.calls() if c.get("files")]
+        return json.loads(Path(with_files[index]["files"]["--file"]).read_text())
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project (Pulumi*.yaml, declarations) the fake CLI may edit."""
+    root = tmp_path / "project"
+    (root / "monitors").mkdir(parents=True)
+    for path in PROJECT_ROOT.glob("Pulumi*.yaml"):
+        shutil.copyfile(path, root / path.name)
+    shutil.copytree(PROJECT_ROOT / "monitors" / "declarations", root / "monitors" / "declarations")
+    return root
+
+
+@pytest.fixture
+def fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakePulumi:
+    """The recording fake `pulumi`, with dev and prod stacks holding all five monitors."""
+    directory = tmp_path / "fake-cli"
+    directory.mkdir()
+    monkeypatch.setenv("FAKE_PULUMI_SCENARIO", str(directory / "scenario.json"))
+    monkeypatch.setenv("FAKE_PULUMI_PYTHON", sys.executable)
+    monkeypatch.delenv("PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK", raising=False)
+    fake = FakePulumi(directory)
+    fake.write(
+        stacks={
+            stack: {"resources": [monitor_resource(stack, t) for t in TABLES]}
+            for stack in ("dev", "prod")
+        }
+    )
+    return fake
+
+
+@dataclass
+class Console:
+    """Collects what an operation prints and answers its prompts from a script."""
+
+    answers: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    prompts: list[str] = field(default_factory=list)
+
+    def out(self, text: str) -> None:
+        self.lines.append(text)
+
+    def confirm(self, prompt: str) -> str:
+        self.prompts.append(prompt)
+        return self.answers.pop(0)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@pytest.fixture
+def console() -> Console:
+    return Console()
+
+
+@pytest.fixture
+def env(project: Path, fake: FakePulumi, console: Console) -> Env:
+    return Env(project_root=project, pulumi_root=fake.root, out=console.out)
