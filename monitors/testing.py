@@ -45,6 +45,7 @@ class ProgramRun:
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
+    failure: BaseException | None = None
 
     def monitor(self, table: str) -> Registration:
         """The registration of one table's monitor."""
@@ -150,8 +151,13 @@ def run_program(
     last_outputs: Mapping[str, Any] | None = None,
     preview: bool = True,
     provider_outputs: bool = True,
+    expect_failure: bool = False,
 ) -> ProgramRun:
-    """Evaluate `program` once under mocks and return what it registered, logged and exported."""
+    """Evaluate `program` once under mocks and return what it registered, logged and exported.
+
+    With `expect_failure`, the program's exception is kept in `failure` instead of raised, so a
+    test can check that nothing was registered before it.
+    """
     run = ProgramRun()
     the_mocks = _Mocks(last_outputs or {}, provider_outputs)
     logger = logging.getLogger(f"{__name__}.{id(run)}")
@@ -171,7 +177,13 @@ def run_program(
 
     settings.SETTINGS.rpc_manager.clear()
     settings.SETTINGS.outputs.clear()
-    _sync_await(run_pulumi_func(program))
+    try:
+        _sync_await(run_pulumi_func(program))
+    except Exception as exc:
+        if not expect_failure:
+            raise
+        run.failure = exc
+        return run
     root = settings.get_root_resource()
     exported = getattr(root, "outputs", {}) if root is not None else {}
     run.outputs = _sync_await(pulumi.Output.from_input(exported).future()) or {}
