@@ -1,0 +1,7 @@
+"""Entry point of `python -m monitors`."""
+
+import sys
+
+from monitors.cli import main
+
+sys.exit(main())
