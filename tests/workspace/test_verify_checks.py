@@ -189,3 +189,13 @@ def test_verify_retries_throttled_lookups(fake_workspace, workspace_client, depl
     assert verify_monitor(workspace_client, expected).ok
     assert [c.status for c in fake_workspace.api_calls()].count(429) == 1
     assert [c.status for c in fake_workspace.api_calls()].count(503) == 1
+
+
+def test_verify_fails_exists_when_source_table_missing(
+    fake_workspace, workspace_client, deploy_monitor
+):
+    expected = deploy_monitor()
+    del fake_workspace.tables[expected.full_table_name]
+    report = verify_monitor(workspace_client, expected)
+    assert report.check("exists").status is FAIL
+    assert not report.ok

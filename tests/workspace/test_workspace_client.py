@@ -45,3 +45,8 @@ def test_client_creation_reads_host_metadata_without_warning(fake_workspace, cap
         workspace_client(host=fake_workspace.host, token=fake_workspace.token)
     assert fake_workspace.calls[0].path == "/.well-known/databricks-config"
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_missing_credentials_raise_value_error_naming_the_sources():
+    with pytest.raises(ValueError, match="default auth"):
+        workspace_client()
