@@ -400,10 +400,12 @@ def urns(stack_name: str, *, env: Env | None = None) -> list[MonitorUrn]:
 
 
 __all__ = [
+    "AbortedError",
     "AdoptReport",
     "Env",
     "MonitorUrn",
     "ResetReport",
+    "UnknownTableError",
     "adopt",
     "import_spec",
     "reset",
