@@ -8,6 +8,7 @@ import pulumi
 from pulumi.runtime.config import CONFIG, get_config_env
 
 from monitors.errors import MonitorsError
+from monitors.hooks import make_hooks
 from monitors.program import deploy
 from monitors.project import project_from_config
 
@@ -24,6 +25,6 @@ def main() -> None:
     """
     try:
         project = project_from_config(pulumi.get_stack(), engine_config())
-        deploy(project)
+        deploy(project, make_hooks(project))
     except MonitorsError as exc:
         raise pulumi.RunError(str(exc)) from None

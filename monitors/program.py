@@ -28,11 +28,16 @@ MONITORS_OUTPUT = "monitors"
 MIN_CLI_VERSION = "3.208.0"
 
 
-@dataclass(frozen=True)
+@dataclass
 class Hooks:
-    """Resource hooks bound to every monitor (see `monitors.hooks`); None where unsupported."""
+    """Resource hooks bound to every monitor (see `monitors.hooks`).
+
+    `purge_tables` is filled while monitors are registered: the tables whose reset this run
+    applies with `purge: true`. The purge hook reads it when the engine deletes a monitor.
+    """
 
     binding: pulumi.ResourceHookBinding | None = None
+    purge_tables: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -129,6 +134,9 @@ def _register(plan: Plan, last: dict[str, Structure], hooks: Hooks) -> dict[str,
     announce(decisions, sorted(last.keys() - decisions.keys()), plan.project)
     monitors: dict[str, Any] = {}
     for table, decision in decisions.items():
+        reset = settings.resets.get(table)
+        if decision.reset and reset is not None and reset.purge:
+            hooks.purge_tables.add(table)
         opts = pulumi.ResourceOptions(
             protect=settings.protect and not decision.reset,
             delete_before_replace=True,
