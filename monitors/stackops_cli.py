@@ -52,6 +52,11 @@ def _fail(exc: Exception) -> int:
     return EXIT_FAILED
 
 
+def _ask(prompt: str) -> str:
+    """Read the confirmation answer from the terminal."""
+    return input(prompt)
+
+
 def run_reset(args: argparse.Namespace) -> int:
     """Handler of `reset`."""
     try:
@@ -60,6 +65,7 @@ def run_reset(args: argparse.Namespace) -> int:
             None if args.all else args.table,
             purge=args.purge,
             assume_yes=args.yes,
+            confirm=_ask,
             env=_env(args),
         )
     except (MonitorsError, CommandError) as exc:

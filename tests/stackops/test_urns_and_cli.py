@@ -1,0 +1,125 @@
+"""`urns`, the CLI version rule, and the command line's exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import pytest
+from semver import VersionInfo
+
+from monitors.naming import monitor_urn
+from monitors.stackops import urns
+from monitors.stackops_cli import add_commands
+from monitors.stackops_errors import CliTooOldError
+from monitors.stackops_pulumi import MIN_CLI_VERSION, check_cli_version
+from tests.stackops.conftest import TABLES, monitor_resource, same_all
+
+
+def parser():
+    top = argparse.ArgumentParser(prog="python -m monitors")
+    add_commands(top.add_subparsers(dest="command", required=True))
+    return top
+
+
+def run(argv, project, fake):
+    args = parser().parse_args(
+        [*argv, "--project-dir", str(project), "--pulumi-root", str(fake.root)]
+    )
+    return args.func(args)
+
+
+def test_urns_are_the_naming_urns_marked_with_state(env, fake):
+    stacks = fake.scenario["stacks"]
+    stacks["dev"]["resources"] = [monitor_resource("dev", t) for t in TABLES if t != "dim_user"]
+    fake.write(stacks=stacks)
+    found = urns("dev", env=env)
+    assert [(m.table, m.urn) for m in found] == [(t, monitor_urn("dev", t)) for t in TABLES]
+    assert {m.table: m.in_state for m in found} == {t: t != "dim_user" for t in TABLES}
+    assert found[0].urn == (
+        "urn:pulumi:dev::lakehouse-monitors::databricks:index/qualityMonitor:QualityMonitor::dim_host"
+    )
+
+
+def test_urns_without_a_cli_still_lists_the_urns(env, console, tmp_path):
+    env = type(env)(project_root=env.project_root, pulumi_root=tmp_path / "none", out=console.out)
+    found = urns("prod", env=env)
+    assert [m.urn for m in found] == [monitor_urn("prod", t) for t in TABLES]
+    assert {m.in_state for m in found} == {None}
+    assert "not checking the stack's state" in console.text
+
+
+def test_urns_command_prints_bare_urns_for_scripts(project, fake, capsys):
+    assert run(["urns", "--stack", "dev", "--table", "dim_user"], project, fake) == 0
+    assert capsys.readouterr().out == monitor_urn("dev", "dim_user") + "\n"
+
+
+def test_urns_command_json(project, fake, capsys):
+    assert run(["urns", "--stack", "prod", "--json"], project, fake) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["fact_booking_daily"] == {
+        "urn": monitor_urn("prod", "fact_booking_daily"),
+        "in_state": True,
+    }
+
+
+@pytest.mark.parametrize(
+    ("version", "ok"),
+    [("3.208.0", True), ("3.272.0", True), ("3.207.9", False), ("3.1.0", False), ("4.0.0", False)],
+)
+def test_cli_version_minimum_is_3_208(version, ok):
+    if ok:
+        check_cli_version(VersionInfo.parse(version))
+    else:
+        with pytest.raises(CliTooOldError):
+            check_cli_version(VersionInfo.parse(version))
+    assert str(MIN_CLI_VERSION) == "3.208.0"
+
+
+def test_unreadable_cli_version_is_refused():
+    with pytest.raises(CliTooOldError, match="could not read"):
+        check_cli_version(None)
+
+
+def scenario(fake, stack, preview, up=None):
+    fake.write(
+        stacks=fake.scenario["stacks"], preview={"steps": preview}, up={"steps": up or preview}
+    )
+
+
+def test_reset_command_exit_codes_are_distinct(project, fake, monkeypatch, capsys):
+    asked = same_all("dev", but={"dim_host": "replace"})
+    scenario(fake, "dev", asked)
+    assert run(["reset", "--stack", "dev", "--table", "dim_host", "--yes"], project, fake) == 0
+
+    scenario(fake, "dev", same_all("dev", but={"dim_host": "replace", "dim_user": "replace"}))
+    assert run(["reset", "--stack", "dev", "--table", "dim_host", "--yes"], project, fake) == 3
+
+    scenario(fake, "dev", asked)
+    monkeypatch.setattr("builtins.input", lambda prompt: "n")
+    assert run(["reset", "--stack", "dev", "--table", "dim_host"], project, fake) == 4
+
+    fail = {"urn": monitor_urn("dev", "dim_host"), "op": "delete-replaced", "message": "boom"}
+    fake.write(
+        stacks=fake.scenario["stacks"], preview={"steps": asked}, up={"steps": asked, "fail": fail}
+    )
+    assert run(["reset", "--stack", "dev", "--table", "dim_host", "--yes"], project, fake) == 1
+
+    assert run(["reset", "--stack", "dev", "--table", "nope", "--yes"], project, fake) == 2
+    assert "error: 'nope' is not a declared monitor" in capsys.readouterr().err
+
+
+def test_reset_command_needs_tables_or_all(project, fake):
+    with pytest.raises(SystemExit) as usage:
+        run(["reset", "--stack", "dev"], project, fake)
+    assert usage.value.code == 2
+    with pytest.raises(SystemExit):
+        run(["reset", "--stack", "dev", "--all", "--table", "dim_host"], project, fake)
+
+
+def test_adopt_command_refusal_exit_code(project, fake):
+    fake.write(
+        stacks=fake.scenario["stacks"],
+        preview={"steps": same_all("dev", but={"dim_host": "replace"})},
+    )
+    assert run(["adopt", "--stack", "dev"], project, fake) == 3
