@@ -1,0 +1,200 @@
+"""`python -m monitors plan --stack S --against GIT_REF [--json]`: what a change does, per monitor.
+
+The declarations and stack file at GIT_REF (taken to be what is deployed) are compared with the
+working tree. Each monitor is created, updated in place (with the changed fields), replaced (with
+every reason from `monitors.replacement.decide`, the very rule the program applies, and the
+history-loss warning), deleted, or unchanged. No Pulumi CLI, credentials or network: only git.
+
+Exit codes (0, 1 and 2 keep their meaning across `python -m monitors`; 3 and 4 are taken by the
+stack operations, so the report's own outcomes start at 10):
+  0   both sides valid; nothing is replaced or deleted
+  2   an invalid declaration or stack file at either side (each line names the side)
+  10  both sides valid; at least one monitor is replaced or deleted: require an approval
+  11  the ref cannot be read: no such ref, not a git repository, or git missing
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import TextIO
+
+from monitors.change_diff import BodyDiff, FieldChange, diff_requests, diff_values
+from monitors.change_sources import (
+    GitRefError,
+    ProjectFiles,
+    SideInvalidError,
+    build_project,
+    read_ref,
+    read_working_tree,
+    resolve_ref,
+)
+from monitors.program import Plan, make_plan
+from monitors.replacement import decide
+from monitors.settings import PROJECT_ROOT
+
+EXIT_OK = 0
+EXIT_INVALID = 2  # the same "bad input" code as monitors.cli.EXIT_INVALID
+EXIT_REPLACEMENTS = 10
+EXIT_BAD_REF = 11
+
+
+class Outcome(StrEnum):
+    """What the next deployment does to one monitor."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    REPLACED = "replaced"
+    DELETED = "deleted"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class MonitorChange:
+    """One monitor's outcome and everything a reviewer needs to judge it."""
+
+    table: str
+    table_name: str
+    outcome: Outcome
+    profile_type: str
+    reasons: tuple[str, ...] = ()
+    reset_requested: bool = False
+    needs_reset: bool = False
+    needs_unprotect: bool = False
+    diff: BodyDiff = field(default_factory=BodyDiff)
+
+
+@dataclass(frozen=True)
+class ChangeReport:
+    """The whole comparison of one stack between a git ref and the working tree."""
+
+    stack: str
+    ref: str
+    commit: str
+    protect: bool
+    stack_at_ref: bool
+    monitors: dict[str, MonitorChange]
+    stack_changes: tuple[FieldChange, ...] = ()
+
+    def count(self, outcome: Outcome) -> int:
+        """How many monitors have `outcome`."""
+        return sum(1 for change in self.monitors.values() if change.outcome is outcome)
+
+    @property
+    def approval_required(self) -> bool:
+        """True when a monitor is replaced or deleted (its history or the monitor itself goes)."""
+        return bool(self.count(Outcome.REPLACED) or self.count(Outcome.DELETED))
+
+    @property
+    def exit_code(self) -> int:
+        """0 when nothing is lost, 10 when a replacement or deletion is coming."""
+        return EXIT_REPLACEMENTS if self.approval_required else EXIT_OK
+
+
+def _classify(table: str, last: Plan | None, now: Plan) -> MonitorChange:
+    """One monitor's outcome, decided by `monitors.replacement.decide` as the program does."""
+    if last is None or table not in last.structures:
+        decision = decide(table, None, now.structures[table])
+        name = now.project.settings.full_table_name(table)
+        return MonitorChange(table, name, Outcome.CREATED, decision.structure.profile_type)
+    if table not in now.structures:
+        return MonitorChange(
+            table,
+            last.project.settings.full_table_name(table),
+            Outcome.DELETED,
+            last.structures[table].profile_type,
+            needs_unprotect=last.project.settings.protect,
+        )
+    decision = decide(table, last.structures[table], now.structures[table])
+    diff = diff_requests(last.requests[table], now.requests[table])
+    name = now.project.settings.full_table_name(table)
+    profile = decision.structure.profile_type
+    if decision.replace:
+        return MonitorChange(
+            table,
+            name,
+            Outcome.REPLACED,
+            profile,
+            reasons=decision.reasons,
+            reset_requested=decision.reset,
+            needs_reset=now.project.settings.protect and not decision.reset,
+            diff=diff,
+        )
+    outcome = Outcome.UPDATED if diff else Outcome.UNCHANGED
+    return MonitorChange(table, name, outcome, profile, diff=diff)
+
+
+def compare(ref: str, commit: str, last: Plan | None, now: Plan) -> ChangeReport:
+    """Classify every monitor of either side; `last` is None when the stack is new at the ref."""
+    tables = sorted(set(now.structures) | set(last.structures if last else ()))
+    settings = now.project.settings
+    stack_changes = (
+        diff_values(
+            last.project.settings.model_dump(mode="json", by_alias=True),
+            settings.model_dump(mode="json", by_alias=True),
+        )
+        if last is not None
+        else ()
+    )
+    return ChangeReport(
+        stack=settings.stack,
+        ref=ref,
+        commit=commit,
+        protect=settings.protect,
+        stack_at_ref=last is not None,
+        monitors={table: _classify(table, last, now) for table in tables},
+        stack_changes=stack_changes,
+    )
+
+
+def change_report(root: Path, stack: str, ref: str) -> ChangeReport:
+    """Read both sides of `stack` in the repository at `root` and compare them.
+
+    Raises GitRefError when the ref cannot be read and SideInvalidError (all problems of both
+    sides) when either side is invalid.
+    """
+    commit = resolve_ref(root, ref)
+    at_ref, working_tree = read_ref(root, ref, commit, stack), read_working_tree(root, stack)
+    problems: list[str] = []
+    # A stack file missing at the ref is a stack added since: every monitor is created.
+    last = _plan(at_ref, root, problems) if at_ref.stack_text is not None else None
+    now = _plan(working_tree, root, problems)
+    if problems or now is None:
+        raise SideInvalidError(tuple(problems))
+    return compare(ref, commit, last, now)
+
+
+def _plan(files: ProjectFiles, root: Path, problems: list[str]) -> Plan | None:
+    """One side's plan, or None with its problems recorded (so both sides are reported)."""
+    try:
+        return make_plan(build_project(files, root))
+    except SideInvalidError as exc:
+        problems.extend(exc.lines)
+        return None
+
+
+def run_change_report(
+    args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO | None = None
+) -> int:
+    """Handler of `plan --against`: print the report; the exit code says what is coming."""
+    from monitors.change_render import render_json, render_text
+
+    errors = err or sys.stderr
+    root = Path(getattr(args, "repo", None) or PROJECT_ROOT)
+    try:
+        report = change_report(root, args.stack, args.against)
+    except GitRefError as exc:
+        print(f"error: {exc}", file=errors)
+        return EXIT_BAD_REF
+    except SideInvalidError as exc:
+        for line in str(exc).splitlines():
+            print(f"error: {line}", file=errors)
+        return EXIT_INVALID
+    if getattr(args, "json", False):
+        render_json(report, out)
+    else:
+        render_text(report, out)
+    return report.exit_code
