@@ -229,7 +229,10 @@ def _confirm_reset(
         out("Not in the stack's state, so they will simply be created:")
         out("\n".join(f"  - {t}" for t in created))
     if purge:
-        out("Purge requested: the reset also purges what the program purges for a reset table.")
+        out(
+            "--purge: between the delete and the create, their profile and drift metric tables "
+            "are dropped and their dashboards trashed."
+        )
     others = [c for urn, c in plan.items() if urn not in asked.values() and c.kind not in ("same",)]
     if others:
         out("The same update also applies these pending changes (nothing deleted):")

@@ -124,7 +124,11 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     which = reset.add_mutually_exclusive_group(required=True)
     which.add_argument("--table", action="append", help="a table to reset (repeatable)")
     which.add_argument("--all", action="store_true", help="reset every enabled monitor")
-    reset.add_argument("--purge", action="store_true", help="also ask the program to purge")
+    reset.add_argument(
+        "--purge",
+        action="store_true",
+        help="also drop the metric tables and dashboard (clean slate)",
+    )
     reset.add_argument("--yes", action="store_true", help="do not ask for confirmation (CI)")
     reset.set_defaults(func=run_reset)
 

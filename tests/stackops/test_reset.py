@@ -37,7 +37,9 @@ def plan(fake, stack, preview, up=None, **extra):
     )
 
 
-def test_reset_writes_token_and_purge_by_path_then_previews_and_updates(env, fake, project):
+def test_reset_writes_token_and_purge_by_path_then_previews_and_updates(
+    env, fake, project, console
+):
     plan(fake, "dev", same_all("dev", but={"dim_host": "replace"}))
     report = reset("dev", ["dim_host"], purge=True, assume_yes=True, env=env)
 
@@ -58,6 +60,7 @@ def test_reset_writes_token_and_purge_by_path_then_previews_and_updates(env, fak
     ]
     assert resets_in(project, "dev") == {"dim_host": {"token": token, "purge": True}}
     assert report.outcomes == {"dim_host": "deleted and recreated"}
+    assert "metric tables are dropped" in console.text
     # The events arrived over the Automation API's gRPC event stream (CLI > 3.205).
     assert all(
         argv[argv.index("--event-log") + 1].startswith("tcp://127.0.0.1:")
