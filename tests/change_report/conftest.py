@@ -117,7 +117,7 @@ class ProjectRepo:
         self.stack_path(stack).write_text(yaml.safe_dump(document, sort_keys=False))
 
     def report(self, stack: str = "dev", ref: str = "HEAD", *, as_json: bool = True) -> Report:
-        argv = ["plan", "--stack", stack, "--against", ref] + (["--json"] if as_json else [])
+        argv = ["plan", "--stack", stack, f"--against={ref}"] + (["--json"] if as_json else [])
         args = build_parser().parse_args(argv)
         args.repo = self.path
         out, err = io.StringIO(), io.StringIO()
