@@ -61,6 +61,9 @@ def test_reset_writes_token_and_purge_by_path_then_previews_and_updates(
     assert resets_in(project, "dev") == {"dim_host": {"token": token, "purge": True}}
     assert report.outcomes == {"dim_host": "deleted and recreated"}
     assert "metric tables are dropped" in console.text
+    # Every command after `version` ran in the project copy, as the Automation API.
+    assert {c["cwd"] for c in fake.calls()[1:]} == {str(project)}
+    assert {c["env"].get("PULUMI_AUTOMATION_API") for c in fake.calls()[1:]} == {"true"}
     # The events arrived over the Automation API's gRPC event stream (CLI > 3.205).
     assert all(
         argv[argv.index("--event-log") + 1].startswith("tcp://127.0.0.1:")
