@@ -180,7 +180,7 @@ def run_change_report(
     args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO | None = None
 ) -> int:
     """Handler of `plan --against`: print the report; the exit code says what is coming."""
-    from monitors.change_render import render_json, render_text
+    from monitors.change_render import render_json, render_text  # it imports this module
 
     errors = err or sys.stderr
     root = Path(getattr(args, "repo", None) or PROJECT_ROOT)

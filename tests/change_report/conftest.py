@@ -134,12 +134,20 @@ def copy_project(target: Path) -> None:
         shutil.copy(path, target / DECLARATIONS / path.name)
 
 
+@pytest.fixture(scope="session")
+def committed_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped project committed once per session; each test works on a copy."""
+    template = ProjectRepo(tmp_path_factory.mktemp("template") / "project")
+    template.path.mkdir()
+    copy_project(template.path)
+    template.git("init", "-q", "-b", "main")
+    template.commit("the shipped project")
+    return template.path
+
+
 @pytest.fixture
-def repo(tmp_path: Path) -> ProjectRepo:
+def repo(tmp_path: Path, committed_project: Path) -> ProjectRepo:
     """A repository whose HEAD is the shipped project; edit its working tree in the test."""
     project = ProjectRepo(tmp_path / "project")
-    project.path.mkdir()
-    copy_project(project.path)
-    project.git("init", "-q", "-b", "main")
-    project.commit("the shipped project")
+    shutil.copytree(committed_project, project.path)
     return project
