@@ -73,10 +73,16 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
 
 def resolve_ref(root: Path, ref: str) -> str:
     """The commit `ref` names in the repository holding `root`."""
-    if _git(root, "rev-parse", "--is-inside-work-tree").returncode != 0:
+    inside = _git(root, "rev-parse", "--is-inside-work-tree")
+    if inside.returncode != 0 or inside.stdout.strip() != b"true":
         raise GitRefError(f"{root} is not inside a git repository")
-    found = _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-    if ref.startswith("-") or found.returncode != 0:
+    # A ref that looks like an option never reaches git's command line.
+    found = (
+        None
+        if ref.startswith("-")
+        else _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    )
+    if found is None or found.returncode != 0:
         raise GitRefError(
             f"no such git ref {ref!r} in {root} (in CI, fetch it first: "
             "actions/checkout with fetch-depth: 0)"
