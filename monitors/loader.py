@@ -18,6 +18,8 @@ from monitors.spec import MonitorSpec
 from monitors.validation import check_monitor
 
 DECLARATIONS_DIR = Path(__file__).resolve().parent / "declarations"
+# libyaml's parser when PyYAML was built with it: ten times faster on hundreds of files.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -61,7 +63,7 @@ def load_declaration(path: Path) -> MonitorSpec:
     """Read and validate one declaration file; its stem is the table name."""
     file = _display(path)
     try:
-        data = yaml.safe_load(path.read_text())
+        data = yaml.load(path.read_text(), Loader=_YAML_LOADER)  # a safe loader
     except yaml.YAMLError as exc:
         raise DeclarationError(
             file, [Problem("", f"is not valid YAML: {exc}", path.stem)]

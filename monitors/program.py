@@ -75,7 +75,7 @@ def read_last_structures(raw: Any) -> dict[str, Structure]:
         )
     try:
         return {str(table): Structure.from_output(data) for table, data in raw.items()}
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise MonitorsError(
             f"stack output '{STRUCTURE_OUTPUT}' is unreadable ({exc!r}); refusing to guess"
         ) from None
@@ -166,10 +166,11 @@ def deploy(project: Project, hooks: Hooks | None = None) -> pulumi.Output[dict[s
     require_engine_support()
     plan = make_plan(project)
     reference = pulumi.StackReference("last-deployment", stack_name=self_reference_name())
+    # _register returns plain structures and per-monitor dicts of Outputs. The engine
+    # serialises nested Outputs when it records stack outputs; lifting them here with
+    # Output.all/from_input would schedule thousands of extra tasks for hundreds of monitors.
     registered = reference.get_output(STRUCTURE_OUTPUT).apply(
-        lambda raw: pulumi.Output.from_input(
-            _register(plan, read_last_structures(raw), hooks or Hooks())
-        )
+        lambda raw: _register(plan, read_last_structures(raw), hooks or Hooks())
     )
     pulumi.export(MONITORS_OUTPUT, registered.apply(lambda r: r[MONITORS_OUTPUT]))
     pulumi.export(STRUCTURE_OUTPUT, registered.apply(lambda r: r[STRUCTURE_OUTPUT]))

@@ -10,8 +10,10 @@ update in place that keeps monitoring history.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from monitors.datatypes import output_type_label
@@ -24,19 +26,24 @@ HISTORY_WARNING = (
 CREATE_ONLY_FIELDS: tuple[str, ...] = ("assets_dir", "warehouse_id", "skip_builtin_dashboard")
 
 
+def definition_digest(definition: str) -> str:
+    """A short digest of a metric's SQL: enough to tell a rename (same body) from a new metric."""
+    return hashlib.sha256(definition.encode()).hexdigest()[:16]
+
+
 @dataclass(frozen=True)
 class MetricShape:
     """What identifies a custom metric's column in the metric tables."""
 
     type: str
     input_columns: tuple[str, ...]
-    output_data_type: str
-    definition: str
+    output_type: str  # Spark type name inside the StructField JSON, e.g. "double"
+    definition_digest: str
 
     @property
     def body(self) -> tuple[str, tuple[str, ...], str, str]:
         """Everything but the name: two metrics with the same body are a rename."""
-        return (self.type, self.input_columns, self.output_data_type, self.definition)
+        return (self.type, self.input_columns, self.output_type, self.definition_digest)
 
 
 @dataclass(frozen=True)
@@ -51,26 +58,33 @@ class Structure:
     reset_token: str | None = None
     generation: int = 0
 
-    def to_output(self) -> dict[str, Any]:
-        """Plain JSON for the stack output the next deployment reads back."""
-        data = asdict(self)
-        data["metrics"] = {
-            name: {**asdict(shape), "input_columns": list(shape.input_columns)}
-            for name, shape in self.metrics.items()
+    def to_output(self) -> str:
+        """Compact JSON for the stack output the next deployment reads back.
+
+        One string per monitor: hundreds of monitors' structures cross the engine twice per
+        run (exported, then read back), and nested values cost far more to serialise.
+        """
+        data = {
+            "profile_type": self.profile_type,
+            "assets_dir": self.assets_dir,
+            "warehouse_id": self.warehouse_id,
+            "skip_builtin_dashboard": self.skip_builtin_dashboard,
+            "reset_token": self.reset_token,
+            "generation": self.generation,
+            "metrics": {
+                name: [m.type, list(m.input_columns), m.output_type, m.definition_digest]
+                for name, m in self.metrics.items()
+            },
         }
-        return data
+        return json.dumps(data, separators=(",", ":"))
 
     @classmethod
-    def from_output(cls, data: Mapping[str, Any]) -> Structure:
+    def from_output(cls, raw: str | Mapping[str, Any]) -> Structure:
         """Read back what `to_output` wrote (a stack output from the last deployment)."""
+        data = json.loads(raw) if isinstance(raw, str) else raw
         metrics = {
-            name: MetricShape(
-                type=str(m["type"]),
-                input_columns=tuple(m["input_columns"]),
-                output_data_type=str(m["output_data_type"]),
-                definition=str(m["definition"]),
-            )
-            for name, m in dict(data.get("metrics") or {}).items()
+            name: MetricShape(str(kind), tuple(columns), str(output_type), str(digest))
+            for name, (kind, columns, output_type, digest) in dict(data["metrics"]).items()
         }
         return cls(
             profile_type=str(data["profile_type"]),
@@ -90,8 +104,8 @@ def structure_of(request: Mapping[str, Any], reset_token: str | None) -> Structu
         m["name"]: MetricShape(
             type=m["type"],
             input_columns=tuple(m["input_columns"]),
-            output_data_type=m["output_data_type"],
-            definition=m["definition"],
+            output_type=output_type_label(m["output_data_type"]),
+            definition_digest=definition_digest(m["definition"]),
         )
         for m in request.get("custom_metrics", [])
     }
@@ -137,11 +151,10 @@ def _metric_reasons(last: Mapping[str, MetricShape], now: Mapping[str, MetricSha
                 f"metric '{name}' input_columns changed from {list(old.input_columns)} "
                 f"to {list(new.input_columns)}"
             )
-        if old.output_data_type != new.output_data_type:
+        if old.output_type != new.output_type:
             reasons.append(
-                f"metric '{name}' output_data_type changed from "
-                f"{output_type_label(old.output_data_type)} to "
-                f"{output_type_label(new.output_data_type)}"
+                f"metric '{name}' output_data_type changed from {old.output_type} "
+                f"to {new.output_type}"
             )
     added = {name: now[name] for name in sorted(now.keys() - last.keys())}
     for old_name in sorted(last.keys() - now.keys()):

@@ -186,7 +186,10 @@ def run_program(
         return run
     root = settings.get_root_resource()
     exported = getattr(root, "outputs", {}) if root is not None else {}
-    run.outputs = _sync_await(pulumi.Output.from_input(exported).future()) or {}
+    # Serialise the stack outputs as the runtime does when it records them with the engine
+    # (nested Outputs included), then read them back as a StackReference would.
+    serialized = _sync_await(rpc.serialize_properties(exported, {}))
+    run.outputs = rpc.deserialize_properties(serialized)
     return run
 
 

@@ -1,0 +1,135 @@
+"""Benchmark: evaluate the program with hundreds of monitors under Pulumi's mocks.
+
+Compares the whole program (read YAML declarations, validate, compute payloads, read the last
+deployment, decide replace/update, register) with the same monitors registered as bare
+`databricks.QualityMonitor` calls from precomputed payloads, and prints the ratio.
+
+    .venv/bin/python bench/benchmark.py [--monitors 500] [--metrics 6] [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pulumi_databricks as databricks
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from monitors.hooks import make_hooks
+from monitors.loader import load_declarations
+from monitors.program import STRUCTURE_OUTPUT, deploy, make_plan
+from monitors.project import Project, select_monitors
+from monitors.settings import read_stack_config, settings_from_config
+from monitors.testing import run_program
+
+
+def declaration(index: int, metrics: int) -> dict:
+    """A time-series declaration with `metrics` custom metrics (aggregates, a derived, a drift)."""
+    custom = [
+        {
+            "name": f"metric_{index}_{m}",
+            "type": "aggregate",
+            "input_columns": [":table"],
+            "definition": f"SUM(value_{m})",
+            "output_data_type": "double",
+        }
+        for m in range(max(metrics - 2, 1))
+    ]
+    custom.append(
+        {
+            "name": f"ratio_{index}",
+            "type": "derived",
+            "input_columns": [":table"],
+            "definition": f"metric_{index}_0 / NULLIF(metric_{index}_0, 0)",
+            "output_data_type": "double",
+        }
+    )
+    custom.append(
+        {
+            "name": f"ratio_{index}_drift",
+            "type": "drift",
+            "input_columns": [":table"],
+            "definition": f"{{{{current_df}}}}.ratio_{index} - {{{{base_df}}}}.ratio_{index}",
+            "output_data_type": "double",
+        }
+    )
+    return {
+        "time_series": {"timestamp_col": "event_date", "granularities": ["1 day", "1 week"]},
+        "slicing_exprs": ["region"],
+        "custom_metrics": custom[:metrics],
+    }
+
+
+def write_declarations(directory: Path, monitors: int, metrics: int) -> None:
+    for index in range(monitors):
+        (directory / f"table_{index:04d}.yaml").write_text(
+            yaml.safe_dump(declaration(index, metrics))
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--monitors", type=int, default=500)
+    parser.add_argument("--metrics", type=int, default=6)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+
+    config = read_stack_config("prod")
+    config.pop("lakehouse-monitors:enabled")
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp)
+        write_declarations(directory, args.monitors, args.metrics)
+
+        def load() -> Project:
+            settings = settings_from_config("prod", config, "Pulumi.prod.yaml")
+            return Project(settings, select_monitors(settings, load_declarations(directory), "-"))
+
+        project = load()
+        settings = project.settings
+        requests = make_plan(project).requests
+        first = run_program(lambda: deploy(project), stack="prod")
+        last = {STRUCTURE_OUTPUT: first.outputs[STRUCTURE_OUTPUT]}
+
+        def whole_program() -> None:
+            loaded = load()
+            deploy(loaded, make_hooks(loaded))
+
+        def bare_resources() -> None:
+            for table, request in requests.items():
+                databricks.QualityMonitor(
+                    table, table_name=settings.full_table_name(table), **request
+                )
+
+        def measure(program: Callable[[], None], last_outputs: dict) -> float:
+            gc.collect()
+            start = time.process_time()
+            run = run_program(program, stack="prod", last_outputs=last_outputs)
+            elapsed = time.process_time() - start
+            assert len(run.registrations) == args.monitors
+            return elapsed
+
+        ours: list[float] = []
+        bare: list[float] = []
+        for _ in range(args.repeat):  # interleaved, so drift in machine load hits both alike
+            ours.append(measure(whole_program, last))
+            bare.append(measure(bare_resources, {}))
+    ours_s, bare_s = statistics.median(ours), statistics.median(bare)
+    print(
+        f"{args.monitors} monitors x {args.metrics} metrics, median CPU time of {args.repeat} runs"
+    )
+    print(f"  program (load, validate, decide, register): {ours_s:.3f} s")
+    print(f"  bare databricks.QualityMonitor calls:       {bare_s:.3f} s")
+    print(f"  ratio: {ours_s / bare_s:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
