@@ -8,18 +8,15 @@ Errors name the side, e.g. `at origin/main: monitors/declarations/dim_host.yaml:
 from __future__ import annotations
 
 import subprocess
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
-
-from monitors.errors import DeclarationError, MonitorsError, Problem
-from monitors.loader import DECLARATIONS_DIR, DeclarationErrors, parse_declaration
+from monitors.errors import DeclarationError, MonitorsError
+from monitors.loader import DECLARATIONS_DIR, DeclarationErrors, parse_declaration_text
 from monitors.project import Project, select_monitors
-from monitors.settings import PROJECT_ROOT, known_stacks, read_stack_config, settings_from_config
+from monitors.settings import PROJECT_ROOT, known_stacks, parse_stack_config, settings_from_config
 from monitors.spec import MonitorSpec
 
 T = TypeVar("T")
@@ -135,10 +132,8 @@ def read_working_tree(root: Path, stack: str) -> ProjectFiles:
 
 
 def _stack_config(files: ProjectFiles) -> dict[str, Any]:
-    """The stack file's `config:` mapping, checked by the core reader (it only reads from disk)."""
-    with tempfile.TemporaryDirectory() as scratch:
-        (Path(scratch) / files.stack_file).write_text(files.stack_text or "", encoding="utf-8")
-        return read_stack_config(files.stack, Path(scratch))
+    """The stack file's `config:` mapping, checked by the core parser."""
+    return parse_stack_config(files.stack_text or "", files.stack_file)
 
 
 def _declarations(files: ProjectFiles) -> dict[str, MonitorSpec]:
@@ -146,14 +141,8 @@ def _declarations(files: ProjectFiles) -> dict[str, MonitorSpec]:
     specs: dict[str, MonitorSpec] = {}
     errors: list[DeclarationError] = []
     for path, text in files.declarations.items():
-        table = Path(path).stem
         try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            errors.append(DeclarationError(path, [Problem("", f"is not valid YAML: {exc}", table)]))
-            continue
-        try:
-            specs[table] = parse_declaration(table, data, path)
+            specs[Path(path).stem] = parse_declaration_text(Path(path).stem, text, path)
         except DeclarationError as exc:
             errors.append(exc)
     if errors:

@@ -59,16 +59,18 @@ def parse_declaration(table: str, data: Any, file: str) -> MonitorSpec:
     return spec
 
 
+def parse_declaration_text(table: str, text: str, file: str) -> MonitorSpec:
+    """Parse and validate the YAML text of one declaration (from disk or from a git ref)."""
+    try:
+        data = yaml.load(text, Loader=_YAML_LOADER)  # a safe loader
+    except yaml.YAMLError as exc:
+        raise DeclarationError(file, [Problem("", f"is not valid YAML: {exc}", table)]) from None
+    return parse_declaration(table, data, file)
+
+
 def load_declaration(path: Path) -> MonitorSpec:
     """Read and validate one declaration file; its stem is the table name."""
-    file = _display(path)
-    try:
-        data = yaml.load(path.read_text(), Loader=_YAML_LOADER)  # a safe loader
-    except yaml.YAMLError as exc:
-        raise DeclarationError(
-            file, [Problem("", f"is not valid YAML: {exc}", path.stem)]
-        ) from None
-    return parse_declaration(path.stem, data, file)
+    return parse_declaration_text(path.stem, path.read_text(), _display(path))
 
 
 def load_declarations(directory: Path = DECLARATIONS_DIR) -> dict[str, MonitorSpec]:

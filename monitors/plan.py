@@ -10,11 +10,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any, TextIO
 
+from monitors.loader import DECLARATIONS_DIR
 from monitors.naming import monitor_urn
 from monitors.program import Plan, make_plan
 from monitors.project import load_project
+from monitors.settings import PROJECT_ROOT
 
 
 def plan_document(plan: Plan) -> dict[str, Any]:
@@ -67,13 +70,16 @@ def render_plan(document: dict[str, Any], out: TextIO) -> None:
         print("\n".join("   " + line for line in body.splitlines()), file=out)
 
 
-def run_plan(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+def run_plan(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Handler of `plan`: exit 0 when everything is valid."""
+    out = out or sys.stdout
     if getattr(args, "against", None):
         from monitors.change_report import run_change_report
 
         return run_change_report(args, out)
-    document = plan_document(make_plan(load_project(args.stack)))
+    root = Path(args.repo)
+    declarations = root / DECLARATIONS_DIR.relative_to(PROJECT_ROOT)
+    document = plan_document(make_plan(load_project(args.stack, root, declarations)))
     if args.json:
         json.dump(document, out, indent=2)
         out.write("\n")
@@ -95,5 +101,12 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
         "--against",
         metavar="GIT_REF",
         help="report what changes relative to the declarations and settings at GIT_REF",
+    )
+    parser.add_argument(
+        "--repo",
+        type=Path,
+        default=PROJECT_ROOT,
+        metavar="DIR",
+        help="the project checkout to read (default: this one)",
     )
     parser.set_defaults(func=run_plan)

@@ -121,25 +121,19 @@ def stack_file(stack: str, root: Path = PROJECT_ROOT) -> Path:
     return root / f"Pulumi.{stack}.yaml"
 
 
-def read_stack_config(stack: str, root: Path = PROJECT_ROOT) -> dict[str, Any]:
-    """The raw `config:` mapping of a stack file, checking that no credential is in plain text."""
-    path = stack_file(stack, root)
-    if not path.is_file():
-        raise StackConfigError(
-            path.name,
-            [Problem("", f"no such stack file (stacks: {', '.join(known_stacks(root))})")],
-        )
+def parse_stack_config(text: str, file: str) -> dict[str, Any]:
+    """The `config:` mapping of a stack file's text, checking no credential is in plain text."""
     try:
-        document = yaml.safe_load(path.read_text()) or {}
+        document = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
-        raise StackConfigError(path.name, [Problem("", f"is not valid YAML: {exc}")]) from None
+        raise StackConfigError(file, [Problem("", f"is not valid YAML: {exc}")]) from None
     config = document.get("config") or {} if isinstance(document, dict) else None
     if not isinstance(config, dict):
-        raise StackConfigError(path.name, [Problem("config", "must be a mapping")])
+        raise StackConfigError(file, [Problem("config", "must be a mapping")])
     token = config.get("databricks:token")
     if token is not None and not (isinstance(token, dict) and "secure" in token):
         raise StackConfigError(
-            path.name,
+            file,
             [
                 Problem(
                     "databricks:token",
@@ -149,6 +143,17 @@ def read_stack_config(stack: str, root: Path = PROJECT_ROOT) -> dict[str, Any]:
             ],
         )
     return config
+
+
+def read_stack_config(stack: str, root: Path = PROJECT_ROOT) -> dict[str, Any]:
+    """The raw `config:` mapping of a stack's file on disk."""
+    path = stack_file(stack, root)
+    if not path.is_file():
+        raise StackConfigError(
+            path.name,
+            [Problem("", f"no such stack file (stacks: {', '.join(known_stacks(root))})")],
+        )
+    return parse_stack_config(path.read_text(), path.name)
 
 
 def load_stack_settings(stack: str, root: Path = PROJECT_ROOT) -> StackSettings:

@@ -49,8 +49,9 @@ def expected_monitors(project: Project, tables: list[str] | None = None) -> list
     return expected
 
 
-def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Handler of `verify`: 0 when every check passes, 1 when any fails."""
+    out = out or sys.stdout
     project = load_project(args.stack)
     expected = expected_monitors(project, args.table)
     host = read_stack_config(args.stack).get("databricks:host")
