@@ -19,6 +19,7 @@ from pulumi.automation import CommandError, Stack
 from monitors.loader import DECLARATIONS_DIR, load_declarations
 from monitors.naming import RESOURCE_TYPE, monitor_urn, resource_name
 from monitors.project import Project, load_project
+from monitors.replacement import HISTORY_WARNING
 from monitors.settings import PROJECT_ROOT
 from monitors.stackops_config import ConfigSnapshot, new_token, write_reset
 from monitors.stackops_errors import (
@@ -32,11 +33,6 @@ from monitors.stackops_errors import (
 from monitors.stackops_events import EventLog, ResourceChange, describe
 from monitors.stackops_pulumi import open_stack
 from monitors.stackops_state import monitor_states, state_lines, urns_in_state
-
-HISTORY_WARNING = (
-    "Recreating a monitor loses its monitoring history older than about 30 days: "
-    "a new time-series monitor back-fills only ~30 days."
-)
 
 
 @dataclass(frozen=True)
@@ -224,7 +220,7 @@ def _confirm_reset(
     if replaced:
         out(f"Reset in stack {stack!r} will DELETE and then RECREATE these monitors:")
         out("\n".join(f"  - {t}  ({asked[t]})" for t in replaced))
-        out(HISTORY_WARNING)
+        out(f"Recreating a monitor loses its {HISTORY_WARNING}.")
     if created:
         out("Not in the stack's state, so they will simply be created:")
         out("\n".join(f"  - {t}" for t in created))
