@@ -24,13 +24,18 @@ from monitors.workspace import workspace_client
 REFRESH_HOOK = "lakehouse-monitors-refresh-after-update"
 PURGE_HOOK = "lakehouse-monitors-purge-on-reset"
 ClientFactory = Callable[[], WorkspaceClient]
+# A hook holds up `pulumi up` while it runs: give up on a throttled workspace after a minute.
+HOOK_RETRY_TIMEOUT_S = 60
 
 
 def provider_client() -> WorkspaceClient:
     """A workspace client with the provider's credentials (`databricks:*` config, else env)."""
     config = pulumi.Config("databricks")
     return workspace_client(
-        host=config.get("host"), token=config.get("token"), profile=config.get("profile")
+        host=config.get("host"),
+        token=config.get("token"),
+        profile=config.get("profile"),
+        retry_timeout_seconds=HOOK_RETRY_TIMEOUT_S,
     )
 
 

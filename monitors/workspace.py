@@ -9,6 +9,7 @@ TimeoutError. Callers see NotFound folded into None/False where "missing" is a n
 from __future__ import annotations
 
 from databricks.sdk import WorkspaceClient
+from databricks.sdk.config import Config
 from databricks.sdk.errors import NotFound
 from databricks.sdk.service.catalog import MonitorInfo, MonitorRefreshInfo
 from databricks.sdk.service.dashboards import LifecycleState
@@ -18,7 +19,10 @@ PRODUCT_VERSION = "0.1.0"
 
 
 def workspace_client(
-    host: str | None = None, token: str | None = None, profile: str | None = None
+    host: str | None = None,
+    token: str | None = None,
+    profile: str | None = None,
+    retry_timeout_seconds: int | None = None,
 ) -> WorkspaceClient:
     """A client with credentials resolved as the provider resolves them.
 
@@ -26,15 +30,18 @@ def workspace_client(
     (DATABRICKS_HOST / DATABRICKS_TOKEN / DATABRICKS_CONFIG_PROFILE, then ~/.databrickscfg),
     which is the chain the Databricks Terraform provider behind pulumi-databricks uses.
     The SDK masks the token in its own error messages; nothing here prints it.
+    `retry_timeout_seconds` bounds how long throttling is retried (the SDK's default is 300 s).
     """
-    return WorkspaceClient(
+    config = Config(
         host=host or None,
         token=token or None,
         profile=profile or None,
         auth_type="pat" if token else None,
         product=PRODUCT,
         product_version=PRODUCT_VERSION,
+        retry_timeout_seconds=retry_timeout_seconds,
     )
+    return WorkspaceClient(config=config)
 
 
 def get_monitor(client: WorkspaceClient, full_table_name: str) -> MonitorInfo | None:

@@ -99,3 +99,16 @@ def test_a_failed_purge_warns_so_the_monitor_is_still_recreated(workspace_client
     assert hooks.purge_after_delete(args, {"fact_booking_daily"}, lambda: workspace_client) == []
     ((kind, message),) = logged
     assert kind == "warn" and "purge after delete failed" in message
+
+
+def test_hooks_use_the_provider_credentials_and_a_short_retry_budget(fake_workspace):
+    pulumi.runtime.set_all_config(
+        {"databricks:host": fake_workspace.host, "databricks:token": fake_workspace.token}
+    )
+    try:
+        client = hooks.provider_client()
+    finally:
+        pulumi.runtime.set_all_config({})
+    assert client.config.host == fake_workspace.host
+    assert client.config.retry_timeout_seconds == hooks.HOOK_RETRY_TIMEOUT_S
+    assert client.current_user is not None
