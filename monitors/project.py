@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from monitors import loader
 from monitors.errors import Problem, StackConfigError
-from monitors.loader import DECLARATIONS_DIR, load_declarations
 from monitors.settings import (
     PROJECT_ROOT,
     StackSettings,
@@ -45,11 +45,11 @@ def select_monitors(
 
 
 def load_project(
-    stack: str, root: Path = PROJECT_ROOT, declarations: Path = DECLARATIONS_DIR
+    stack: str, root: Path = PROJECT_ROOT, declarations: Path | None = None
 ) -> Project:
     """Read a stack's file and the declarations, without Pulumi: what `plan` evaluates."""
     settings = load_stack_settings(stack, root)
-    specs = load_declarations(declarations)
+    specs = loader.load_declarations(declarations or loader.DECLARATIONS_DIR)
     return Project(settings, select_monitors(settings, specs, stack_file(stack, root).name))
 
 
@@ -57,10 +57,10 @@ def project_from_config(
     stack: str,
     config: Mapping[str, Any],
     root: Path = PROJECT_ROOT,
-    declarations: Path = DECLARATIONS_DIR,
+    declarations: Path | None = None,
 ) -> Project:
     """The same, from the config the Pulumi engine hands the program."""
     file = stack_file(stack, root).name
     settings = settings_from_config(stack, config, file)
-    specs = load_declarations(declarations)
+    specs = loader.load_declarations(declarations or loader.DECLARATIONS_DIR)
     return Project(settings, select_monitors(settings, specs, file))

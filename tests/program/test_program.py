@@ -99,6 +99,22 @@ def test_unknown_enabled_table_fails_before_any_resource_is_registered():
     assert (run.registrations, run.reads) == ([], [])
 
 
+def test_bad_declaration_fails_before_any_resource_is_registered(tmp_path, monkeypatch):
+    from monitors import loader
+
+    for path in loader.DECLARATIONS_DIR.glob("*.yaml"):
+        (tmp_path / path.name).write_text(path.read_text())
+    broken = tmp_path / "dim_host.yaml"
+    broken.write_text(broken.read_text().replace("type: derived", "type: ratio"))
+    monkeypatch.setattr(loader, "DECLARATIONS_DIR", tmp_path)
+    run = run_main("dev", expect_failure=True)
+    assert (
+        "dim_host.yaml: monitor dim_host: custom_metrics[6] (verification_rate).type: unknown value 'ratio'"
+        in str(run.failure)
+    )
+    assert (run.registrations, run.reads) == ([], [])
+
+
 def test_bad_stack_setting_fails_before_any_resource_is_registered():
     config = read_stack_config("dev")
     config["lakehouse-monitors:notificationEmails"] = [f"a{i}@x.example" for i in range(6)]
