@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 
-from tests.program.conftest import stack_config
+from tests.program.conftest import deploy_once, stack_config
 
 TABLE = "fact_booking_daily"
 SNAPSHOT_TABLE = "dim_host"
@@ -208,11 +208,17 @@ def test_every_monitor_deletes_before_it_replaces(declarations, transition):
 
 
 def test_a_replace_survives_a_failed_run(declarations, transition):
-    """If the run that should replace fails, the next run still replaces (same generation)."""
+    """Whether or not the failed run recorded its outputs, the retry asks for the same trigger.
+
+    The engine replaces when the trigger differs from the one in its state, so a monitor the
+    failed run already replaced is left alone and one it did not reach is replaced.
+    """
     after = copy.deepcopy(declarations)
     metric(after, "total_bookings")["output_data_type"] = "double"
-    first = transition(declarations, after)
-    retried = transition(declarations, after)
-    assert first.after.monitor(TABLE).replacement_trigger == (
-        retried.after.monitor(TABLE).replacement_trigger
-    )
+    failed = transition(declarations, after)
+    retry_without_outputs = deploy_once(after, last=failed.before)
+    retry_with_outputs = deploy_once(after, last=failed.after)
+    wanted = failed.after.monitor(TABLE).replacement_trigger
+    assert wanted != failed.before.monitor(TABLE).replacement_trigger
+    assert retry_without_outputs.monitor(TABLE).replacement_trigger == wanted
+    assert retry_with_outputs.monitor(TABLE).replacement_trigger == wanted
