@@ -19,7 +19,7 @@ from typing import Any, TextIO
 from monitors.change_diff import FieldChange, MetricChanges
 from monitors.change_report import ChangeReport, MonitorChange, Outcome
 from monitors.datatypes import output_type_label
-from monitors.naming import monitor_urn
+from monitors.naming import reset_command, unprotect_command
 from monitors.replacement import HISTORY_WARNING
 
 SCHEMA_VERSION = 1
@@ -29,16 +29,6 @@ _TITLES: dict[Outcome, str] = {
     Outcome.REPLACED: "REPLACED (deleted, then created again)",
     Outcome.DELETED: "DELETED (its metric tables and dashboard stay in the workspace)",
 }
-
-
-def reset_command(stack: str, table: str) -> str:
-    """The command that asks for a replace in a protected stack."""
-    return f"python -m monitors reset --stack {stack} --table {table}"
-
-
-def unprotect_command(stack: str, table: str) -> str:
-    """The command that lets a protected monitor be deleted on purpose."""
-    return f"pulumi state unprotect '{monitor_urn(stack, table)}'"
 
 
 def _change(change: FieldChange) -> dict[str, Any]:

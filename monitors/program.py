@@ -14,18 +14,16 @@ from typing import Any
 
 import pulumi
 import pulumi_databricks as databricks
-from pulumi.runtime.proto import resource_pb2
-from pulumi.runtime.settings import monitor_supports_feature
 
+from monitors.engine import require_engine_support
 from monitors.errors import MonitorsError
-from monitors.naming import monitor_urn, resource_name
+from monitors.naming import reset_command, resource_name, unprotect_command
 from monitors.payload import monitor_request
 from monitors.project import Project
 from monitors.replacement import Decision, Structure, decide, describe, structure_of
 
 STRUCTURE_OUTPUT = "monitor_structure"
 MONITORS_OUTPUT = "monitors"
-MIN_CLI_VERSION = "3.208.0"
 
 
 @dataclass
@@ -81,15 +79,6 @@ def read_last_structures(raw: Any) -> dict[str, Structure]:
         ) from None
 
 
-def require_engine_support() -> None:
-    """Fail early on a CLI too old to honour `replacement_trigger` (it would ignore it silently)."""
-    if not monitor_supports_feature(resource_pb2.RESOURCE_MONITOR_FEATURE_REPLACEMENT_TRIGGER):
-        raise MonitorsError(
-            f"this program needs Pulumi CLI >= {MIN_CLI_VERSION}: older engines ignore "
-            "replacement_trigger, so structural changes would never recreate a monitor"
-        )
-
-
 def self_reference_name() -> str:
     """The fully qualified name of the stack being deployed, to read its own last outputs."""
     return f"{pulumi.get_organization()}/{pulumi.get_project()}/{pulumi.get_stack()}"
@@ -98,9 +87,9 @@ def self_reference_name() -> str:
 def _protect_message(stack: str, table: str) -> str:
     return (
         f"Stack '{stack}' protects its monitors, so this preview fails with Pulumi's protect "
-        f"error. If the replace is intended, request it: `python -m monitors reset --stack "
-        f"{stack} --table {table}` (or `pulumi config set --path "
-        f"'lakehouse-monitors:resets.{table}.token' <new token>`); otherwise undo the change."
+        f"error. If the replace is intended, request it: `{reset_command(stack, table)}` (or "
+        f"`pulumi config set --path 'lakehouse-monitors:resets.{table}.token' <new token>`); "
+        "otherwise undo the change."
     )
 
 
@@ -122,7 +111,7 @@ def announce(decisions: Mapping[str, Decision], removed: list[str], project: Pro
         if settings.protect:
             message += (
                 f" Stack '{settings.stack}' protects it: to retire it on purpose, run "
-                f"`pulumi state unprotect '{monitor_urn(settings.stack, table)}'` first."
+                f"`{unprotect_command(settings.stack, table)}` first."
             )
         pulumi.log.warn(message)
 

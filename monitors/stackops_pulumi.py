@@ -12,13 +12,11 @@ from pathlib import Path
 from pulumi.automation import LocalWorkspace, PulumiCommand, Stack, StackNotFoundError
 from semver import VersionInfo
 
+from monitors import engine
 from monitors.stackops_errors import CliNotFoundError, CliTooOldError, StackMissingError
 
-# The program sets `replacement_trigger` on every monitor (how a structural change or a reset
-# token becomes a delete-then-create); the engine honours that option from CLI 3.208.0 on.
-# Older engines ignore it silently, so a reset would do nothing. Pulumi.yaml's
-# `requiredPulumiVersion` says the same for plain `pulumi up`.
-MIN_CLI_VERSION = VersionInfo(3, 208, 0)
+# See monitors.engine: below this the engine ignores replacement_trigger, so a reset does nothing.
+MIN_CLI_VERSION = VersionInfo.parse(engine.MIN_CLI_VERSION)
 INSTALL_HINT = "install it: https://www.pulumi.com/docs/iac/download-install/"
 
 
