@@ -97,9 +97,8 @@ class ChangeReport:
 def _classify(table: str, last: Plan | None, now: Plan) -> MonitorChange:
     """One monitor's outcome, decided by `monitors.replacement.decide` as the program does."""
     if last is None or table not in last.structures:
-        decision = decide(table, None, now.structures[table])
         name = now.project.settings.full_table_name(table)
-        return MonitorChange(table, name, Outcome.CREATED, decision.structure.profile_type)
+        return MonitorChange(table, name, Outcome.CREATED, now.structures[table].profile_type)
     if table not in now.structures:
         return MonitorChange(
             table,
