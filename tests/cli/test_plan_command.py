@@ -124,3 +124,12 @@ def test_output_is_plain_text_without_a_terminal():
 
     render_plan(plan_document(make_plan(load_project("dev"))), out)
     assert "\x1b[" not in out.getvalue()
+
+
+def test_plan_refuses_a_plain_text_token_in_the_stack_file(capsys, project_copy):
+    stack_file = project_copy / "Pulumi.dev.yaml"
+    stack_file.write_text(stack_file.read_text() + "  databricks:token: not-a-secret\n")
+    assert main(["plan", "--stack", "dev", "--repo", str(project_copy)]) == 2
+    err = capsys.readouterr().err
+    assert "Pulumi.dev.yaml: databricks:token: is in plain text" in err
+    assert "not-a-secret" not in err

@@ -233,3 +233,9 @@ def test_invalid_yaml_is_an_error(tmp_path):
         DeclarationErrors, match=r"dim_host.yaml: monitor dim_host: is not valid YAML"
     ):
         load_declarations(tmp_path)
+
+
+def test_unknown_timezone_is_an_error(tmp_path):
+    schedule = {"quartz_cron_expression": "0 0 6 * * ?", "timezone_id": "Europe/Atlantis"}
+    line = error_for(tmp_path, edited(schedule=schedule))
+    assert line.startswith(prefix(tmp_path) + "schedule.timezone_id: unknown timezone_id")
