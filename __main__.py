@@ -1,5 +1,5 @@
 """Pulumi entry point: the monitors of this stack (see monitors/program.py)."""
 
-from monitors.entrypoint import main
+from monitors.program.entrypoint import main
 
 main()

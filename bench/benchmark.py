@@ -23,12 +23,14 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from monitors.hooks import make_hooks
-from monitors.loader import load_declarations
-from monitors.program import STRUCTURE_OUTPUT, deploy, make_plan
-from monitors.project import Project, select_monitors
-from monitors.settings import read_stack_config, settings_from_config
-from monitors.testing import run_program
+from monitors.desired.plan import make_plan
+from monitors.desired.record import STRUCTURE_OUTPUT
+from monitors.program.hooks import make_hooks
+from monitors.program.register import deploy
+from monitors.program.testing import run_program
+from monitors.spec.loader import load_declarations
+from monitors.spec.project import Project, select_monitors
+from monitors.spec.settings import read_stack_config, settings_from_config
 
 
 def declaration(index: int, metrics: int) -> dict:

@@ -3,7 +3,7 @@
 import signal
 import sys
 
-from monitors.cli import main
+from monitors.cli.main import main
 
 # Piped into `head` or `less`, stop quietly when the reader goes away, like other CLI tools.
 signal.signal(signal.SIGPIPE, signal.SIG_DFL)

@@ -1,13 +1,34 @@
-"""Errors the monitors package raises for bad input, each naming where the problem is."""
+"""Errors by meaning, each carrying the exit code `python -m monitors` ends with.
+
+One base (`MonitorsError`), one enum of exit codes; callers catch meanings, and the CLI maps any
+error to its code in one place. Every message names where the problem is (file, monitor, field,
+or the stack and what to do), so the CLI prints it without a traceback.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Every exit code of `python -m monitors`; 3 and 4 belong to the stack operations,
+    10 and up to the change report."""
+
+    OK = 0
+    FAILED = 1  # a command ran and failed (verify found failures, a Pulumi command failed)
+    INVALID = 2  # bad input or environment: nothing changed
+    REFUSED = 3  # a preview showed what the operation must not do: nothing changed
+    ABORTED = 4  # the user declined or interrupted before anything changed
+    REPLACEMENTS = 10  # the change report: monitors are replaced or deleted, approval needed
+    BAD_REF = 11  # the change report: the git ref cannot be read
 
 
 class MonitorsError(Exception):
     """Base class: an error a user can fix, reported without a traceback by the CLI."""
+
+    exit_code: ExitCode = ExitCode.INVALID
 
 
 @dataclass(frozen=True)
@@ -26,6 +47,9 @@ class Problem:
         )
 
 
+# ---------------------------------------------------------------------------- bad input
+
+
 class DeclarationError(MonitorsError):
     """One or more problems in files that declare monitors or stack settings."""
 
@@ -37,3 +61,74 @@ class DeclarationError(MonitorsError):
 
 class StackConfigError(DeclarationError):
     """A stack's `Pulumi.<stack>.yaml` is missing or holds invalid settings."""
+
+
+class DeclarationErrors(MonitorsError):
+    """Problems in several declaration files, reported together."""
+
+    def __init__(self, errors: Sequence[DeclarationError]) -> None:
+        self.errors = list(errors)
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+class UnknownTableError(MonitorsError):
+    """A table that is not a declared monitor enabled in the stack."""
+
+
+# ---------------------------------------------------------------------------- the change report
+
+
+class GitRefError(MonitorsError):
+    """The ref cannot be read: git missing, not a repository, or no such commit."""
+
+    exit_code = ExitCode.BAD_REF
+
+
+class SideInvalidError(MonitorsError):
+    """One side's declarations or stack file are invalid; every line names the side."""
+
+    def __init__(self, lines: tuple[str, ...]) -> None:
+        self.lines = lines
+        super().__init__("\n".join(lines))
+
+    @classmethod
+    def at(cls, label: str, message: str) -> SideInvalidError:
+        """Prefix every line of `message` with the side, e.g. `at origin/main: `."""
+        return cls(tuple(f"{label}: {line}" for line in message.splitlines()))
+
+
+# ---------------------------------------------------------------------------- stack operations
+
+
+class StackOpsError(MonitorsError):
+    """A stack operation could not start or complete; `exit_code` says which kind."""
+
+
+class CliNotFoundError(StackOpsError):
+    """No runnable `pulumi` where we looked for it."""
+
+
+class CliTooOldError(StackOpsError):
+    """The Pulumi CLI is older than the features the program relies on."""
+
+
+class StackMissingError(StackOpsError):
+    """The stack does not exist in the logged-in backend."""
+
+
+class RefusedError(StackOpsError):
+    """The preview showed something the operation must not do; nothing was applied."""
+
+    exit_code = ExitCode.REFUSED
+
+
+class AbortedError(StackOpsError):
+    """The user declined the confirmation; nothing was applied."""
+
+    exit_code = ExitCode.ABORTED
+
+
+class OperationFailedError(StackOpsError):
+    """A Pulumi command failed part-way; the message describes the resulting state."""
+
+    exit_code = ExitCode.FAILED

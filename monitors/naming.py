@@ -1,10 +1,42 @@
-"""Names the program gives its resources; stack operations rely on them to find monitors."""
+"""Names and places the whole product agrees on: project, stack files, URNs, config keys, commands.
+
+Stack operations find monitors by these names and users paste these commands, so each has one
+definition here. Changing a resource name or type changes every URN: the engine would delete and
+recreate every monitor (history lost), so it never changes without aliases.
+"""
 
 from __future__ import annotations
 
-from monitors.settings import PROJECT_NAME
+from pathlib import Path
+
+PROJECT_NAME = "lakehouse-monitors"
+# The config namespace of our stack settings (`lakehouse-monitors:catalog`, ...).
+CONFIG_NAMESPACE = PROJECT_NAME
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Where declarations live, relative to the project root (the directory holding Pulumi.yaml).
+DECLARATIONS_PATH = "monitors/declarations"
+DECLARATIONS_DIR = PROJECT_ROOT / DECLARATIONS_PATH
 
 RESOURCE_TYPE = "databricks:index/qualityMonitor:QualityMonitor"
+RESETS_KEY = "resets"
+
+
+def short_stack(stack: str) -> str:
+    """`org/project/dev` -> `dev`: the part URNs and stack files use."""
+    return stack.split("/")[-1]
+
+
+def stack_file_name(stack: str) -> str:
+    """The stack's settings file name, `Pulumi.<stack>.yaml` (beside `Pulumi.yaml`)."""
+    return f"Pulumi.{short_stack(stack)}.yaml"
+
+
+def stack_name_of_file(file_name: str) -> str | None:
+    """`Pulumi.dev.yaml` -> `dev`; None for any other file name."""
+    if file_name.startswith("Pulumi.") and file_name.endswith(".yaml"):
+        stack = file_name[len("Pulumi.") : -len(".yaml")]
+        return stack or None
+    return None
 
 
 def resource_name(table: str) -> str:
@@ -14,12 +46,32 @@ def resource_name(table: str) -> str:
 
 def monitor_urn(stack: str, table: str) -> str:
     """The URN of a table's monitor (no parent, default provider), as `--replace` takes it."""
-    return f"urn:pulumi:{stack}::{PROJECT_NAME}::{RESOURCE_TYPE}::{resource_name(table)}"
+    return (
+        f"urn:pulumi:{short_stack(stack)}::{PROJECT_NAME}::{RESOURCE_TYPE}::{resource_name(table)}"
+    )
+
+
+def monitor_table(urn: str) -> str | None:
+    """The table a monitor URN names (monitors have no parent), or None for other resources."""
+    parts = urn.split("::")
+    if len(parts) == 4 and parts[2] == RESOURCE_TYPE:
+        return parts[3]
+    return None
+
+
+def reset_token_key(table: str) -> str:
+    """The `config set --path` key of a table's reset token (in our namespace)."""
+    return f"{RESETS_KEY}.{table}.token"
+
+
+def reset_purge_key(table: str) -> str:
+    """The `config set --path` key saying whether a table's reset purges its metric tables."""
+    return f"{RESETS_KEY}.{table}.purge"
 
 
 def reset_command(stack: str, table: str) -> str:
     """The command that asks for a monitor's replace in a protected stack."""
-    return f"python -m monitors reset --stack {stack} --table {table}"
+    return f"python -m monitors reset --stack {short_stack(stack)} --table {table}"
 
 
 def unprotect_command(stack: str, table: str) -> str:

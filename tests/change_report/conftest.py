@@ -6,6 +6,7 @@ Each test commits the shipped declarations and stack files, edits the working tr
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import shutil
@@ -17,9 +18,8 @@ from typing import Any
 import pytest
 import yaml
 
-from monitors.change_report import run_change_report
-from monitors.cli import build_parser
-from monitors.settings import PROJECT_NAME, PROJECT_ROOT
+from monitors.cli.main import main
+from monitors.naming import PROJECT_NAME, PROJECT_ROOT
 
 DECLARATIONS = "monitors/declarations"
 PROJECT_FILES = ("Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml")
@@ -117,11 +117,10 @@ class ProjectRepo:
         self.stack_path(stack).write_text(yaml.safe_dump(document, sort_keys=False))
 
     def report(self, stack: str = "dev", ref: str = "HEAD", *, as_json: bool = True) -> Report:
-        argv = ["plan", "--stack", stack, f"--against={ref}"] + (["--json"] if as_json else [])
-        args = build_parser().parse_args(argv)
-        args.repo = self.path
+        argv = ["plan", "--stack", stack, f"--against={ref}", "--project-dir", str(self.path)]
         out, err = io.StringIO(), io.StringIO()
-        code = run_change_report(args, out, err)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main([*argv, "--json"] if as_json else argv)
         return Report(code, out.getvalue(), err.getvalue())
 
 

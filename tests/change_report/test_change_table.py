@@ -6,7 +6,7 @@ outcome, what the report says changed or why it is replaced, the others, and the
 
 from __future__ import annotations
 
-from monitors.replacement import HISTORY_WARNING
+from monitors.desired.replacement import HISTORY_WARNING
 
 TABLE = "fact_booking_daily"
 SNAPSHOT_TABLE = "dim_host"

@@ -6,7 +6,7 @@ import subprocess
 
 import yaml
 
-from monitors import change_report, cli
+from monitors.errors import ExitCode, GitRefError, SideInvalidError
 
 TABLE = "dim_host"
 UNKNOWN_KEY = (
@@ -146,7 +146,7 @@ def test_a_tag_or_commit_works_as_the_ref(repo):
 
 
 def test_exit_codes_do_not_clash_with_the_cli_convention():
-    assert change_report.EXIT_INVALID == cli.EXIT_INVALID
+    assert SideInvalidError(("x",)).exit_code == ExitCode.INVALID == 2
     taken = {0, 1, 2, 3, 4}
-    assert {change_report.EXIT_REPLACEMENTS, change_report.EXIT_BAD_REF}.isdisjoint(taken)
-    assert change_report.EXIT_REPLACEMENTS != change_report.EXIT_BAD_REF
+    assert {ExitCode.REPLACEMENTS, GitRefError.exit_code}.isdisjoint(taken)
+    assert len(set(ExitCode)) == len(ExitCode.__members__)

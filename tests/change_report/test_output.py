@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from monitors.replacement import HISTORY_WARNING
+from monitors.desired.replacement import HISTORY_WARNING
 
 TABLE = "fact_booking_daily"
 MONITOR_KEYS = [
@@ -94,10 +94,11 @@ def test_text_report_has_a_summary_a_section_per_change_and_unchanged_on_one_lin
         "== fact_booking_daily: REPLACED (deleted, then created again)\n"
         "   reason: metric 'total_guests' renamed to 'guest_count'\n"
         f"   WARNING: {HISTORY_WARNING}\n"
-        "   PROTECTED: stack 'prod' protects its monitors, so `pulumi preview` fails with "
+        "   PROTECTED: Stack 'prod' protects its monitors, so `pulumi preview` fails with "
         "Pulumi's protect error. If the replace is intended, request it with "
-        "`python -m monitors reset --stack prod --table fact_booking_daily`; "
-        "otherwise undo the change.\n"
+        "`python -m monitors reset --stack prod --table fact_booking_daily` (or "
+        "`pulumi config set --path 'lakehouse-monitors:resets.fact_booking_daily.token' "
+        "<new token>`); otherwise undo the change.\n"
         "   changed fields: custom_metrics\n"
         "   custom_metrics:\n"
         "     + added guest_count\n"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from monitors.cli import main
-from monitors.settings import read_stack_config
-from monitors.testing import run_program
+from monitors.cli.main import main
+from monitors.program.testing import run_program
+from monitors.spec.settings import read_stack_config
 
 ROOT = Path(__file__).resolve().parents[2]
 DOUBLE = '{"metadata":{},"name":"output","nullable":true,"type":"double"}'
@@ -73,7 +73,7 @@ def test_plan_shows_protection_and_a_pending_reset(capsys, project_copy):
         stack_file.read_text()
         + "  lakehouse-monitors:resets:\n    dim_host:\n      token: t-1\n      purge: true\n"
     )
-    document = plan_json(capsys, "--stack", "prod", "--repo", str(project_copy))
+    document = plan_json(capsys, "--stack", "prod", "--project-dir", str(project_copy))
     assert document["protect"] is True
     assert document["monitors"]["dim_host"]["reset"] == {"token": "t-1", "purge": True}
     assert document["monitors"]["dim_user"]["reset"] is None
@@ -82,7 +82,7 @@ def test_plan_shows_protection_and_a_pending_reset(capsys, project_copy):
 def test_plan_rejects_a_bad_declaration_naming_file_monitor_and_field(capsys, project_copy):
     path = project_copy / "monitors" / "declarations" / "dim_user.yaml"
     path.write_text(path.read_text().replace("type: derived", "type: ratio"))
-    assert main(["plan", "--stack", "dev", "--repo", str(project_copy)]) == 2
+    assert main(["plan", "--stack", "dev", "--project-dir", str(project_copy)]) == 2
     err = capsys.readouterr().err
     assert re.search(
         r"error: .*dim_user\.yaml: monitor dim_user: custom_metrics\[4\] \(business_user_rate\)"
@@ -118,9 +118,9 @@ def test_python_dash_m_monitors_runs_the_cli():
 
 def test_output_is_plain_text_without_a_terminal():
     out = io.StringIO()
-    from monitors.plan import plan_document, render_plan
-    from monitors.program import make_plan
-    from monitors.project import load_project
+    from monitors.cli.plan import render_plan
+    from monitors.desired.plan import make_plan, plan_document
+    from monitors.spec.project import load_project
 
     render_plan(plan_document(make_plan(load_project("dev"))), out)
     assert "\x1b[" not in out.getvalue()
@@ -129,7 +129,7 @@ def test_output_is_plain_text_without_a_terminal():
 def test_plan_refuses_a_plain_text_token_in_the_stack_file(capsys, project_copy):
     stack_file = project_copy / "Pulumi.dev.yaml"
     stack_file.write_text(stack_file.read_text() + "  databricks:token: not-a-secret\n")
-    assert main(["plan", "--stack", "dev", "--repo", str(project_copy)]) == 2
+    assert main(["plan", "--stack", "dev", "--project-dir", str(project_copy)]) == 2
     err = capsys.readouterr().err
     assert "Pulumi.dev.yaml: databricks:token: is in plain text" in err
     assert "not-a-secret" not in err

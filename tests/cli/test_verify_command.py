@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from monitors.cli import main
+from monitors.cli.main import main
+from monitors.desired.plan import make_plan
 from monitors.errors import MonitorsError
-from monitors.program import make_plan
-from monitors.project import load_project
-from monitors.verify_cli import expected_monitors
-from monitors.workspace import workspace_client
+from monitors.spec.project import load_project
+from monitors.workspace.client import workspace_client
+from monitors.workspace.expected import expected_monitors
 from tests.fakes.workspace import FakeWorkspace
 
 

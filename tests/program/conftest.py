@@ -10,11 +10,13 @@ from typing import Any
 import pytest
 import yaml
 
-from monitors.loader import DECLARATIONS_DIR, parse_declaration
-from monitors.program import STRUCTURE_OUTPUT, deploy
-from monitors.project import Project, select_monitors
-from monitors.settings import read_stack_config, settings_from_config
-from monitors.testing import ProgramRun, run_program
+from monitors.desired.record import STRUCTURE_OUTPUT
+from monitors.naming import DECLARATIONS_DIR
+from monitors.program.register import deploy
+from monitors.program.testing import ProgramRun, run_program
+from monitors.spec.loader import parse_declaration
+from monitors.spec.project import Project, select_monitors
+from monitors.spec.settings import read_stack_config, settings_from_config
 
 
 def real_declarations() -> dict[str, dict[str, Any]]:

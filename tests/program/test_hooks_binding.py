@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import runpy
 
-from monitors.program import Hooks, deploy
-from monitors.settings import read_stack_config
-from monitors.testing import run_program
+from monitors.program.register import Hooks, deploy
+from monitors.program.testing import run_program
+from monitors.spec.settings import read_stack_config
 from tests.program.conftest import ROOT, deploy_once, make_project, stack_config
 
 TABLE = "fact_booking_daily"

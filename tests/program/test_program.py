@@ -10,10 +10,11 @@ import pytest
 from pulumi.runtime import mocks
 from pulumi.runtime.proto import resource_pb2
 
+from monitors.desired.record import STRUCTURE_OUTPUT, read_last_structures
 from monitors.errors import MonitorsError
-from monitors.program import STRUCTURE_OUTPUT, read_last_structures
-from monitors.settings import read_stack_config
-from monitors.testing import run_program
+from monitors.naming import DECLARATIONS_DIR
+from monitors.program.testing import run_program
+from monitors.spec.settings import read_stack_config
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLES = ["dim_host", "dim_property", "dim_user", "fact_booking_daily", "fact_property_engagement"]
@@ -100,13 +101,15 @@ def test_unknown_enabled_table_fails_before_any_resource_is_registered():
 
 
 def test_bad_declaration_fails_before_any_resource_is_registered(tmp_path, monkeypatch):
-    from monitors import loader
+    from monitors.program import entrypoint
 
-    for path in loader.DECLARATIONS_DIR.glob("*.yaml"):
-        (tmp_path / path.name).write_text(path.read_text())
-    broken = tmp_path / "dim_host.yaml"
+    copy = tmp_path / "monitors" / "declarations"
+    copy.mkdir(parents=True)
+    for path in DECLARATIONS_DIR.glob("*.yaml"):
+        (copy / path.name).write_text(path.read_text())
+    broken = copy / "dim_host.yaml"
     broken.write_text(broken.read_text().replace("type: derived", "type: ratio"))
-    monkeypatch.setattr(loader, "DECLARATIONS_DIR", tmp_path)
+    monkeypatch.setattr(entrypoint, "PROJECT_ROOT", tmp_path)
     run = run_main("dev", expect_failure=True)
     assert (
         "dim_host.yaml: monitor dim_host: custom_metrics[6] (verification_rate).type: unknown value 'ratio'"
@@ -135,7 +138,7 @@ class _OldEngineMonitor(mocks.MockMonitor):
 
 
 def test_an_engine_without_replacement_trigger_is_refused(monkeypatch):
-    from monitors import testing
+    from monitors.program import testing
 
     monkeypatch.setattr(
         testing,

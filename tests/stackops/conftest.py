@@ -11,9 +11,8 @@ from typing import Any
 
 import pytest
 
-from monitors.naming import RESOURCE_TYPE, monitor_urn
-from monitors.settings import PROJECT_ROOT
-from monitors.stackops import Env
+from monitors.naming import PROJECT_ROOT, RESOURCE_TYPE, monitor_urn
+from monitors.stackops.common import Env
 
 FAKE_ROOT = Path(__file__).resolve().parent.parent / "fakes" / "pulumi_cli"
 TABLES = ["dim_host", "dim_property", "dim_user", "fact_booking_daily", "fact_property_engagement"]

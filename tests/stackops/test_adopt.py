@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from monitors.errors import OperationFailedError, RefusedError, UnknownTableError
 from monitors.naming import RESOURCE_TYPE, monitor_urn
-from monitors.stackops import adopt, databricks_provider_version
-from monitors.stackops_errors import OperationFailedError, RefusedError, UnknownTableError
+from monitors.stackops.adopt import adopt, databricks_provider_version
 from tests.stackops.conftest import TABLES, full_name, monitor_resource, same_all, step
 
 # Subcommands that could create, replace or delete something in Databricks or in state.

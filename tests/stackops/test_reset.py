@@ -7,9 +7,7 @@ import re
 import pytest
 import yaml
 
-from monitors.naming import monitor_urn
-from monitors.stackops import reset
-from monitors.stackops_errors import (
+from monitors.errors import (
     AbortedError,
     CliNotFoundError,
     CliTooOldError,
@@ -18,6 +16,8 @@ from monitors.stackops_errors import (
     StackMissingError,
     UnknownTableError,
 )
+from monitors.naming import monitor_urn
+from monitors.stackops.reset import reset
 from tests.stackops.conftest import TABLES, same_all, step
 
 TOKEN = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ-[0-9a-f]{4}$")

@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 
 import pytest
 from semver import VersionInfo
 
+from monitors.cli.main import main
+from monitors.errors import CliTooOldError
 from monitors.naming import monitor_urn
-from monitors.stackops import urns
-from monitors.stackops_cli import add_commands
-from monitors.stackops_errors import CliTooOldError
-from monitors.stackops_pulumi import MIN_CLI_VERSION, check_cli_version
+from monitors.stackops.pulumi_cli import MIN_CLI_VERSION, check_cli_version
+from monitors.stackops.urns import urns
 from tests.stackops.conftest import TABLES, monitor_resource, same_all
 
 
-def parser():
-    top = argparse.ArgumentParser(prog="python -m monitors")
-    add_commands(top.add_subparsers(dest="command", required=True))
-    return top
-
-
 def run(argv, project, fake):
-    args = parser().parse_args(
-        [*argv, "--project-dir", str(project), "--pulumi-root", str(fake.root)]
-    )
-    return args.func(args)
+    return main([*argv, "--project-dir", str(project), "--pulumi-root", str(fake.root)])
 
 
 def test_urns_are_the_naming_urns_marked_with_state(env, fake):

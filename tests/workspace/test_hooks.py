@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 import pytest
 
-from monitors import hooks
+from monitors.program import hooks
 
 PROFILE = "main.wanderbricks_gold.fact_booking_daily_profile_metrics"
 DRIFT = "main.wanderbricks_gold.fact_booking_daily_drift_metrics"

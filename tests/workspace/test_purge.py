@@ -4,7 +4,7 @@ import pytest
 from databricks.sdk.errors import PermissionDenied
 from databricks.sdk.service.catalog import MonitorSnapshot
 
-from monitors.purge import purge_monitor_assets
+from monitors.workspace.purge import purge_monitor_assets
 from tests.workspace.conftest import SCHEMA
 
 TABLE = f"{SCHEMA}.dim_host"

@@ -1,6 +1,6 @@
 """After an in-place update a refresh is queued; any failure warns and never raises."""
 
-from monitors.refresh import queue_refresh_after_update
+from monitors.workspace.refresh import queue_refresh_after_update
 from tests.workspace.conftest import SCHEMA
 
 TABLE = f"{SCHEMA}.fact_booking_daily"

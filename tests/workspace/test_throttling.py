@@ -2,7 +2,7 @@
 
 import pytest
 
-from monitors import workspace
+from monitors.workspace import api as workspace
 from tests.workspace.conftest import SCHEMA
 
 TABLE = f"{SCHEMA}.fact_booking_daily"

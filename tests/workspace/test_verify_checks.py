@@ -2,7 +2,7 @@
 
 from dataclasses import replace
 
-from monitors.verify import CheckStatus, verify_monitor
+from monitors.workspace.verify import CheckStatus, verify_monitor
 from tests.workspace.conftest import SCHEMA
 
 PASS, FAIL, WARN, SKIP = CheckStatus.PASS, CheckStatus.FAIL, CheckStatus.WARN, CheckStatus.SKIP

@@ -2,7 +2,7 @@
 
 import json
 
-from monitors.verify import CHECKS, verify_monitors
+from monitors.workspace.verify import CHECKS, verify_monitors
 
 
 def test_report_ok_only_when_every_monitor_passes(workspace_client, deploy_monitor):

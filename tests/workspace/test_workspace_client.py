@@ -5,7 +5,8 @@ import logging
 import pytest
 from databricks.sdk.errors import Unauthenticated
 
-from monitors.workspace import get_monitor, workspace_client
+from monitors.workspace.api import get_monitor
+from monitors.workspace.client import workspace_client
 
 
 def test_explicit_host_and_token_reach_the_workspace(fake_workspace):

@@ -1,0 +1,171 @@
+"""The change report as text for a pull request comment, and as stable JSON for tools.
+
+JSON shape (`schema_version` 1; fields are only ever added within a version):
+  schema_version, stack, against {ref, commit, stack_file_present}, protect,
+  summary {created, updated, replaced, deleted, unchanged}, approval_required, exit_code,
+  stack_changes [{field, before, after}],
+  monitors {table: {table_name, outcome, profile_type, reasons, warning, reset_requested,
+    needs_reset, reset_command, needs_unprotect, unprotect_command, changed_fields,
+    changes [{field, before, after}],
+    metrics {added [name], removed [name], changed [{name, changes [{field, before, after}]}]}}}
+`before`/`after` are null where the field is absent on that side.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from monitors.change_report.diff import FieldChange, MetricChanges
+from monitors.change_report.report import ChangeReport, MonitorChange, Outcome
+from monitors.desired.protection import (
+    RESET_LIFTS_PROTECTION,
+    delete_needs_unprotect,
+    replace_needs_reset,
+)
+from monitors.desired.replacement import HISTORY_WARNING
+from monitors.naming import reset_command, unprotect_command
+from monitors.spec.datatypes import output_type_label
+
+SCHEMA_VERSION = 1
+_TITLES: dict[Outcome, str] = {
+    Outcome.CREATED: "CREATED",
+    Outcome.UPDATED: "UPDATED in place (history kept)",
+    Outcome.REPLACED: "REPLACED (deleted, then created again)",
+    Outcome.DELETED: "DELETED (its metric tables and dashboard stay in the workspace)",
+}
+
+
+def _change(change: FieldChange) -> dict[str, Any]:
+    return {"field": change.field, "before": change.before, "after": change.after}
+
+
+def _metrics(metrics: MetricChanges) -> dict[str, Any]:
+    return {
+        "added": list(metrics.added),
+        "removed": list(metrics.removed),
+        "changed": [
+            {"name": m.name, "changes": [_change(c) for c in m.fields]} for m in metrics.changed
+        ],
+    }
+
+
+def _monitor(stack: str, change: MonitorChange) -> dict[str, Any]:
+    replaced = change.outcome is Outcome.REPLACED
+    return {
+        "table_name": change.table_name,
+        "outcome": change.outcome.value,
+        "profile_type": change.profile_type,
+        "reasons": list(change.reasons),
+        "warning": HISTORY_WARNING if replaced else None,
+        "reset_requested": change.reset_requested,
+        "needs_reset": change.needs_reset,
+        "reset_command": reset_command(stack, change.table) if change.needs_reset else None,
+        "needs_unprotect": change.needs_unprotect,
+        "unprotect_command": (
+            unprotect_command(stack, change.table) if change.needs_unprotect else None
+        ),
+        "changed_fields": change.diff.changed_fields,
+        "changes": [_change(c) for c in change.diff.fields],
+        "metrics": _metrics(change.diff.metrics),
+    }
+
+
+def report_document(report: ChangeReport) -> dict[str, Any]:
+    """The report as plain JSON data, in the shape documented above."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "stack": report.stack,
+        "against": {
+            "ref": report.ref,
+            "commit": report.commit,
+            "stack_file_present": report.stack_at_ref,
+        },
+        "protect": report.protect,
+        "summary": {outcome.value: report.count(outcome) for outcome in Outcome},
+        "approval_required": report.approval_required,
+        "exit_code": report.exit_code,
+        "stack_changes": [_change(c) for c in report.stack_changes],
+        "monitors": {t: _monitor(report.stack, c) for t, c in report.monitors.items()},
+    }
+
+
+def render_json(report: ChangeReport, out: TextIO) -> None:
+    """Write the JSON document, indented, keys in a fixed order."""
+    json.dump(report_document(report), out, indent=2)
+    out.write("\n")
+
+
+def _value(field: str, value: Any) -> str:
+    """A value as the reader would write it: JSON, output types by name, absence spelled out."""
+    if value is None:
+        return "(absent)"
+    if field.endswith("output_data_type") and isinstance(value, str):
+        return output_type_label(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _field_line(change: FieldChange, indent: str = "   ") -> str:
+    before, after = _value(change.field, change.before), _value(change.field, change.after)
+    return f"{indent}{change.field}: {before} -> {after}"
+
+
+def _metric_lines(metrics: MetricChanges) -> list[str]:
+    lines = ["   custom_metrics:"] if metrics else []
+    lines += [f"     + added {name}" for name in metrics.added]
+    lines += [f"     - removed {name}" for name in metrics.removed]
+    for metric in metrics.changed:
+        lines.append(f"     ~ changed {metric.name}:")
+        lines += [_field_line(c, indent="         ") for c in metric.fields]
+    return lines
+
+
+def _monitor_lines(stack: str, change: MonitorChange) -> list[str]:
+    title = _TITLES[change.outcome]
+    if change.outcome is Outcome.CREATED:
+        title += f" ({change.profile_type} monitor)"
+    lines = [f"== {change.table}: {title}"]
+    lines += [f"   reason: {reason}" for reason in change.reasons]
+    if change.outcome is Outcome.REPLACED:
+        lines.append(f"   WARNING: {HISTORY_WARNING}")
+    if change.needs_reset:
+        lines.append(f"   PROTECTED: {replace_needs_reset(stack, change.table)}")
+    elif change.reset_requested:
+        lines.append(f"   {RESET_LIFTS_PROTECTION}")
+    if change.needs_unprotect:
+        lines.append(f"   PROTECTED: {delete_needs_unprotect(stack, change.table)}")
+    if change.diff:
+        lines.append(f"   changed fields: {', '.join(change.diff.changed_fields)}")
+    lines += [_field_line(c) for c in change.diff.fields]
+    lines += _metric_lines(change.diff.metrics)
+    return lines
+
+
+def render_text(report: ChangeReport, out: TextIO) -> None:
+    """Summary, stack setting changes, a section per changed monitor, unchanged ones on a line."""
+    summary = ", ".join(
+        f"{report.count(o)} {'updated in place' if o is Outcome.UPDATED else o.value}"
+        for o in Outcome
+    )
+    lines = [
+        f"Change report for stack {report.stack}: working tree against {report.ref} "
+        f"({report.commit[:12]})",
+        f"Summary: {summary}",
+    ]
+    if report.approval_required:
+        lines.append(
+            f"APPROVAL REQUIRED: monitors are replaced or deleted (exit code {report.exit_code})"
+        )
+    if not report.stack_at_ref:
+        lines.append(f"Pulumi.{report.stack}.yaml does not exist at {report.ref}: a new stack")
+    if report.stack_changes:
+        lines += ["", f"Stack settings changed (Pulumi.{report.stack}.yaml):"]
+        lines += [_field_line(c) for c in report.stack_changes]
+    unchanged: list[str] = []
+    for table, change in report.monitors.items():
+        if change.outcome is Outcome.UNCHANGED:
+            unchanged.append(table)
+            continue
+        lines += ["", *_monitor_lines(report.stack, change)]
+    lines += ["", f"Unchanged: {', '.join(unchanged) if unchanged else 'none'}"]
+    out.write("\n".join(lines) + "\n")

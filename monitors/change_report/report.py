@@ -1,0 +1,163 @@
+"""The change report (`plan --against GIT_REF`): what a change does, per monitor.
+
+The declarations and stack file at GIT_REF (taken to be what is deployed) are compared with the
+working tree. Each monitor is created, updated in place (with the changed fields), replaced (with
+every reason from `monitors.replacement.decide`, the very rule the program applies, and the
+history-loss warning), deleted, or unchanged. No Pulumi CLI, credentials or network: only git.
+
+Exit codes (see `monitors.errors.ExitCode`): 0 nothing is replaced or deleted; 2 an invalid
+declaration or stack file at either side (each line names the side); 10 at least one monitor is
+replaced or deleted, so require an approval; 11 the ref cannot be read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from monitors.change_report.diff import BodyDiff, FieldChange, diff_requests, diff_values
+from monitors.change_report.sources import (
+    ProjectFiles,
+    project_of,
+    read_ref,
+    read_working_tree,
+    resolve_ref,
+)
+from monitors.desired.plan import Plan, make_plan
+from monitors.desired.protection import is_protected
+from monitors.desired.replacement import decide
+from monitors.errors import ExitCode, SideInvalidError
+
+
+class Outcome(StrEnum):
+    """What the next deployment does to one monitor."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    REPLACED = "replaced"
+    DELETED = "deleted"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class MonitorChange:
+    """One monitor's outcome and everything a reviewer needs to judge it."""
+
+    table: str
+    table_name: str
+    outcome: Outcome
+    profile_type: str
+    reasons: tuple[str, ...] = ()
+    reset_requested: bool = False
+    needs_reset: bool = False
+    needs_unprotect: bool = False
+    diff: BodyDiff = field(default_factory=BodyDiff)
+
+
+@dataclass(frozen=True)
+class ChangeReport:
+    """The whole comparison of one stack between a git ref and the working tree."""
+
+    stack: str
+    ref: str
+    commit: str
+    protect: bool
+    stack_at_ref: bool
+    monitors: dict[str, MonitorChange]
+    stack_changes: tuple[FieldChange, ...] = ()
+
+    def count(self, outcome: Outcome) -> int:
+        """How many monitors have `outcome`."""
+        return sum(1 for change in self.monitors.values() if change.outcome is outcome)
+
+    @property
+    def approval_required(self) -> bool:
+        """True when a monitor is replaced or deleted (its history or the monitor itself goes)."""
+        return bool(self.count(Outcome.REPLACED) or self.count(Outcome.DELETED))
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """0 when nothing is lost, 10 when a replacement or deletion is coming."""
+        return ExitCode.REPLACEMENTS if self.approval_required else ExitCode.OK
+
+
+def _classify(table: str, last: Plan | None, now: Plan) -> MonitorChange:
+    """One monitor's outcome, decided by `monitors.replacement.decide` as the program does."""
+    if last is None or table not in last.structures:
+        name = now.project.settings.full_table_name(table)
+        return MonitorChange(table, name, Outcome.CREATED, now.structures[table].profile_type)
+    if table not in now.structures:
+        return MonitorChange(
+            table,
+            last.project.settings.full_table_name(table),
+            Outcome.DELETED,
+            last.structures[table].profile_type,
+            needs_unprotect=last.project.settings.protect,
+        )
+    decision = decide(table, last.structures[table], now.structures[table])
+    diff = diff_requests(last.requests[table], now.requests[table])
+    name = now.project.settings.full_table_name(table)
+    profile = decision.structure.profile_type
+    if decision.replace:
+        return MonitorChange(
+            table,
+            name,
+            Outcome.REPLACED,
+            profile,
+            reasons=decision.reasons,
+            reset_requested=decision.reset,
+            needs_reset=is_protected(now.project.settings.protect, decision.reset),
+            diff=diff,
+        )
+    outcome = Outcome.UPDATED if diff else Outcome.UNCHANGED
+    return MonitorChange(table, name, outcome, profile, diff=diff)
+
+
+def compare(ref: str, commit: str, last: Plan | None, now: Plan) -> ChangeReport:
+    """Classify every monitor of either side; `last` is None when the stack is new at the ref."""
+    tables = sorted(set(now.structures) | set(last.structures if last else ()))
+    settings = now.project.settings
+    stack_changes = (
+        diff_values(
+            last.project.settings.model_dump(mode="json", by_alias=True),
+            settings.model_dump(mode="json", by_alias=True),
+        )
+        if last is not None
+        else ()
+    )
+    return ChangeReport(
+        stack=settings.stack,
+        ref=ref,
+        commit=commit,
+        protect=settings.protect,
+        stack_at_ref=last is not None,
+        monitors={table: _classify(table, last, now) for table in tables},
+        stack_changes=stack_changes,
+    )
+
+
+def change_report(root: Path, stack: str, ref: str) -> ChangeReport:
+    """Read both sides of `stack` in the repository at `root` and compare them.
+
+    Raises GitRefError when the ref cannot be read and SideInvalidError (all problems of both
+    sides) when either side is invalid.
+    """
+    commit = resolve_ref(root, ref)
+    at_ref, working_tree = read_ref(root, ref, commit, stack), read_working_tree(root, stack)
+    problems: list[str] = []
+    # A stack file missing at the ref is a stack added since: every monitor is created.
+    last = _plan(at_ref, problems) if at_ref.stack_text is not None else None
+    now = _plan(working_tree, problems)
+    if problems or now is None:
+        raise SideInvalidError(tuple(problems))
+    return compare(ref, commit, last, now)
+
+
+def _plan(files: ProjectFiles, problems: list[str]) -> Plan | None:
+    """One side's plan, or None with its problems recorded (so both sides are reported)."""
+    try:
+        return make_plan(project_of(files))
+    except SideInvalidError as exc:
+        problems.extend(exc.lines)
+        return None

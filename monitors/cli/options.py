@@ -1,0 +1,50 @@
+"""Options shared by several commands, each spelled and explained once."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from monitors.naming import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    # What `add_subparsers()` returns; each command module registers itself on it.
+    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+
+
+def stack(parser: argparse.ArgumentParser) -> None:
+    """`--stack NAME` (required): which stack's file and state a command reads."""
+    parser.add_argument("--stack", required=True, help="stack name, e.g. dev or prod")
+
+
+def project_dir(parser: argparse.ArgumentParser) -> None:
+    """`--project-dir DIR`: the project checkout holding Pulumi.yaml (default: this one)."""
+    parser.add_argument(
+        "--project-dir",
+        type=Path,
+        default=PROJECT_ROOT,
+        metavar="DIR",
+        help="the project checkout holding Pulumi.yaml (default: this repository)",
+    )
+
+
+def pulumi_root(parser: argparse.ArgumentParser) -> None:
+    """`--pulumi-root DIR`: run DIR/bin/pulumi instead of `pulumi` on PATH."""
+    parser.add_argument(
+        "--pulumi-root",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="use the Pulumi CLI at DIR/bin/pulumi (default: `pulumi` on PATH)",
+    )
+
+
+def json_output(parser: argparse.ArgumentParser, what: str = "machine-readable output") -> None:
+    """`--json`: print a stable JSON document instead of text."""
+    parser.add_argument("--json", action="store_true", help=what)
+
+
+def tables(parser: argparse.ArgumentParser, what: str) -> None:
+    """`--table T` (repeatable): limit a command to some tables."""
+    parser.add_argument("--table", action="append", metavar="TABLE", help=what)

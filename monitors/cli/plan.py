@@ -1,0 +1,92 @@
+"""`python -m monitors plan --stack S [--against REF]`: each monitor exactly as it would be sent.
+
+It validates declarations and stack settings the way the program does and prints, per monitor,
+the API body with its protection and replace settings; no Pulumi CLI or workspace needed.
+Whether a monitor is replaced is decided against the last deployment at `pulumi preview`;
+`--against REF` compares with a git ref instead (the change report).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, TextIO
+
+from monitors.cli import options
+
+
+def render_plan(document: dict[str, Any], out: TextIO) -> None:
+    """Human-readable plan: a header per monitor, then its API body as JSON."""
+    protect = "on" if document["protect"] else "off"
+    print(
+        f"Stack {document['stack']}: {len(document['monitors'])} monitors, protection {protect}",
+        file=out,
+    )
+    for table, monitor in document["monitors"].items():
+        reset = monitor["reset"]
+        print(f"\n== {table}", file=out)
+        print(f"   urn: {monitor['urn']}", file=out)
+        print(
+            f"   protect: {str(monitor['protect']).lower()}   delete_before_replace: true   "
+            f"reset token: {reset['token'] if reset else 'none'}"
+            + (" (purge)" if reset and reset["purge"] else ""),
+            file=out,
+        )
+        print(
+            "   replace: decided at `pulumi preview` against the last deployment "
+            "(rename, input_columns/type/output type, profile type, create-only fields, "
+            "new reset token)",
+            file=out,
+        )
+        print(f"   POST /api/2.1/unity-catalog/tables/{monitor['table_name']}/monitor", file=out)
+        body = json.dumps(monitor["request"], indent=2)
+        print("\n".join("   " + line for line in body.splitlines()), file=out)
+
+
+def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """Handler of `plan`: exit 0 when everything is valid."""
+    out = out or sys.stdout
+    if args.against:
+        return run_against(args, out)
+    from monitors.desired.plan import make_plan, plan_document
+    from monitors.spec.project import load_project
+
+    document = plan_document(make_plan(load_project(args.stack, args.project_dir)))
+    if args.json:
+        json.dump(document, out, indent=2)
+        out.write("\n")
+    else:
+        render_plan(document, out)
+    return 0
+
+
+def run_against(args: argparse.Namespace, out: TextIO) -> int:
+    """Handler of `plan --against`: print the change report; its exit code says what is coming."""
+    from monitors.change_report.render import render_json, render_text
+    from monitors.change_report.report import change_report
+
+    report = change_report(args.project_dir, args.stack, args.against)
+    if args.json:
+        render_json(report, out)
+    else:
+        render_text(report, out)
+    return int(report.exit_code)
+
+
+def add_command(subparsers: options.Subparsers) -> None:
+    """Register `plan`."""
+    parser = subparsers.add_parser(
+        "plan",
+        help="validate declarations and print each monitor as it would be sent",
+        description=__doc__,
+    )
+    options.stack(parser)
+    options.json_output(parser)
+    parser.add_argument(
+        "--against",
+        metavar="GIT_REF",
+        help="report what changes relative to the declarations and settings at GIT_REF",
+    )
+    options.project_dir(parser)
+    parser.set_defaults(func=run)

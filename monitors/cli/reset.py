@@ -1,0 +1,56 @@
+"""`python -m monitors reset --stack S --table T | --all [--purge] [--yes]`.
+
+Writes a fresh reset token per table, previews, refuses if anything else would be replaced or
+deleted, confirms (typing the stack name where monitors are protected), then `pulumi up`.
+Exit codes: 0 done, 1 the update failed part-way, 2 bad input, 3 refused, 4 aborted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from monitors.cli import options
+from monitors.errors import AbortedError, ExitCode
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handler of `reset`."""
+    from monitors.stackops.common import Env
+    from monitors.stackops.reset import reset
+
+    try:
+        reset(
+            args.stack,
+            None if args.all else args.table,
+            purge=args.purge,
+            assume_yes=args.yes,
+            confirm=input,
+            env=Env(project_root=args.project_dir, pulumi_root=args.pulumi_root),
+        )
+    except (KeyboardInterrupt, EOFError):
+        print("\naborted. Nothing was changed.", file=sys.stderr)
+        return int(AbortedError.exit_code)
+    return ExitCode.OK
+
+
+def add_command(subparsers: options.Subparsers) -> None:
+    """Register `reset`."""
+    parser = subparsers.add_parser(
+        "reset",
+        help="delete and recreate chosen monitors, after a preview check and confirmation",
+        description="Write a fresh reset token for each chosen table, preview, refuse if "
+        "anything else would be replaced or deleted, confirm (type the stack name where "
+        "monitors are protected), then `pulumi up`. History older than ~30 days is lost.",
+    )
+    options.stack(parser)
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--table", action="append", help="a table to reset (repeatable)")
+    which.add_argument("--all", action="store_true", help="reset every enabled monitor")
+    parser.add_argument(
+        "--purge", action="store_true", help="also drop the metric tables and dashboard"
+    )
+    parser.add_argument("--yes", action="store_true", help="do not ask for confirmation (CI)")
+    options.pulumi_root(parser)
+    options.project_dir(parser)
+    parser.set_defaults(func=run)

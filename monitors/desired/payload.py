@@ -1,0 +1,56 @@
+"""Declarations to API form: the exact create/update body of one monitor.
+
+This one function feeds both the Pulumi resource and `python -m monitors plan`, so what plan
+prints is what the provider sends. Custom metrics are sorted by name: the provider keeps an
+ordered list, and reordering a YAML file must not look like a change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from monitors.spec.models import MonitorSpec, Notifications
+from monitors.spec.settings import StackSettings
+
+
+def qualified(name: str, settings: StackSettings) -> str:
+    """A bare table name is taken to be in the stack's gold schema."""
+    return name if "." in name else settings.full_table_name(name)
+
+
+def _notifications(spec: MonitorSpec, settings: StackSettings) -> dict[str, Any] | None:
+    """Declared notifications win; otherwise the stack's emails hear about failures."""
+    declared = spec.notifications or Notifications()
+    body = declared.model_dump(exclude_none=True)
+    if declared.on_failure is None and settings.notification_emails:
+        body["on_failure"] = {"email_addresses": list(settings.notification_emails)}
+    return body or None
+
+
+def monitor_request(table: str, spec: MonitorSpec, settings: StackSettings) -> dict[str, Any]:
+    """The monitor's API body (snake_case, no nulls), minus `table_name` which is in the URL."""
+    body: dict[str, Any] = {
+        "assets_dir": settings.assets_dir(table),
+        "output_schema_name": settings.output_schema_name,
+    }
+    if spec.custom_metrics:
+        body["custom_metrics"] = [
+            m.model_dump() for m in sorted(spec.custom_metrics, key=lambda m: m.name)
+        ]
+    if spec.slicing_exprs:
+        body["slicing_exprs"] = list(spec.slicing_exprs)
+    profile = spec.profile_type
+    body[profile] = getattr(spec, profile).model_dump(exclude_none=True)
+    if spec.baseline_table_name:
+        body["baseline_table_name"] = qualified(spec.baseline_table_name, settings)
+    if settings.schedule is not None:
+        body["schedule"] = (spec.schedule or settings.schedule).model_dump()
+    notifications = _notifications(spec, settings)
+    if notifications:
+        body["notifications"] = notifications
+    if spec.data_classification_config is not None:
+        body["data_classification_config"] = spec.data_classification_config.model_dump()
+    if settings.warehouse_id:
+        body["warehouse_id"] = settings.warehouse_id
+    body["skip_builtin_dashboard"] = spec.skip_builtin_dashboard
+    return body

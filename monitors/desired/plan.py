@@ -1,0 +1,59 @@
+"""What a stack declares, in API form: each enabled monitor's body and structure.
+
+Pure: computed from a Project with no Pulumi or Databricks calls, so the program, `plan` and the
+change report all see the same bodies. `plan_document` is the stable JSON form `plan` prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from monitors.desired.payload import monitor_request
+from monitors.desired.protection import is_protected
+from monitors.desired.replacement import Structure, structure_of
+from monitors.naming import monitor_urn
+from monitors.spec.project import Project
+
+
+@dataclass
+class Plan:
+    """What this run declares: the API body and structure of each enabled monitor."""
+
+    project: Project
+    requests: dict[str, dict[str, Any]] = field(default_factory=dict)
+    structures: dict[str, Structure] = field(default_factory=dict)
+
+
+def make_plan(project: Project) -> Plan:
+    """Compute every monitor's API body and structure, with no Pulumi calls."""
+    plan = Plan(project)
+    settings = project.settings
+    for table, spec in project.monitors.items():
+        request = monitor_request(table, spec, settings)
+        reset = settings.resets.get(table)
+        plan.requests[table] = request
+        plan.structures[table] = structure_of(request, reset.token if reset else None)
+    return plan
+
+
+def plan_document(plan: Plan) -> dict[str, Any]:
+    """The stable JSON form of a stack's plan."""
+    settings = plan.project.settings
+    monitors: dict[str, Any] = {}
+    for table, request in plan.requests.items():
+        reset = settings.resets.get(table)
+        monitors[table] = {
+            "table_name": settings.full_table_name(table),
+            "urn": monitor_urn(settings.stack, table),
+            "protect": is_protected(settings.protect, reset_applied_now=False),
+            "delete_before_replace": True,
+            "reset": reset.model_dump() if reset else None,
+            "request": request,
+        }
+    return {
+        "stack": settings.stack,
+        "protect": settings.protect,
+        "refresh_after_update": settings.refresh_after_update,
+        "monitors": monitors,
+    }

@@ -1,0 +1,41 @@
+"""Production protection: a protected stack's monitor is protected unless this run resets it.
+
+The one owner of that decision and of the sentences that explain it, so the program's preview
+warnings, the change report and the stack operations say the same thing.
+"""
+
+from __future__ import annotations
+
+from monitors.naming import CONFIG_NAMESPACE, reset_command, reset_token_key, unprotect_command
+
+
+def is_protected(stack_protects: bool, reset_applied_now: bool) -> bool:
+    """`protect` for one monitor: on in a protected stack, except in the run that applies its reset.
+
+    The engine checks the new `protect` value before a replace, so lifting it in exactly that run
+    lets the asked-for replace through and nothing else; the next run turns it back on.
+    """
+    return stack_protects and not reset_applied_now
+
+
+def replace_needs_reset(stack: str, table: str) -> str:
+    """Why a replace in a protected stack fails, and how to ask for it on purpose."""
+    return (
+        f"Stack '{stack}' protects its monitors, so `pulumi preview` fails with Pulumi's protect "
+        f"error. If the replace is intended, request it with `{reset_command(stack, table)}` (or "
+        f"`pulumi config set --path '{CONFIG_NAMESPACE}:{reset_token_key(table)}' <new token>`); "
+        "otherwise undo the change."
+    )
+
+
+def delete_needs_unprotect(stack: str, table: str) -> str:
+    """How to retire a monitor on purpose in a protected stack."""
+    return (
+        f"Stack '{stack}' protects it: to retire it on purpose, run "
+        f"`{unprotect_command(stack, table)}` first."
+    )
+
+
+RESET_LIFTS_PROTECTION = (
+    "reset requested: protection is lifted for this table in the run that applies it"
+)

@@ -1,0 +1,200 @@
+"""Run the program under Pulumi's mock runtime: for the tests and the benchmark, no CLI needed.
+
+`run_program` evaluates a program function as the engine would (optionally as a preview),
+feeding the stack's own last outputs to its StackReference, and records every resource
+registration with the options the engine would see (protect, delete-before-replace,
+replacement trigger, hooks), every log message, and the stack outputs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from google.protobuf import json_format
+from pulumi.runtime import mocks, rpc, settings
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from monitors.naming import PROJECT_NAME
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One RegisterResourceRequest as the engine would receive it."""
+
+    type: str
+    name: str
+    inputs: dict[str, Any]
+    protect: bool
+    delete_before_replace: bool
+    replacement_trigger: Any
+    hooks: dict[str, list[str]]
+
+
+@dataclass
+class ProgramRun:
+    """Everything one evaluation of the program did."""
+
+    registrations: list[Registration] = field(default_factory=list)
+    reads: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)
+    failure: BaseException | None = None
+
+    def monitor(self, table: str) -> Registration:
+        """The registration of one table's monitor."""
+        matches = [r for r in self.registrations if r.name == table]
+        if len(matches) != 1:
+            raise KeyError(f"{len(matches)} registrations named {table!r}")
+        return matches[0]
+
+
+class _Mocks(pulumi.runtime.Mocks):
+    """Echo inputs as outputs, add plausible provider outputs, and serve the last outputs."""
+
+    def __init__(self, last_outputs: Mapping[str, Any], provider_outputs: bool) -> None:
+        self.last_outputs = dict(last_outputs)
+        self.provider_outputs = provider_outputs
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        if args.typ == "pulumi:pulumi:StackReference":
+            return args.resource_id or args.name, {
+                "name": args.inputs.get("name"),
+                "outputs": self.last_outputs,
+                "secretOutputNames": [],
+            }
+        state = dict(args.inputs)
+        if self.provider_outputs and args.typ.endswith("QualityMonitor"):
+            table = state["tableName"]
+            short = table.split(".")[-1]
+            state.update(
+                status="MONITOR_STATUS_ACTIVE",
+                dashboardId=f"dashboard-{short}",
+                monitorVersion=1,
+                profileMetricsTableName=f"{state['outputSchemaName']}.{short}_profile_metrics",
+                driftMetricsTableName=f"{state['outputSchemaName']}.{short}_drift_metrics",
+            )
+        return f"{args.name}-id", state
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
+        return {}, None
+
+
+class _RecordingMonitor(mocks.MockMonitor):
+    """A mock resource monitor that keeps the options of every registration."""
+
+    def __init__(self, run: ProgramRun, the_mocks: _Mocks) -> None:
+        super().__init__(the_mocks)
+        self.run = run
+
+    def RegisterResource(self, request: Any) -> Any:
+        if request.type != "pulumi:pulumi:Stack":
+            trigger = None
+            if request.HasField("replacement_trigger"):
+                trigger = json_format.MessageToDict(request.replacement_trigger)
+            hooks = (
+                {
+                    name: list(getattr(request.hooks, name))
+                    for name in (
+                        "before_create",
+                        "after_create",
+                        "before_update",
+                        "after_update",
+                        "before_delete",
+                        "after_delete",
+                    )
+                }
+                if request.HasField("hooks")
+                else {}
+            )
+            self.run.registrations.append(
+                Registration(
+                    type=request.type,
+                    name=request.name,
+                    inputs=rpc.deserialize_properties(request.object),
+                    protect=request.protect,
+                    delete_before_replace=request.deleteBeforeReplace,
+                    replacement_trigger=trigger,
+                    hooks={k: v for k, v in hooks.items() if v},
+                )
+            )
+        return super().RegisterResource(request)  # type: ignore[no-untyped-call]
+
+    def ReadResource(self, request: Any) -> Any:
+        self.run.reads.append((request.type, request.id))
+        return super().ReadResource(request)  # type: ignore[no-untyped-call]
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self, run: ProgramRun) -> None:
+        super().__init__(logging.DEBUG)
+        self.run = run
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.ERROR:
+            self.run.errors.append(record.getMessage())
+        elif record.levelno >= logging.WARNING:
+            self.run.warnings.append(record.getMessage())
+
+
+def run_program(
+    program: Callable[[], Any],
+    *,
+    stack: str,
+    config: Mapping[str, Any] | None = None,
+    last_outputs: Mapping[str, Any] | None = None,
+    preview: bool = True,
+    provider_outputs: bool = True,
+    expect_failure: bool = False,
+) -> ProgramRun:
+    """Evaluate `program` once under mocks and return what it registered, logged and exported.
+
+    With `expect_failure`, the program's exception is kept in `failure` instead of raised, so a
+    test can check that nothing was registered before it.
+    """
+    run = ProgramRun()
+    the_mocks = _Mocks(last_outputs or {}, provider_outputs)
+    logger = logging.getLogger(f"{__name__}.{id(run)}")
+    logger.propagate = False
+    logger.addHandler(_ListHandler(run))
+    settings.ROOT.set(None)
+    mocks.set_mocks(
+        the_mocks,
+        project=PROJECT_NAME,
+        stack=stack,
+        preview=preview,
+        logger=logger,
+        monitor=_RecordingMonitor(run, the_mocks),
+        organization="organization",
+    )
+    pulumi.runtime.set_all_config({k: _config_string(v) for k, v in (config or {}).items()})
+
+    settings.SETTINGS.rpc_manager.clear()
+    settings.SETTINGS.outputs.clear()
+    try:
+        _sync_await(run_pulumi_func(program))
+    except Exception as exc:
+        if not expect_failure:
+            raise
+        run.failure = exc
+        return run
+    root = settings.get_root_resource()
+    exported = getattr(root, "outputs", {}) if root is not None else {}
+    # Serialise the stack outputs as the runtime does when it records them with the engine
+    # (nested Outputs included), then read them back as a StackReference would.
+    serialized = _sync_await(rpc.serialize_properties(exported, {}))
+    run.outputs = rpc.deserialize_properties(serialized)
+    return run
+
+
+def _config_string(value: Any) -> str:
+    """Config values as the engine passes them: strings, with objects JSON-encoded."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value)

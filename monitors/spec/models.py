@@ -1,0 +1,214 @@
+"""Pydantic models of a monitor declaration: the YAML under monitors/declarations, field by field.
+
+Field names are the Databricks API / Asset Bundles `quality_monitors` names in snake_case.
+Friendly forms (metric type `aggregate`, output type `double`, problem type `regression`) are
+normalised here to the exact strings the API expects, so everything downstream sees API form.
+Checks that span several fields live in `monitors.validation`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from monitors.spec.datatypes import normalise_output_data_type
+from monitors.spec.quartz import check_quartz_cron
+
+ProfileType = Literal["time_series", "snapshot", "inference_log"]
+
+METRIC_TYPES: tuple[str, ...] = (
+    "CUSTOM_METRIC_TYPE_AGGREGATE",
+    "CUSTOM_METRIC_TYPE_DERIVED",
+    "CUSTOM_METRIC_TYPE_DRIFT",
+)
+PROBLEM_TYPES: tuple[str, ...] = ("PROBLEM_TYPE_CLASSIFICATION", "PROBLEM_TYPE_REGRESSION")
+GRANULARITIES: tuple[str, ...] = (
+    "5 minutes",
+    "30 minutes",
+    "1 hour",
+    "1 day",
+    "1 week",
+    "2 weeks",
+    "3 weeks",
+    "4 weeks",
+    "1 month",
+    "1 year",
+)
+MAX_EMAILS = 5
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _enum_from_friendly(prefix: str, choices: tuple[str, ...]) -> AfterValidator:
+    """Accept `aggregate`, `Aggregate` or `CUSTOM_METRIC_TYPE_AGGREGATE`; return the API form."""
+
+    def normalise(value: str) -> str:
+        upper = value.strip().upper()
+        candidate = upper if upper.startswith(prefix) else prefix + upper
+        if candidate not in choices:
+            friendly = ", ".join(c.removeprefix(prefix).lower() for c in choices)
+            raise ValueError(f"unknown value {value!r}; use one of {friendly}")
+        return candidate
+
+    return AfterValidator(normalise)
+
+
+def _granularity(value: str) -> str:
+    """Granularities must be one the legacy monitor API accepts, spelled exactly."""
+    text = " ".join(value.split()).lower()
+    if text not in GRANULARITIES:
+        raise ValueError(f"unknown granularity {value!r}; use one of {', '.join(GRANULARITIES)}")
+    return text
+
+
+def _unique(values: list[str]) -> list[str]:
+    """Reject repeated entries: the API would keep one and the diff would never settle."""
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"{value!r} is listed twice")
+        seen.add(value)
+    return values
+
+
+def _identifier(value: str) -> str:
+    if not _IDENTIFIER.match(value):
+        raise ValueError(f"{value!r} is not a valid metric name (letters, digits, underscore)")
+    return value
+
+
+def _email(value: str) -> str:
+    if not _EMAIL.match(value):
+        raise ValueError(f"{value!r} is not an email address")
+    return value
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown timezone_id {value!r}; use an IANA name such as 'UTC'") from None
+    return value
+
+
+NonEmptyStr = Annotated[str, Field(min_length=1)]
+MetricType = Annotated[str, _enum_from_friendly("CUSTOM_METRIC_TYPE_", METRIC_TYPES)]
+ProblemType = Annotated[str, _enum_from_friendly("PROBLEM_TYPE_", PROBLEM_TYPES)]
+OutputDataType = Annotated[
+    str,
+    BeforeValidator(normalise_output_data_type),
+    Field(description="A type name such as double, long, decimal(18,2), or StructField JSON"),
+]
+Granularities = Annotated[
+    list[Annotated[str, AfterValidator(_granularity)]],
+    Field(min_length=1),
+    AfterValidator(_unique),
+]
+EmailList = Annotated[
+    list[Annotated[str, AfterValidator(_email)]],
+    Field(max_length=MAX_EMAILS),
+    AfterValidator(_unique),
+]
+
+
+class _Strict(BaseModel):
+    """Unknown keys are errors: a typo must never silently drop a setting."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CustomMetric(_Strict):
+    """One custom metric, in the API's shape."""
+
+    name: Annotated[str, AfterValidator(_identifier)]
+    type: MetricType
+    definition: NonEmptyStr
+    input_columns: Annotated[list[NonEmptyStr], Field(min_length=1), AfterValidator(_unique)]
+    output_data_type: OutputDataType
+
+
+class TimeSeries(_Strict):
+    """A time-series profile: metrics per window of `timestamp_col`."""
+
+    timestamp_col: NonEmptyStr
+    granularities: Granularities
+
+
+class Snapshot(_Strict):
+    """A snapshot profile: metrics over the whole table at each refresh."""
+
+
+class InferenceLog(_Strict):
+    """An inference-log profile for model-serving tables."""
+
+    problem_type: ProblemType
+    timestamp_col: NonEmptyStr
+    granularities: Granularities
+    prediction_col: NonEmptyStr
+    model_id_col: NonEmptyStr
+    label_col: NonEmptyStr | None = None
+    prediction_proba_col: NonEmptyStr | None = None
+
+
+class Schedule(_Strict):
+    """A Quartz cron schedule for refreshes (`pause_status` is read-only in the API)."""
+
+    quartz_cron_expression: Annotated[str, AfterValidator(check_quartz_cron)]
+    timezone_id: Annotated[str, AfterValidator(_timezone)] = "UTC"
+
+
+class EmailDestination(_Strict):
+    """At most five addresses per notification event."""
+
+    email_addresses: EmailList
+
+
+class Notifications(_Strict):
+    """Who hears about failed refreshes and new classification tags."""
+
+    on_failure: EmailDestination | None = None
+    on_new_classification_tag_detected: EmailDestination | None = None
+
+
+class DataClassificationConfig(_Strict):
+    """Whether the monitor tags columns holding sensitive data."""
+
+    enabled: bool
+
+
+class MonitorSpec(_Strict):
+    """A monitor declaration for one table; the file stem names the table."""
+
+    custom_metrics: list[CustomMetric] = Field(default_factory=list)
+    slicing_exprs: Annotated[list[NonEmptyStr], AfterValidator(_unique)] = Field(
+        default_factory=list
+    )
+    time_series: TimeSeries | None = None
+    snapshot: Snapshot | None = None
+    inference_log: InferenceLog | None = None
+    baseline_table_name: NonEmptyStr | None = None
+    schedule: Schedule | None = None
+    notifications: Notifications | None = None
+    data_classification_config: DataClassificationConfig | None = None
+    skip_builtin_dashboard: bool = False
+
+    @property
+    def profile_types(self) -> list[ProfileType]:
+        """Every profile type the declaration sets (valid declarations set exactly one)."""
+        found: list[ProfileType] = []
+        if self.time_series is not None:
+            found.append("time_series")
+        if self.snapshot is not None:
+            found.append("snapshot")
+        if self.inference_log is not None:
+            found.append("inference_log")
+        return found
+
+    @property
+    def profile_type(self) -> ProfileType:
+        """The one profile type of a validated declaration."""
+        (only,) = self.profile_types
+        return only

@@ -1,0 +1,115 @@
+"""`adopt`: take monitors the old scripts created into the stack's state, never recreating them.
+
+Imports existing monitors under the names the program uses, then previews the in-place alignment.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from pulumi.automation import CommandError
+
+from monitors.errors import OperationFailedError, RefusedError
+from monitors.naming import RESOURCE_TYPE, resource_name
+from monitors.spec.project import Project
+from monitors.stackops.common import Env, command_failure, load, preview, resolve_tables, urns_of
+from monitors.stackops.events import ResourceChange, because, describe
+from monitors.stackops.pulumi_cli import open_stack
+from monitors.stackops.state import monitor_states, state_lines, urns_in_state
+
+
+@dataclass
+class AdoptReport:
+    """What adopt imported, skipped, and what `pulumi up` would now do to each monitor."""
+
+    stack: str
+    imported: list[str]
+    skipped: list[str]
+    plan: dict[str, ResourceChange] = field(default_factory=dict)
+
+
+def import_spec(project: Project, table: str, provider_version: str) -> dict[str, str]:
+    """One entry of the `pulumi import --file` JSON: the monitor as the program declares it."""
+    return {
+        "type": RESOURCE_TYPE,
+        "name": resource_name(table),
+        "id": project.settings.full_table_name(table),
+        "version": provider_version,
+    }
+
+
+def databricks_provider_version() -> str:
+    """The pulumi-databricks version the program runs with: imports must use the same plugin."""
+    return importlib.metadata.version("pulumi_databricks")
+
+
+def adopt(stack_name: str, tables: Sequence[str] | None, *, env: Env | None = None) -> AdoptReport:
+    """Import existing monitors into the stack's state, then preview the alignment (no `up`).
+
+    Only `pulumi import` (which reads, never creates or deletes) and `pulumi preview` run.
+    Raises RefusedError if the preview would replace or delete any chosen monitor.
+    """
+    env = env or Env()
+    project = load(stack_name, env)
+    chosen = resolve_tables(stack_name, project, tables, env)
+    stack = open_stack(stack_name, env.project_root, env.pulumi_root)
+    urns = urns_of(stack_name, chosen)
+    managed = urns_in_state(stack.export_stack())
+    skipped = [t for t in chosen if urns[t] in managed]
+    to_import = [t for t in chosen if urns[t] not in managed]
+    report = AdoptReport(stack_name, [], skipped)
+    for table in skipped:
+        env.out(f"{table}: already in the stack's state, skipped")
+    if to_import:
+        version = databricks_provider_version()
+        resources = [import_spec(project, t, version) for t in to_import]
+        try:
+            stack.import_resources(
+                resources=resources,  # type: ignore[arg-type]  # TypedDict of str values
+                protect=project.settings.protect,
+                generate_code=False,
+            )
+        except CommandError as exc:
+            states = monitor_states(stack.export_stack(), {t: urns[t] for t in to_import})
+            raise OperationFailedError(
+                command_failure(f"import into stack {stack_name!r}", exc, None)
+                + "\nState of each monitor now:\n"
+                + "\n".join(state_lines(states, to_import))
+                + "\nNothing was created or deleted in Databricks. Fix the cause and run the "
+                "same adopt again: monitors already imported are skipped."
+            ) from None
+        report.imported = to_import
+        env.out(
+            f"Imported into stack {stack_name!r} "
+            f"({'protected' if project.settings.protect else 'not protected'}):"
+        )
+        env.out("\n".join(f"  {t} <- {project.settings.full_table_name(t)}" for t in to_import))
+    plan = preview(stack, f"preview after adopting into stack {stack_name!r}").changes()
+    report.plan = {t: plan[u] for t, u in urns.items() if u in plan}
+    _show_alignment(stack_name, urns, plan, env)
+    return report
+
+
+def _show_alignment(
+    stack: str, urns: dict[str, str], plan: dict[str, ResourceChange], env: Env
+) -> None:
+    """Print what `pulumi up` would now do to the adopted monitors; refuse loudly if destructive."""
+    env.out("What `pulumi up` would do next to align them with the declarations:")
+    for table, urn in urns.items():
+        change = plan.get(urn)
+        kind = change.kind if change else "same"
+        detail = f" ({', '.join(change.diffs)})" if change and change.diffs else ""
+        env.out(f"  {table}: {'update in place' if kind == 'update' else kind}{detail}")
+    destructive = [c for c in plan.values() if c.destructive]
+    if destructive:
+        lines = [f"  {describe(c.urn)}: {c.kind}" + because(c) for c in destructive]
+        raise RefusedError(
+            f"DO NOT run `pulumi up` on stack {stack!r} yet: it would REPLACE or DELETE:\n"
+            + "\n".join(lines)
+            + "\nA replaced monitor loses its history older than about 30 days. Make the "
+            "declarations match the existing monitors (or reset them on purpose with "
+            "`python -m monitors reset`) until this preview shows only in-place updates."
+        )
+    env.out(f"No monitor would be recreated. Apply with: pulumi up --stack {stack}")

@@ -1,0 +1,78 @@
+"""What every stack operation shares: where it runs, which tables it acts on, how it previews."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pulumi.automation import CommandError, Stack
+
+from monitors.errors import OperationFailedError, UnknownTableError
+from monitors.naming import PROJECT_ROOT, monitor_urn, short_stack
+from monitors.spec.loader import load_declarations
+from monitors.spec.project import Project, declarations_dir, load_project
+from monitors.stackops.events import EventLog
+
+
+@dataclass(frozen=True)
+class Env:
+    """Where the operations run: the project copy, the CLI to use, and where messages go."""
+
+    project_root: Path = PROJECT_ROOT
+    pulumi_root: Path | None = None
+    out: Callable[[str], None] = print
+
+    @property
+    def declarations(self) -> Path:
+        """The declarations directory of this project copy."""
+        return declarations_dir(self.project_root)
+
+
+def load(stack: str, env: Env) -> Project:
+    """The project as the stack's file and the declarations in `env`'s checkout declare it."""
+    return load_project(short_stack(stack), env.project_root)
+
+
+def resolve_tables(
+    stack: str, project: Project, requested: Sequence[str] | None, env: Env
+) -> list[str]:
+    """The tables to act on: all enabled (None) or the requested ones, which must be enabled."""
+    enabled = list(project.monitors)
+    if requested is None:
+        if not enabled:
+            raise UnknownTableError(f"stack {stack!r} enables no monitors")
+        return enabled
+    unknown = [t for t in dict.fromkeys(requested) if t not in project.monitors]
+    if unknown:
+        declared = load_declarations(env.declarations)
+        reasons = [
+            f"{t!r} is declared but not enabled in stack {stack!r}"
+            if t in declared
+            else f"{t!r} is not a declared monitor"
+            for t in unknown
+        ]
+        raise UnknownTableError(
+            "; ".join(reasons) + f" (enabled monitors: {', '.join(enabled) or 'none'})"
+        )
+    return list(dict.fromkeys(requested))
+
+
+def urns_of(stack: str, tables: Sequence[str]) -> dict[str, str]:
+    return {t: monitor_urn(stack, t) for t in tables}
+
+
+def command_failure(action: str, exc: CommandError, log: EventLog | None) -> str:
+    """The reason a CLI command failed: the engine's error diagnostics, else its stderr."""
+    errors = log.errors() if log else []
+    detail = "\n".join(f"  {e}" for e in errors) if errors else f"  {str(exc).strip()}"
+    return f"{action} failed:\n{detail}"
+
+
+def preview(stack: Stack, action: str) -> EventLog:
+    log = EventLog()
+    try:
+        stack.preview(on_event=log)
+    except CommandError as exc:
+        raise OperationFailedError(command_failure(action, exc, log)) from None
+    return log

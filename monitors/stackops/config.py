@@ -1,0 +1,68 @@
+"""Reset tokens in a stack's config: making them, writing them, and undoing the write exactly.
+
+A reset is a config change (`lakehouse-monitors:resets.<table>.token`) that the program turns
+into a replacement. The write goes through the CLI (`pulumi config set --path`) like any other
+config change; if the reset then stops before `up`, the stack file is put back byte for byte,
+so a refused or aborted reset leaves no trace.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pulumi.automation import ConfigValue, Stack
+
+from monitors.naming import (
+    CONFIG_NAMESPACE,
+    RESETS_KEY,
+    reset_purge_key,
+    reset_token_key,
+    short_stack,
+)
+from monitors.spec.settings import read_stack_config, stack_file
+
+
+def new_token(now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> str:
+    """A fresh token: UTC time plus a short random suffix, e.g. `2026-11-26T17:02:11Z-3f9a`."""
+    return f"{now().strftime('%Y-%m-%dT%H:%M:%SZ')}-{secrets.token_hex(2)}"
+
+
+@dataclass(frozen=True)
+class ConfigSnapshot:
+    """The stack file's bytes before a reset wrote to it (None if it did not exist)."""
+
+    path: Path
+    content: bytes | None
+
+    @classmethod
+    def take(cls, stack: str, project_root: Path) -> ConfigSnapshot:
+        path = stack_file(short_stack(stack), project_root)
+        return cls(path, path.read_bytes() if path.exists() else None)
+
+    def restore(self) -> None:
+        """Put the file back exactly as it was."""
+        if self.content is None:
+            self.path.unlink(missing_ok=True)
+        else:
+            self.path.write_bytes(self.content)
+
+
+def write_reset(
+    stack: Stack, project_root: Path, table: str, token: str, *, purge: bool
+) -> list[str]:
+    """Write one table's reset request with `config set --path`; return the keys written."""
+    raw = read_stack_config(short_stack(stack.name), project_root).get(
+        f"{CONFIG_NAMESPACE}:{RESETS_KEY}"
+    )
+    if isinstance(raw, dict) and isinstance(raw.get(table), str):
+        # The bare-string shorthand cannot take sub-keys: drop it before writing the object.
+        stack.remove_config(f"{RESETS_KEY}.{table}", path=True)
+    token_key = reset_token_key(table)
+    purge_key = reset_purge_key(table)
+    stack.set_config(token_key, ConfigValue(token), path=True)
+    stack.set_config(purge_key, ConfigValue("true" if purge else "false"), path=True)
+    return [token_key, purge_key]

@@ -1,0 +1,373 @@
+"""Verify deployed monitors against their declarations: the seed's manual checklist, automated.
+
+Independent of how declarations are loaded: callers pass `ExpectedMonitor`s. Every check gives a
+pass, fail, warning or skip mark; any fail makes the report (and `run_verify`'s exit code) fail.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, TextIO
+
+from databricks.sdk import WorkspaceClient
+from databricks.sdk.errors import DatabricksError
+from databricks.sdk.service.catalog import MonitorInfo, MonitorInfoStatus, MonitorRefreshInfoState
+
+from monitors.workspace import api as workspace
+
+REPORT_SCHEMA_VERSION = 1
+DEFAULT_POLL_S = 15.0
+
+
+@dataclass(frozen=True)
+class ExpectedMonitor:
+    """What the declarations say one monitor should look like once deployed."""
+
+    table: str  # short name, e.g. "fact_booking_daily"
+    full_table_name: str  # "catalog.schema.table"
+    custom_metric_names: tuple[str, ...]  # aggregate and derived: profile-table columns
+    expects_drift_table: bool  # drift configured (custom drift metric or baseline/time series)
+    expects_dashboard: bool  # False when skip_builtin_dashboard
+    # Drift custom metrics land in the drift metrics table, never in the profile one.
+    custom_drift_metric_names: tuple[str, ...] = ()
+
+
+class CheckStatus(Enum):
+    """The mark a check gets."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    WARN = "warn"
+    SKIP = "skip"
+
+
+# Check keys in report order, with the column titles render_table() uses.
+CHECKS: tuple[tuple[str, str], ...] = (
+    ("exists", "exists"),
+    ("status", "status"),
+    ("dashboard", "dashboard"),
+    ("profile_metrics_table", "profile tbl"),
+    ("drift_metrics_table", "drift tbl"),
+    ("custom_metrics", "metrics"),
+    ("latest_refresh", "refresh"),
+)
+_MARKS = {
+    CheckStatus.PASS: "ok",
+    CheckStatus.FAIL: "FAIL",
+    CheckStatus.WARN: "warn",
+    CheckStatus.SKIP: "-",
+}
+
+_FAILED_STATUSES = {
+    MonitorInfoStatus.MONITOR_STATUS_PENDING: "still initialising (PENDING); try --wait",
+    MonitorInfoStatus.MONITOR_STATUS_ERROR: "in ERROR",
+    MonitorInfoStatus.MONITOR_STATUS_FAILED: "FAILED",
+    MonitorInfoStatus.MONITOR_STATUS_DELETE_PENDING: "being deleted (DELETE_PENDING)",
+}
+_OK_REFRESH_STATES = {
+    MonitorRefreshInfoState.SUCCESS,
+    MonitorRefreshInfoState.PENDING,
+    MonitorRefreshInfoState.RUNNING,
+}
+_FAILED_REFRESH_STATES = {MonitorRefreshInfoState.FAILED, MonitorRefreshInfoState.CANCELED}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One check of one monitor: its key, mark and a sentence saying why."""
+
+    name: str
+    status: CheckStatus
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class MonitorReport:
+    """Every check of one declared monitor."""
+
+    table: str
+    full_table_name: str
+    checks: tuple[CheckResult, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when no check failed (warnings and skips do not fail)."""
+        return all(c.status is not CheckStatus.FAIL for c in self.checks)
+
+    def check(self, name: str) -> CheckResult:
+        """The result of the check with key `name`."""
+        return next(c for c in self.checks if c.name == name)
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """The verify result for every declared monitor."""
+
+    monitors: tuple[MonitorReport, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when every monitor passes."""
+        return all(m.ok for m in self.monitors)
+
+    def to_json(self) -> str:
+        """A stable JSON document: schema version, overall ok, per monitor every check."""
+        doc: dict[str, Any] = {
+            "schema_version": REPORT_SCHEMA_VERSION,
+            "ok": self.ok,
+            "monitors": [
+                {
+                    "table": m.table,
+                    "full_table_name": m.full_table_name,
+                    "ok": m.ok,
+                    "checks": {
+                        c.name: {"status": c.status.value, "detail": c.detail} for c in m.checks
+                    },
+                }
+                for m in self.monitors
+            ],
+        }
+        return json.dumps(doc, indent=2)
+
+    def render_table(self) -> str:
+        """One text table, a row per monitor and a mark per check, then what failed and why."""
+        header = ["monitor", *(title for _, title in CHECKS)]
+        rows = [[m.table, *(_MARKS[c.status] for c in m.checks)] for m in self.monitors]
+        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+        lines = [_join(header, widths), _join(["-" * w for w in widths], widths)]
+        lines += [_join(row, widths) for row in rows]
+        for title, status in (("Failures", CheckStatus.FAIL), ("Warnings", CheckStatus.WARN)):
+            found = [(m, c) for m in self.monitors for c in m.checks if c.status is status]
+            if found:
+                lines += ["", f"{title}:"]
+                lines += [f"  {m.table} / {_title(c.name)}: {c.detail}" for m, c in found]
+        passed = sum(m.ok for m in self.monitors)
+        lines += ["", f"{passed} of {len(self.monitors)} monitors pass."]
+        return "\n".join(lines) + "\n"
+
+
+def _join(cells: Sequence[str], widths: Sequence[int]) -> str:
+    return "  ".join(cell.ljust(w) for cell, w in zip(cells, widths, strict=True)).rstrip()
+
+
+def _title(name: str) -> str:
+    return dict(CHECKS)[name]
+
+
+def verify_monitors(client: WorkspaceClient, expected: Sequence[ExpectedMonitor]) -> VerifyReport:
+    """Run every check for every expected monitor against the workspace."""
+    return VerifyReport(tuple(verify_monitor(client, e) for e in expected))
+
+
+def verify_monitor(client: WorkspaceClient, expected: ExpectedMonitor) -> MonitorReport:
+    """Run every check for one monitor; a Databricks error fails the check that hit it."""
+    checks: list[CheckResult] = []
+    try:
+        monitor = workspace.get_monitor(client, expected.full_table_name)
+    except (DatabricksError, TimeoutError) as err:
+        monitor = None
+        checks.append(CheckResult("exists", CheckStatus.FAIL, f"could not read monitor: {err}"))
+    else:
+        if monitor is None:
+            detail = f"no monitor on {expected.full_table_name}"
+            checks.append(CheckResult("exists", CheckStatus.FAIL, detail))
+        else:
+            checks.append(CheckResult("exists", CheckStatus.PASS, expected.full_table_name))
+    if monitor is None:
+        checks += [CheckResult(name, CheckStatus.SKIP, "no monitor") for name, _ in CHECKS[1:]]
+    else:
+        checks.append(_check_status(monitor))
+        checks.append(_guarded("dashboard", lambda: _check_dashboard(client, monitor, expected)))
+        checks += _check_metric_tables(client, monitor, expected)
+        checks.append(_guarded("latest_refresh", lambda: _check_refresh(client, expected)))
+    return MonitorReport(expected.table, expected.full_table_name, tuple(checks))
+
+
+def _guarded(name: str, check: Callable[[], CheckResult]) -> CheckResult:
+    try:
+        return check()
+    except (DatabricksError, TimeoutError) as err:
+        return CheckResult(name, CheckStatus.FAIL, f"could not check: {err}")
+
+
+def _check_status(monitor: MonitorInfo) -> CheckResult:
+    version = monitor.monitor_version
+    if monitor.status in _FAILED_STATUSES:
+        detail = _FAILED_STATUSES[monitor.status]
+        if monitor.latest_monitor_failure_msg:
+            detail += f": {monitor.latest_monitor_failure_msg}"
+        return CheckResult("status", CheckStatus.FAIL, detail)
+    if monitor.status is not MonitorInfoStatus.MONITOR_STATUS_ACTIVE:
+        return CheckResult("status", CheckStatus.FAIL, f"unexpected status {monitor.status}")
+    if version is not None and int(version) < 0:
+        detail = f"ACTIVE but monitor_version {version}: possibly corrupted; consider a reset"
+        return CheckResult("status", CheckStatus.FAIL, detail)
+    return CheckResult("status", CheckStatus.PASS, f"ACTIVE, version {version}")
+
+
+def _check_dashboard(
+    client: WorkspaceClient, monitor: MonitorInfo, expected: ExpectedMonitor
+) -> CheckResult:
+    if not expected.expects_dashboard:
+        return CheckResult("dashboard", CheckStatus.SKIP, "skipped by declaration")
+    if not monitor.dashboard_id:
+        return CheckResult("dashboard", CheckStatus.FAIL, "monitor has no dashboard_id")
+    if not workspace.dashboard_exists(client, monitor.dashboard_id):
+        detail = f"dashboard {monitor.dashboard_id} is missing or in the trash"
+        return CheckResult("dashboard", CheckStatus.FAIL, detail)
+    return CheckResult("dashboard", CheckStatus.PASS, monitor.dashboard_id)
+
+
+def _check_metric_tables(
+    client: WorkspaceClient, monitor: MonitorInfo, expected: ExpectedMonitor
+) -> list[CheckResult]:
+    """Profile table, drift table (when expected) and the custom metric columns in them."""
+    missing_metrics: list[str] = []
+    notes: list[str] = []
+    results: list[CheckResult] = []
+    tables = (
+        ("profile_metrics_table", monitor.profile_metrics_table_name, True),
+        ("drift_metrics_table", monitor.drift_metrics_table_name, expected.expects_drift_table),
+    )
+    metric_names = {
+        "profile_metrics_table": expected.custom_metric_names,
+        "drift_metrics_table": expected.custom_drift_metric_names,
+    }
+    for key, table_name, wanted in tables:
+        names = metric_names[key]
+        if not wanted and not names:
+            results.append(CheckResult(key, CheckStatus.SKIP, "not configured"))
+            continue
+        if not table_name:
+            results.append(CheckResult(key, CheckStatus.FAIL, "monitor names no such table"))
+            notes.append(f"{key.replace('_', ' ')} unknown")
+            continue
+        try:
+            columns = workspace.get_table_column_names(client, table_name)
+        except (DatabricksError, TimeoutError) as err:
+            results.append(
+                CheckResult(key, CheckStatus.FAIL, f"could not read {table_name}: {err}")
+            )
+            notes.append(f"{table_name} unreadable")
+            continue
+        if columns is None:
+            results.append(CheckResult(key, CheckStatus.FAIL, f"{table_name} does not exist"))
+            if names:
+                notes.append(f"{table_name} missing")
+            continue
+        results.append(CheckResult(key, CheckStatus.PASS, table_name))
+        missing_metrics += [f"{n} (in {table_name})" for n in names if n not in set(columns)]
+    declared = len(expected.custom_metric_names) + len(expected.custom_drift_metric_names)
+    if missing_metrics:
+        detail = "missing column(s): " + ", ".join(missing_metrics)
+        results.append(CheckResult("custom_metrics", CheckStatus.FAIL, detail))
+    elif notes:
+        results.append(CheckResult("custom_metrics", CheckStatus.SKIP, "; ".join(notes)))
+    elif declared == 0:
+        results.append(CheckResult("custom_metrics", CheckStatus.SKIP, "none declared"))
+    else:
+        detail = f"all {declared} present"
+        results.append(CheckResult("custom_metrics", CheckStatus.PASS, detail))
+    return results
+
+
+def _check_refresh(client: WorkspaceClient, expected: ExpectedMonitor) -> CheckResult:
+    refresh = workspace.latest_refresh(client, expected.full_table_name)
+    if refresh is None:
+        return CheckResult("latest_refresh", CheckStatus.WARN, "no refresh has run yet")
+    state = refresh.state
+    label = state.value if state else "no state"
+    detail = f"refresh {refresh.refresh_id}: {label}"
+    if refresh.message:
+        detail += f" ({refresh.message})"
+    if state in _FAILED_REFRESH_STATES:
+        return CheckResult("latest_refresh", CheckStatus.FAIL, detail)
+    if state in _OK_REFRESH_STATES:
+        return CheckResult("latest_refresh", CheckStatus.PASS, detail)
+    return CheckResult("latest_refresh", CheckStatus.WARN, detail)
+
+
+@dataclass(frozen=True)
+class WaitProgress:
+    """A snapshot of `wait_until_active`, given to its progress callback after every poll."""
+
+    elapsed_s: float
+    pending: tuple[str, ...]  # short table names still PENDING
+    total: int
+
+    def line(self) -> str:
+        """A one-line progress message."""
+        if not self.pending:
+            return f"all {self.total} monitors initialised ({self.elapsed_s:.0f}s)"
+        return (
+            f"waiting for {len(self.pending)} of {self.total} monitors to initialise "
+            f"({self.elapsed_s:.0f}s): {', '.join(self.pending)}"
+        )
+
+
+def wait_until_active(
+    client: WorkspaceClient,
+    expected: Sequence[ExpectedMonitor],
+    timeout_s: float,
+    poll_s: float = DEFAULT_POLL_S,
+    on_progress: Callable[[WaitProgress], None] | None = None,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    monotonic: Callable[[], float] = time.monotonic,
+) -> tuple[str, ...]:
+    """Poll monitors that are PENDING until they leave PENDING or `timeout_s` passes.
+
+    Only PENDING monitors are waited for: missing or failed ones will not change by waiting.
+    Returns the short names still PENDING at the end (empty when all initialised).
+    """
+    start = monotonic()
+    by_name = {e.table: e for e in expected}
+    pending = tuple(name for name, e in by_name.items() if _is_pending(client, e))
+    while True:
+        elapsed = monotonic() - start
+        if on_progress is not None:
+            on_progress(WaitProgress(elapsed, pending, len(by_name)))
+        if not pending or elapsed >= timeout_s:
+            return pending
+        sleep(min(poll_s, max(0.0, timeout_s - elapsed)))
+        pending = tuple(name for name in pending if _is_pending(client, by_name[name]))
+
+
+def _is_pending(client: WorkspaceClient, expected: ExpectedMonitor) -> bool:
+    monitor = workspace.get_monitor(client, expected.full_table_name)
+    return monitor is not None and monitor.status is MonitorInfoStatus.MONITOR_STATUS_PENDING
+
+
+def run_verify(
+    client: WorkspaceClient,
+    expected: Sequence[ExpectedMonitor],
+    *,
+    wait: bool,
+    timeout_s: float,
+    as_json: bool,
+    out: TextIO,
+    poll_s: float = DEFAULT_POLL_S,
+    progress_out: TextIO | None = None,
+) -> int:
+    """What `python -m monitors verify` does: optionally wait, check, print; 0 if all pass.
+
+    Progress lines go to `progress_out` (default: `out`, or stderr with --json so the JSON on
+    `out` stays parseable).
+    """
+    if wait:
+        stream = progress_out or (sys.stderr if as_json else out)
+        wait_until_active(
+            client,
+            expected,
+            timeout_s,
+            poll_s,
+            on_progress=lambda p: print(p.line(), file=stream, flush=True),
+        )
+    report = verify_monitors(client, expected)
+    out.write(report.to_json() + "\n" if as_json else report.render_table())
+    return 0 if report.ok else 1

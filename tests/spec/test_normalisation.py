@@ -1,0 +1,57 @@
+"""Friendly forms become the exact strings the API needs, byte for byte."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitors.spec.datatypes import normalise_output_data_type
+from monitors.spec.models import CustomMetric
+
+
+@pytest.mark.parametrize(
+    ("friendly", "exact"),
+    [
+        ("double", '{"metadata":{},"name":"output","nullable":true,"type":"double"}'),
+        ("DOUBLE", '{"metadata":{},"name":"output","nullable":true,"type":"double"}'),
+        ("long", '{"metadata":{},"name":"output","nullable":true,"type":"long"}'),
+        ("bigint", '{"metadata":{},"name":"output","nullable":true,"type":"long"}'),
+        ("int", '{"metadata":{},"name":"output","nullable":true,"type":"integer"}'),
+        ("string", '{"metadata":{},"name":"output","nullable":true,"type":"string"}'),
+        ("boolean", '{"metadata":{},"name":"output","nullable":true,"type":"boolean"}'),
+        (
+            "decimal(18, 2)",
+            '{"metadata":{},"name":"output","nullable":true,"type":"decimal(18,2)"}',
+        ),
+        (
+            '{"type": "double", "name": "output", "nullable": true, "metadata": {}}',
+            '{"metadata":{},"name":"output","nullable":true,"type":"double"}',
+        ),
+    ],
+)
+def test_output_data_type_becomes_the_exact_struct_field_json(friendly, exact):
+    assert normalise_output_data_type(friendly) == exact
+
+
+def test_a_struct_field_named_other_than_output_is_refused():
+    with pytest.raises(ValueError, match="name must be 'output'"):
+        normalise_output_data_type('{"metadata":{},"name":"x","nullable":true,"type":"double"}')
+
+
+@pytest.mark.parametrize(
+    ("friendly", "exact"),
+    [
+        ("aggregate", "CUSTOM_METRIC_TYPE_AGGREGATE"),
+        ("Derived", "CUSTOM_METRIC_TYPE_DERIVED"),
+        ("DRIFT", "CUSTOM_METRIC_TYPE_DRIFT"),
+        ("CUSTOM_METRIC_TYPE_DRIFT", "CUSTOM_METRIC_TYPE_DRIFT"),
+    ],
+)
+def test_metric_type_in_any_case_becomes_the_api_enum(friendly, exact):
+    metric = CustomMetric(
+        name="m",
+        type=friendly,
+        definition="{{current_df}}.x - {{base_df}}.x",
+        input_columns=[":table"],
+        output_data_type="double",
+    )
+    assert metric.type == exact
