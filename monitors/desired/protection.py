@@ -12,8 +12,12 @@ from monitors.naming import CONFIG_NAMESPACE, reset_command, reset_token_key, un
 def is_protected(stack_protects: bool, reset_applied_now: bool) -> bool:
     """`protect` for one monitor: on in a protected stack, except in the run that applies its reset.
 
-    The engine checks the new `protect` value before a replace, so lifting it in exactly that run
-    lets the asked-for replace through and nothing else; the next run turns it back on.
+    The engine refuses a replace only when both the recorded and the newly registered `protect`
+    are on (pulumi `step_generator.go`, `continueStepsFromDiff`: `new.Protect && old.Protect`),
+    so lifting it in exactly that run lets the asked-for replace through and nothing else; the
+    next run turns it back on. The same rule lets `pulumi state unprotect` followed by
+    `pulumi up --replace` through while the program keeps registering `protect`. A delete checks
+    only the recorded flag (`DeleteStep.Apply`).
     """
     return stack_protects and not reset_applied_now
 

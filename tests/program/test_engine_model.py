@@ -87,9 +87,7 @@ def test_a_replace_is_refused_only_when_old_and_new_protect_are_both_on(
 
 
 def test_a_replace_records_the_new_protect_flag():
-    result = deploy(
-        checkpoint(protect=False), program(registration(1, protect=True)), stack=STACK
-    )
+    result = deploy(checkpoint(protect=False), program(registration(1, protect=True)), stack=STACK)
     assert result.op(URN) == "replace" and result.checkpoint.resources[URN].protect is True
 
 
@@ -192,9 +190,7 @@ def test_a_protect_error_in_an_update_records_no_outputs():
 
 def test_a_refused_delete_after_the_program_finished_records_merged_outputs():
     other = monitor_urn(STACK, "gone")
-    previous = Checkpoint(
-        {**checkpoint().resources, other: ResourceState(other, {}, 0, True)}, OLD
-    )
+    previous = Checkpoint({**checkpoint().resources, other: ResourceState(other, {}, 0, True)}, OLD)
     result = deploy(previous, program(registration(0), outputs=NEW), stack=STACK)
     assert result.errors and result.outputs_recorded == "merged"
     assert dict(result.checkpoint.outputs) == {**OLD, **NEW}
