@@ -16,6 +16,7 @@ from typing import Any
 
 import pulumi
 import pulumi_databricks as databricks
+from pulumi.output import Unknown
 
 from monitors.desired.plan import Plan, make_plan
 from monitors.desired.protection import (
@@ -110,6 +111,34 @@ def decide_all(plan: Plan, last: LastDeployment) -> dict[str, Decision]:
     }
 
 
+def _monitor_outputs(monitor: databricks.QualityMonitor, generation: int) -> Any:
+    """One monitor's entry in the `monitors` stack output.
+
+    Outside a preview it is never unknown: a registration the engine answers as failed (under
+    `--continue-on-error`) leaves the resource's outputs unknown, and a recorded unknown makes
+    the stack's whole `outputs` unknown to its StackReference in every later preview (SDK
+    `_OutputData`: a value containing unknowns is never known), so nothing would be registered
+    there. Such an entry is recorded with nulls instead, which is also how the next run tells
+    that this registration did not complete (`monitors.desired.record.registered_tables`).
+    """
+    fields: dict[str, Any] = {
+        "table_name": monitor.table_name,
+        "status": monitor.status,
+        "dashboard_id": monitor.dashboard_id,
+        "profile_metrics_table_name": monitor.profile_metrics_table_name,
+        "drift_metrics_table_name": monitor.drift_metrics_table_name,
+    }
+    if pulumi.runtime.is_dry_run():
+        return {**fields, "replacement_generation": generation}
+
+    def known(values: Any) -> dict[str, Any]:
+        given = values if isinstance(values, Mapping) else {}
+        plain = {k: None if isinstance(given.get(k), Unknown) else given.get(k) for k in fields}
+        return {**plain, "replacement_generation": generation}
+
+    return pulumi.Output.all(**fields).apply(known, run_with_unknowns=True)
+
+
 def _register(plan: Plan, last: LastDeployment, hooks: Hooks) -> dict[str, Any]:
     """Register every monitor with its decision; return the stack outputs (as inputs)."""
     settings = plan.project.settings
@@ -133,14 +162,7 @@ def _register(plan: Plan, last: LastDeployment, hooks: Hooks) -> dict[str, Any]:
             **plan.requests[table],
             opts=opts,
         )
-        monitors[table] = {
-            "table_name": monitor.table_name,
-            "status": monitor.status,
-            "dashboard_id": monitor.dashboard_id,
-            "profile_metrics_table_name": monitor.profile_metrics_table_name,
-            "drift_metrics_table_name": monitor.drift_metrics_table_name,
-            "replacement_generation": decision.generation,
-        }
+        monitors[table] = _monitor_outputs(monitor, decision.generation)
     structures = {t: entry(d.structure) for t, d in decisions.items()}
     return {MONITORS_OUTPUT: monitors, STRUCTURE_OUTPUT: structures}
 
@@ -163,8 +185,11 @@ def deploy(project: Project, hooks: Hooks | None = None) -> pulumi.Output[dict[s
     # _register returns plain structures and per-monitor dicts of Outputs. The engine
     # serialises nested Outputs when it records stack outputs; lifting them here with
     # Output.all/from_input would schedule thousands of extra tasks for hundreds of monitors.
+    # run_with_unknowns: a stack whose outputs hold an unknown (recorded by an earlier version
+    # after a failed registration) would otherwise register nothing in a preview.
     registered = reference.outputs.apply(
-        lambda outputs: _register_or_stop(plan, outputs, hooks or Hooks())
+        lambda outputs: _register_or_stop(plan, outputs, hooks or Hooks()),
+        run_with_unknowns=True,
     )
     pulumi.export(MONITORS_OUTPUT, registered.apply(lambda r: r[MONITORS_OUTPUT]))
     pulumi.export(STRUCTURE_OUTPUT, registered.apply(lambda r: r[STRUCTURE_OUTPUT]))
