@@ -24,7 +24,6 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from monitors.desired.plan import make_plan
-from monitors.desired.record import STRUCTURE_OUTPUT
 from monitors.program.hooks import make_hooks
 from monitors.program.register import deploy
 from monitors.program.testing import run_program
@@ -92,9 +91,13 @@ def measure_once(mode: str, monitors: int, metrics: int) -> float:
         project = load()
         settings = project.settings
         if mode == "program":
-            # Steady state: the stack has been deployed once and reads that deployment back.
+            # Steady state: the stack has been deployed twice (a first deployment registers no
+            # replacement trigger; the second gives one) and reads its last outputs back.
             first = run_program(lambda: deploy(project), stack="prod")
-            last = {STRUCTURE_OUTPUT: first.outputs[STRUCTURE_OUTPUT]}
+            second = run_program(
+                lambda: deploy(project), stack="prod", last_outputs=first.stack_outputs
+            )
+            last = second.stack_outputs
 
             def program() -> None:
                 loaded = load()
