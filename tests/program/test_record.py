@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -19,14 +20,16 @@ from monitors.desired.record import (
 )
 from monitors.errors import RecordError
 from tests.fakes.engine import Checkpoint, Engine, ResourceState
-from tests.program.conftest import deployed, program_for, stack_config
+from tests.program.conftest import deployed, program_for, real_declarations, stack_config
 
 TABLE = "fact_booking_daily"
 LEGACY = Path(__file__).parent / "data" / "legacy_prod_stack.json"
 
 
-def settled_entry(declarations) -> dict:
-    stack = deployed(declarations, stack="prod")
+@pytest.fixture(scope="module")
+def settled() -> dict:
+    """A settled prod stack's record entry for TABLE (deployed once per module: it is slow)."""
+    stack = deployed(real_declarations(), stack="prod")
     return json.loads(stack.engine.checkpoint.outputs[STRUCTURE_OUTPUT][TABLE])
 
 
@@ -75,9 +78,9 @@ MALFORMED_ENTRIES = [
 
 @pytest.mark.parametrize(("path", "value", "field"), MALFORMED_ENTRIES)
 def test_a_malformed_entry_is_refused_naming_the_output_monitor_and_field(
-    declarations, path, value, field
+    settled, path, value, field
 ):
-    data = with_value(settled_entry(declarations), path, value)
+    data = with_value(copy.deepcopy(settled), path, value)
     with pytest.raises(RecordError) as raised:
         parse_entry(TABLE, json.dumps(data))
     message = str(raised.value)
@@ -121,16 +124,16 @@ def test_a_malformed_record_stops_the_run_before_anything_is_registered(
     assert stack.engine.checkpoint.resources == before.resources
 
 
-def test_an_entry_round_trips(declarations):
-    data = settled_entry(declarations)
+def test_an_entry_round_trips(settled):
+    data = copy.deepcopy(settled)
     structure = parse_entry(TABLE, json.dumps(data))
     assert json.loads(entry(structure)) == data
     flagged = replace(structure, resetting=True, no_trigger=True, first_trigger=True)
     assert parse_entry(TABLE, entry(flagged)) == flagged
 
 
-def test_an_entry_without_flags_is_written_as_before(declarations):
-    structure = parse_entry(TABLE, json.dumps(settled_entry(declarations)))
+def test_an_entry_without_flags_is_written_as_before(settled):
+    structure = parse_entry(TABLE, json.dumps(copy.deepcopy(settled)))
     structure = replace(structure, resetting=False, no_trigger=False, first_trigger=False)
     assert set(json.loads(entry(structure))) == {
         "profile_type",
@@ -143,8 +146,8 @@ def test_an_entry_without_flags_is_written_as_before(declarations):
     }
 
 
-def test_a_missing_generation_reads_as_unknown_not_as_zero(declarations):
-    data = settled_entry(declarations)
+def test_a_missing_generation_reads_as_unknown_not_as_zero(settled):
+    data = copy.deepcopy(settled)
     del data["generation"]
     assert parse_entry(TABLE, json.dumps(data)).generation is None
 
