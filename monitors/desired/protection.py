@@ -32,6 +32,16 @@ def replace_needs_reset(stack: str, table: str) -> str:
     )
 
 
+def held_replace_needs_reset(stack: str, table: str) -> str:
+    """What a replace held back one run needs in a protected stack."""
+    return (
+        f"Stack '{stack}' protects its monitors, so that replace also needs a reset token the "
+        f"record has not seen (one set now counts: this run does not apply it), e.g. "
+        f"`{reset_command(stack, table)}`; otherwise the next preview fails with Pulumi's "
+        "protect error."
+    )
+
+
 def delete_needs_unprotect(stack: str, table: str) -> str:
     """How to retire a monitor on purpose in a protected stack."""
     return (

@@ -22,6 +22,7 @@ from monitors.desired.plan import Plan, make_plan
 from monitors.desired.protection import (
     RESET_LIFTS_PROTECTION,
     delete_needs_unprotect,
+    held_replace_needs_reset,
     is_protected,
     replace_needs_reset,
 )
@@ -81,7 +82,10 @@ def announce(decisions: Mapping[str, Decision], last: LastDeployment, project: P
             else:
                 pulumi.log.warn(message)
         elif decision.held:
-            pulumi.log.warn(describe_held(decision))
+            message = describe_held(decision)
+            if settings.protect:
+                message += " " + held_replace_needs_reset(settings.stack, decision.table)
+            pulumi.log.warn(message)
         elif decision.resumed:
             message = describe_resumed(decision)
             if settings.protect:

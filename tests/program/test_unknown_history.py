@@ -191,3 +191,23 @@ def test_the_monitors_output_is_not_needed_to_read_the_record(declarations):
     stack.engine.checkpoint = replace(checkpoint, outputs=outputs)
     result = stack.up()
     assert result.ok and result.changed == {} and result.program.warnings == []
+
+
+def test_in_prod_a_held_replace_still_needs_a_reset_and_says_so(declarations):
+    stack = deployed(declarations, stack="prod", settled=False)
+    held = stack.up(change_output_type(declarations))
+    (warning,) = held.program.warnings
+    assert "needs a reset token" in warning and "reset --stack prod" in warning
+    refused = stack.preview()
+    assert refused.errors and "unable to replace" in refused.errors[0]
+
+
+def test_in_prod_a_reset_requested_with_a_held_replace_is_applied_by_the_next_run(declarations):
+    stack = deployed(declarations, stack="prod", settled=False)
+    config = stack_config("prod", resets={TABLE: "2026-11-03T00:00:00Z-c"})
+    held = stack.up(change_output_type(declarations), config)
+    assert held.ok and held.changed == {} and held.program.monitor(TABLE).protect is True
+    replaced = stack.up()
+    assert replaced.ok and replaced.changed == {stack.urn(TABLE): "replace"}
+    after = stack.up()
+    assert after.ok and after.changed == {} and stack.protected(TABLE)
