@@ -30,27 +30,42 @@ Upstream sources followed (TF = terraform-provider-databricks, Go SDK = databric
   `[]` against null IS a change (attribute_no_replace/changed_empty_to_null) and for a list
   block it is not (block_no_replace/changed_null_to_empty).
 
-Each field's fate (Pulumi name; TF mode after `Schema`; what Create, Read and Update store):
+Each field's fate. `rqm:N` is line N of resource_quality_monitor.go at v1.118.0, `lm:N` of
+catalog_tf/legacy_model.go there. The state after each operation starts from the GET answer
+converted by GoSdkToTfSdkStruct (Create rqm:170-176 after `waitForMonitor` polls GET until
+ACTIVE, Read rqm:212-224, Update rqm:281-287), then sets the last three rows' fields itself.
 
-| field                       | mode              | Create        | Read (refresh/import)   | Update        |
-|-----------------------------|-------------------|---------------|-------------------------|---------------|
-| assetsDir                   | required          | GET answer    | GET answer              | GET answer    |
-| baselineTableName           | optional          | GET answer    | GET answer              | GET answer    |
-| customMetrics (list block)  | optional          | GET, in order | GET, in order           | GET, in order |
-| dataClassificationConfig    | optional block    | GET answer    | GET answer              | GET answer    |
-| inferenceLog                | optional block    | GET answer    | GET answer              | GET answer    |
-| latestMonitorFailureMsg     | optional (!)      | GET answer    | GET answer              | GET answer    |
-| notifications{onFailure..}  | optional blocks   | GET answer    | GET answer              | GET answer    |
-| outputSchemaName, tableName | required          | GET answer    | GET answer              | GET answer    |
-| schedule                    | optional block    | GET answer    | GET answer              | GET answer    |
-| schedule.pauseStatus        | computed          | GET answer    | GET answer              | GET (not sent)|
-| slicingExprs                | optional list     | GET answer    | GET answer              | GET answer    |
-| snapshot, timeSeries        | optional blocks   | GET answer    | GET answer              | GET answer    |
-| dashboardId, status, monitorVersion, driftMetricsTableName, profileMetricsTableName
-|                             | computed          | GET answer    | GET answer              | GET answer    |
-| monitorId (TF `id`)         | optional+computed | tableName     | prior state's tableName | not set       |
-| warehouseId                 | optional          | the input     | prior state if non-empty| prior state   |
-| skipBuiltinDashboard        | optional          | the input     | prior state if true     | prior state   |
+Field                      Mode (source)                      Create / Read / Update store
+assetsDir                  required (rqm:88)                  answer / answer / answer
+baselineTableName          optional (lm:24028)                answer / answer / answer
+customMetrics              optional list block, by index      answer, in the answer's order
+                           (lm:24029)
+dataClassificationConfig   optional block, max 1 (lm:24031)   answer / answer / answer
+inferenceLog               optional block, max 1 (lm:24034)   answer / answer / answer
+latestMonitorFailureMsg    optional, NOT computed (lm:24036)  answer / answer / answer
+notifications (onFailure,  optional blocks, max 1 (lm:24038)  answer / answer / answer
+  onNewClassificationTagDetected: optional emailAddresses list)
+outputSchemaName           required (lm:24040)                answer / answer / answer
+tableName                  required (lm:24048)                answer / answer / answer
+schedule                   optional block, max 1 (lm:24042)   answer / answer / answer
+schedule.pauseStatus       computed (rqm:94)                  answer; Update never sends it
+                                                              (rqm:261)
+slicingExprs               optional list attribute (lm:24044) answer / answer / answer
+snapshot, timeSeries       optional blocks, max 1 (lm:24045,  answer / answer / answer
+                           lm:24049)
+dashboardId                computed (rqm:93)                  answer; Update sends the
+                                                              state's value (rqm:250)
+status, monitorVersion,    computed (rqm:89-92)               answer / answer / answer
+drift-/profileMetricsTableName
+monitorId (TF `id`)        optional+computed (rqm:97-98)      tableName (rqm:182) / prior
+                                                              tableName (rqm:229) / not set
+warehouseId                optional (rqm:95)                  input (rqm:184) / prior if
+                                                              non-empty (rqm:230) / prior (rqm:292)
+skipBuiltinDashboard       optional (rqm:96)                  input (rqm:185) / prior if true
+                                                              (rqm:233) / prior (rqm:293)
+
+(lm:24026-24052 is MonitorInfo_SdkV2.ApplySchemaCustomizations; the resource's `Schema`,
+rqm:85-99, then turns the read-only ones computed and every nested attribute into a block.)
 
 So: the GET answer never has warehouse_id or skip_builtin_dashboard; Read keeps a stored
 `true`/non-empty value but turns a stored `false` into null; Update copies both from the PRIOR

@@ -62,7 +62,7 @@ RECORD_BEFORE_THE_FIX = {
 }
 
 
-# ---- what the program registers ----------------------------------------------------------------
+# ---- what the program registers -----------------------------------------------------------------
 
 
 @functools.cache
@@ -106,7 +106,7 @@ def as_deployed_before_the_fix(inputs: dict[str, Any]) -> dict[str, Any]:
     return {**inputs, "skipBuiltinDashboard": inputs.get("skipBuiltinDashboard", False)}
 
 
-# ---- the workspace and the provider ------------------------------------------------------------
+# ---- the workspace and the provider -------------------------------------------------------------
 
 
 @pytest.fixture
@@ -183,7 +183,7 @@ def test_the_api_fills_the_read_only_pause_status(workspace, provider):
     }
 
 
-# ---- every shipped monitor, both stacks ----------------------------------------------------------
+# ---- every shipped monitor, both stacks ---------------------------------------------------------
 
 
 @pytest.mark.parametrize(("stack", "table"), EVERY_MONITOR)
@@ -274,7 +274,7 @@ def test_a_dashboardless_monitor_round_trips_through_a_refresh(workspace, provid
     assert planned_changes(refreshed, inputs) == []
 
 
-# ---- a stack deployed before this fix --------------------------------------------------------------
+# ---- a stack deployed before this fix -----------------------------------------------------------
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -323,7 +323,7 @@ def test_ignoring_changes_to_create_only_inputs_would_settle_it_without_a_refres
     assert planned_changes(state, registered("prod", "dim_user"), CREATE_ONLY_INPUTS) == []
 
 
-# ---- other fields that must round-trip ------------------------------------------------------------
+# ---- other fields that must round-trip ----------------------------------------------------------
 
 
 def test_a_destination_without_addresses_is_not_sent(workspace, provider):
