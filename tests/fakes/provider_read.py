@@ -2,9 +2,14 @@
 
 A model of what happens between the monitor API and the Pulumi engine, so tests can say "after
 `pulumi refresh` (or `adopt`), the next `pulumi up` plans no update" without a provider plugin.
-Versions: pulumi-databricks 1.118.0 bridges terraform-provider-databricks v1.118.0 (commit
-b4348eb "Upgrade terraform-provider-databricks to v1.118.0", submodule `upstream` at tag v1.118.0)
-through pulumi-terraform-bridge v3.133.0; the provider uses databricks-sdk-go v0.145.0.
+Versions: the code below is read at terraform-provider-databricks v1.118.0 and is unchanged up
+to the newest mirrored commit (684f442, v1.128.0+10: only an acceptance test and the unified
+provider's workspace_id handling differ); pulumi-terraform-bridge v3.133.0 (unchanged to
+v3.136.0); databricks-sdk-go v0.145.0 (the monitor models unchanged to v0.175.0). The installed
+pulumi-databricks 1.118.0 is newer than every mirror: its tags vN bundle the provider's
+v(N+22) from v1.90.0 to v1.106.0 (= provider v1.128.0, bridge v3.137.0), so it likely bundles
+a provider near v1.140 that no mirror here holds; its generated Python (quality_monitor.py:
+the same fields, `id` renamed `monitorId`) matches this model.
 
 Upstream sources followed (TF = terraform-provider-databricks, Go SDK = databricks-sdk-go):
 - TF internal/providers/pluginfw/products/qualitymonitor/resource_quality_monitor.go:
