@@ -467,6 +467,13 @@ class FakeWorkspace:
         return self._create_monitor_locked(table, body)
 
     def _create_monitor_locked(self, table: str, body: dict[str, Any]) -> dict[str, Any]:
+        """POST .../monitor: store the config as GET will return it, plus the computed fields.
+
+        The answer (and every later GET) has the shape of a real one recorded against a cloud
+        workspace (databricks/cli acceptance/bundle/resources/quality_monitors/change_table_name/
+        out.get.direct.json): `snapshot: {}` kept, `monitor_version` present even at 0, and no
+        `warehouse_id` or `skip_builtin_dashboard` (see `_as_stored`).
+        """
         self._require_table(table)
         if table in self.monitors:
             raise ApiError(409, f"Data Monitor '{table}' already exists.")
@@ -477,9 +484,7 @@ class FakeWorkspace:
             raise ApiError(400, "One of snapshot, time_series or inference_log is required.")
         short = table.rsplit(".", 1)[1]
         output_schema = body["output_schema_name"]
-        monitor: dict[str, Any] = {
-            k: v for k, v in body.items() if k not in ("skip_builtin_dashboard", "warehouse_id")
-        }
+        monitor = _as_stored(body)
         monitor.update(
             table_name=table,
             status=MONITOR_STATUS_PENDING,
@@ -502,13 +507,18 @@ class FakeWorkspace:
         return dict(monitor)
 
     def _update_monitor(self, body: dict[str, Any], table: str) -> dict[str, Any]:
+        """PUT .../monitor: the whole config; create-only fields (assets_dir too) are ignored.
+
+        The SDK marks assets_dir `[Create:REQ Update:IGN]` and warehouse_id and
+        skip_builtin_dashboard exist only on CreateMonitor (databricks-sdk-go
+        service/catalog/model.go, UpdateMonitor).
+        """
         monitor = self._require_monitor(table)
         if not body.get("output_schema_name"):
             raise ApiError(400, "'output_schema_name' is required.")
-        ignored = {"assets_dir", "warehouse_id", "skip_builtin_dashboard"}
         for key in ("custom_metrics", "slicing_exprs", "schedule", "notifications"):
             monitor.pop(key, None)
-        monitor.update({k: v for k, v in body.items() if k not in ignored})
+        monitor.update({k: v for k, v in _as_stored(body).items() if k not in _IGNORED_ON_UPDATE})
         return dict(monitor)
 
     def _delete_monitor(self, body: dict[str, Any], table: str) -> dict[str, Any]:
@@ -567,6 +577,45 @@ class FakeWorkspace:
             raise ApiError(404, f"Unable to find dashboard [{dashboard_id}]")
         dashboard["lifecycle_state"] = "TRASHED"
         return {}
+
+
+# Fields the monitor API accepts only at create and never returns (databricks-sdk-go
+# service/catalog/model.go: on CreateMonitor, absent from MonitorInfo and UpdateMonitor; the
+# databricks CLI's direct engine lists both as input_only, bundle/direct/dresources/resources.yml).
+_CREATE_ONLY_UNRETURNED = ("skip_builtin_dashboard", "warehouse_id")
+_IGNORED_ON_UPDATE = ("assets_dir", *_CREATE_ONLY_UNRETURNED)
+PAUSE_STATUS_UNPAUSED = "UNPAUSED"
+
+
+def _as_stored(body: dict[str, Any]) -> dict[str, Any]:
+    """A request body as the service keeps it and GET returns it.
+
+    - `skip_builtin_dashboard` and `warehouse_id` are dropped (GET never returns them).
+    - Empty lists are dropped at every level: the recorded GET answer has no `custom_metrics`
+      or `slicing_exprs` for a monitor without them, as a service writing repeated fields only
+      when non-empty does; empty objects stay (`"snapshot": {}` is returned).
+    - `schedule.pause_status` is filled with UNPAUSED: the field is read-only, set by the
+      service (MonitorCronSchedule.PauseStatus, "Read only field that indicates whether a
+      schedule is paused or not", databricks-sdk-go service/catalog/model.go).
+    - Everything else, list order included, is returned as sent (nothing upstream says the
+      service reorders custom metrics, slicing expressions, granularities or addresses).
+    """
+    stored = {
+        key: _without_empty_lists(value)
+        for key, value in body.items()
+        if key not in _CREATE_ONLY_UNRETURNED and value != []
+    }
+    if isinstance(stored.get("schedule"), dict):
+        stored["schedule"] = {"pause_status": PAUSE_STATUS_UNPAUSED, **stored["schedule"]}
+    return stored
+
+
+def _without_empty_lists(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_empty_lists(v) for k, v in value.items() if v != []}
+    if isinstance(value, list):
+        return [_without_empty_lists(v) for v in value]
+    return value
 
 
 def _match(method: str, path: str) -> tuple[str, dict[str, str]] | None:
