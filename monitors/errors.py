@@ -75,6 +75,10 @@ class UnknownTableError(MonitorsError):
     """A table that is not a declared monitor enabled in the stack."""
 
 
+class RecordError(MonitorsError):
+    """The stack's record of its last deployment (a stack output) cannot be read safely."""
+
+
 # ---------------------------------------------------------------------------- the change report
 
 

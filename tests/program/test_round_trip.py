@@ -277,15 +277,28 @@ def test_a_dashboardless_monitor_round_trips_through_a_refresh(workspace, provid
 # ---- a stack deployed before this fix -----------------------------------------------------------
 
 
+def _without_record_flags(raw: str) -> str:
+    """An entry without the flags a first deployment adds since the record fix (`no_trigger`:
+    no replacement trigger was sent), i.e. as a settled stack writes it."""
+    data = json.loads(raw)
+    for flag in ("no_trigger", "first_trigger", "resetting"):
+        data.pop(flag, None)
+    return json.dumps(data, separators=(",", ":"))
+
+
 @pytest.mark.parametrize("stack", STACKS)
 def test_the_record_of_a_stack_deployed_before_the_fix_is_unchanged(stack):
-    assert _main_run(stack).outputs[STRUCTURE_OUTPUT]["dim_user"] == RECORD_BEFORE_THE_FIX[stack]
+    written = _main_run(stack).outputs[STRUCTURE_OUTPUT]["dim_user"]
+    assert _without_record_flags(written) == RECORD_BEFORE_THE_FIX[stack]
 
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_a_stack_deployed_before_the_fix_is_not_replaced(stack):
     record = {
-        **_main_run(stack).outputs[STRUCTURE_OUTPUT],
+        **{
+            table: _without_record_flags(raw)
+            for table, raw in _main_run(stack).outputs[STRUCTURE_OUTPUT].items()
+        },
         "dim_user": RECORD_BEFORE_THE_FIX[stack],
     }
     run = run_with(shipped_declarations(), stack, last_outputs={STRUCTURE_OUTPUT: record})
