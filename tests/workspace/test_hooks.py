@@ -212,6 +212,30 @@ def test_hooks_use_the_provider_settings_the_engine_gives_the_program(
     assert hooks.refresh_after_update(update_args(), HookRun()) == "1"
 
 
+def test_the_hooks_client_has_short_timeouts_and_the_deployments_deadline(
+    fake_workspace, engine_config
+):
+    engine_config(host=fake_workspace.host, token=fake_workspace.token)
+    config = HookRun().client().config
+    assert config.host == fake_workspace.host
+    assert config.retry_timeout_seconds == hooks.HOOK_LIMITS.retry_timeout_s == 15
+    assert config.http_timeout_seconds == hooks.HOOK_LIMITS.http_timeout_s == 10
+    assert isinstance(config.clock, DeadlineClock)
+
+
+def test_a_longer_timeout_in_the_stack_config_does_not_lengthen_the_hooks(
+    fake_workspace, engine_config
+):
+    engine_config(
+        host=fake_workspace.host,
+        token=fake_workspace.token,
+        retryTimeoutSeconds="600",
+        httpTimeoutSeconds="300",
+    )
+    config = HookRun().client().config
+    assert (config.retry_timeout_seconds, config.http_timeout_seconds) == (15, 10)
+
+
 def test_hooks_take_the_profile_setting_from_the_engine_config(
     deploy_monitor, fake_workspace, engine_config, tmp_path, logged
 ):
