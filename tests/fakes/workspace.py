@@ -3,6 +3,15 @@
 It keeps tables, monitors, refreshes and dashboards in memory and answers the way the real
 service does (status codes, `{"error_code", "message"}` bodies, monitor delete leaving its metric
 tables and dashboard behind), so product code is exercised through the real databricks-sdk.
+
+Beyond the monitor endpoints it answers what the SDK and the product ask of any workspace: the
+host-metadata probe every client makes when it is created (databricks-sdk `Config.
+_resolve_host_metadata` -> `oauth.get_host_metadata`, `GET /.well-known/databricks-config`), and
+SCIM `Me` (`iam.CurrentUserAPI.me`). Paths arrive as the SDK builds them: names formatted in
+unencoded, then dot segments resolved client-side by urllib3 (`util.url.parse_url`), and a `?` or
+`#` inside a name starting a query or fragment; so a hostile name reaches the endpoint it would
+reach on the real service. `answer_next` sends raw bytes (malformed JSON), `fail_next` error
+bodies; `Blackhole` and `refused_host` stand for a workspace that does not answer.
 """
 
 from __future__ import annotations
@@ -10,6 +19,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import socket
 import threading
 import time
 import uuid
@@ -81,6 +91,7 @@ _DEFAULT_ERROR_CODES = {
 _TABLE = r"/api/2.1/unity-catalog/tables/(?P<table>[^/]+)"
 _ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("GET", re.compile(r"/\.well-known/databricks-config"), "_host_metadata"),
+    ("GET", re.compile(r"/api/2\.0/preview/scim/v2/Me"), "_me"),
     ("POST", re.compile(_TABLE + r"/monitor"), "_create_monitor"),
     ("GET", re.compile(_TABLE + r"/monitor"), "_get_monitor"),
     ("PUT", re.compile(_TABLE + r"/monitor"), "_update_monitor"),
@@ -125,6 +136,7 @@ class _Injection:
     error_code: str
     message: str
     retry_after: int | None
+    raw: bytes | None = None
 
 
 @dataclass
@@ -132,6 +144,7 @@ class _Response:
     status: int
     body: dict[str, Any] | None
     headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes | None = None  # sent as is instead of `body` (e.g. malformed JSON)
 
 
 class VirtualClock(Clock):
@@ -159,9 +172,15 @@ class VirtualClock(Clock):
 class FakeWorkspace:
     """In-memory Databricks workspace served over loopback HTTP; use as a context manager."""
 
-    def __init__(self, token: str = "dapi-fake-token", workspace_id: str = "1234567890") -> None:
+    def __init__(
+        self,
+        token: str = "dapi-fake-token",
+        workspace_id: str = "1234567890",
+        user_name: str = "deployer@example.com",
+    ) -> None:
         self.token = token
         self.workspace_id = workspace_id
+        self.user_name = user_name
         self.tables: dict[str, dict[str, Any]] = {}
         self.monitors: dict[str, dict[str, Any]] = {}
         self.refreshes: dict[str, list[dict[str, Any]]] = {}
@@ -386,6 +405,25 @@ class FakeWorkspace:
                 )
             )
 
+    def answer_next(
+        self, method: str, path: str, raw: bytes, *, status: int = 200, times: int = 1
+    ) -> None:
+        """Answer the next `times` calls of `method path` with `raw` bytes as the body (e.g.
+        malformed JSON, an HTML error page from a proxy)."""
+        with self._lock:
+            self._injections.append(
+                _Injection(
+                    method=method.upper(),
+                    path=path,
+                    remaining=times,
+                    status=status,
+                    error_code="",
+                    message="",
+                    retry_after=None,
+                    raw=raw,
+                )
+            )
+
     # ---- call log ----------------------------------------------------------------------------
 
     def api_calls(self) -> list[Call]:
@@ -437,6 +475,8 @@ class FakeWorkspace:
         for injection in self._injections:
             if injection.method == method and injection.path == path and injection.remaining > 0:
                 injection.remaining -= 1
+                if injection.raw is not None:
+                    return _Response(injection.status, None, raw=injection.raw)
                 response = _error(injection.status, injection.error_code, injection.message)
                 if injection.retry_after is not None:
                     response.headers["Retry-After"] = str(injection.retry_after)
@@ -450,6 +490,16 @@ class FakeWorkspace:
             "oidc_endpoint": f"{self.host}/oidc",
             "workspace_id": self.workspace_id,
             "cloud": "AWS",
+        }
+
+    def _me(self, body: dict[str, Any]) -> dict[str, Any]:
+        """SCIM `Me`: the identity the token belongs to (databricks-sdk `CurrentUserAPI.me`)."""
+        return {
+            "id": "4242",
+            "userName": self.user_name,
+            "displayName": self.user_name.split("@")[0],
+            "active": True,
+            "groups": [{"display": "users", "value": "1"}],
         }
 
     def _require_table(self, table: str) -> dict[str, Any]:
@@ -649,7 +699,10 @@ def _handler_for(workspace: FakeWorkspace) -> type[BaseHTTPRequestHandler]:
             body = json.loads(raw) if raw else None
             headers = {k.lower(): v for k, v in self.headers.items()}
             response = workspace.handle(self.command, self.path, headers, body)
-            payload = json.dumps(response.body).encode() if response.body is not None else b""
+            if response.raw is not None:
+                payload = response.raw
+            else:
+                payload = json.dumps(response.body).encode() if response.body is not None else b""
             self.send_response(response.status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
@@ -664,3 +717,67 @@ def _handler_for(workspace: FakeWorkspace) -> type[BaseHTTPRequestHandler]:
             """Keep test output quiet."""
 
     return Handler
+
+
+class Blackhole:
+    """A loopback port that accepts TCP connections and never answers a byte.
+
+    Stands for a workspace behind a firewall or proxy that swallows requests: connecting
+    succeeds, every read times out (requests raises ReadTimeout after the read timeout, which
+    databricks-sdk `_BaseClient._is_retryable` retries as "timeout").
+    """
+
+    def __init__(self) -> None:
+        self._socket: socket.socket | None = None
+        self._connections: list[socket.socket] = []
+        self._thread: threading.Thread | None = None
+        self._closing = threading.Event()
+
+    def __enter__(self) -> Blackhole:
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.bind(("127.0.0.1", 0))
+        self._socket.listen(64)
+        self._socket.settimeout(0.05)
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+        return self
+
+    def _accept(self) -> None:
+        while not self._closing.is_set():
+            assert self._socket is not None
+            try:
+                connection, _ = self._socket.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self._connections.append(connection)
+
+    def __exit__(self, *exc: object) -> None:
+        self._closing.set()
+        if self._thread is not None:
+            self._thread.join(timeout=1)
+        for connection in self._connections:
+            connection.close()
+        if self._socket is not None:
+            self._socket.close()
+
+    @property
+    def host(self) -> str:
+        """Base URL to give the SDK as `host`."""
+        assert self._socket is not None
+        host, port = self._socket.getsockname()[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def connections(self) -> int:
+        """How many connections were accepted (each one a request that got no answer)."""
+        return len(self._connections)
+
+
+def refused_host() -> str:
+    """A loopback URL where nothing listens: every connection is refused at once."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
