@@ -3,7 +3,8 @@
 The program reads what it deployed last time through a StackReference to its own stack, lets
 `monitors.desired.replacement` decide update or replace for each monitor, and passes that
 decision to the engine as `replacement_trigger` (replace; none when the history is unknown),
-`protect` (production safety) and, for a replace held back one run, `ignore_changes: ["*"]`.
+`protect` (production safety) and `ignore_changes` (the inputs the API never returns, or all of
+them for a replace held back one run).
 Resources are registered inside one `apply` on the last deployment because `protect` must be a
 plain value; an unreadable record stops the run there, before any monitor is registered.
 """
@@ -46,6 +47,21 @@ from monitors.errors import MonitorsError
 from monitors.naming import resource_name
 from monitors.program.engine import require_engine_support
 from monitors.spec.project import Project
+
+# Create-only inputs the monitor API never returns (GET omits them), so the provider can only
+# keep what it stored itself: nothing after an import, a `false` never. Changing them is a replace
+# by our rule, so any other run ignores them and a refresh or adopt never plans an update of them.
+UNREADABLE_INPUTS: tuple[str, ...] = ("skipBuiltinDashboard", "warehouseId")
+
+
+def ignored_inputs(decision: Decision) -> list[str] | None:
+    """`ignore_changes` for one monitor: everything for a replace held back one run, nothing for
+    a replace (the new monitor must get the new values), else the inputs the API never returns."""
+    if decision.held:
+        return ["*"]
+    if decision.replace:
+        return None
+    return list(UNREADABLE_INPUTS)
 
 
 @dataclass
@@ -157,7 +173,7 @@ def _register(plan: Plan, last: LastDeployment, hooks: Hooks) -> dict[str, Any]:
             protect=is_protected(settings.protect, decision.reset),
             delete_before_replace=True,
             replacement_trigger=decision.trigger,
-            ignore_changes=["*"] if decision.held else None,
+            ignore_changes=ignored_inputs(decision),
             hooks=hooks.binding,
         )
         monitor = databricks.QualityMonitor(

@@ -320,7 +320,9 @@ def test_an_upgraded_stack_plans_one_in_place_change_then_settles_after_a_refres
     assert planned_changes(refreshed, registered(stack, table)) == []
 
 
-def test_an_upgraded_stack_that_is_never_refreshed_keeps_updating(workspace, provider):
+def test_an_upgraded_stack_that_is_never_refreshed_would_keep_updating_without_ignore_changes(
+    workspace, provider
+):
     state = create(workspace, provider, as_deployed_before_the_fix(registered("prod", "dim_user")))
     for _ in range(2):  # Update copies the stored false from the prior state, not the inputs
         changes, state = provider.up(state, registered("prod", "dim_user"))
@@ -328,12 +330,27 @@ def test_an_upgraded_stack_that_is_never_refreshed_keeps_updating(workspace, pro
         assert state["skipBuiltinDashboard"] is False
 
 
-def test_ignoring_changes_to_create_only_inputs_would_settle_it_without_a_refresh(
-    workspace, provider
-):
-    """Evidence for registering monitors with ignore_changes on the create-only inputs."""
-    state = create(workspace, provider, as_deployed_before_the_fix(registered("prod", "dim_user")))
-    assert planned_changes(state, registered("prod", "dim_user"), CREATE_ONLY_INPUTS) == []
+@pytest.mark.parametrize(("stack", "table"), EVERY_MONITOR)
+def test_the_program_ignores_changes_to_the_inputs_the_api_never_returns(stack, table):
+    assert _main_run(stack).monitor(table).ignore_changes == CREATE_ONLY_INPUTS
+
+
+@pytest.mark.parametrize(("stack", "table"), EVERY_MONITOR)
+def test_an_upgraded_stack_settles_without_a_refresh(workspace, provider, stack, table):
+    state = create(workspace, provider, as_deployed_before_the_fix(registered(stack, table)))
+    ignored = _main_run(stack).monitor(table).ignore_changes
+    assert planned_changes(state, registered(stack, table), ignored) == []
+
+
+def test_a_replacing_run_does_not_ignore_the_create_only_inputs():
+    """The new monitor must be created with the new warehouse, not the old one."""
+    first = run_with(shipped_declarations(), "dev")
+    settled = run_with(shipped_declarations(), "dev", last_outputs=first.outputs)
+    changed = run_with(
+        shipped_declarations(), "dev", last_outputs=settled.outputs, warehouseId="wh2"
+    )
+    assert all(HISTORY_WARNING in w for w in changed.warnings)
+    assert {changed.monitor(t).ignore_changes for t in TABLES} == {()}
 
 
 # ---- other fields that must round-trip ----------------------------------------------------------
@@ -423,10 +440,10 @@ CREATE_ONLY_CASES = {
 @pytest.mark.parametrize(
     ("declared", "config"), CREATE_ONLY_CASES.values(), ids=CREATE_ONLY_CASES.keys()
 )
-def test_an_adopted_monitor_cannot_learn_its_create_only_inputs_from_the_api(
+def test_an_adopted_monitor_plans_no_update_of_its_create_only_inputs(
     workspace, provider, declared, config
 ):
-    """A limit of the provider (GET omits them, Read keeps only stored values): see the README."""
+    """GET omits them and Read keeps only stored values; the program ignores changes to them."""
     declaration = {**shipped_declarations()["dim_host"], **declared}
     inputs = inputs_with("dim_host", declaration, **config)
     imported = provider.import_(create_by_old_scripts(workspace, inputs))
