@@ -97,11 +97,9 @@ def _unique_ignoring_case(values: list[str]) -> list[str]:
 
 
 def _identifier(value: str) -> str:
-    """A metric name: a plain identifier that fits a column name."""
+    """A metric name: a plain identifier (its length is bounded by the field)."""
     if not IDENTIFIER.fullmatch(value):
         raise ValueError(f"{value!r} is not a valid metric name (letters, digits, underscore)")
-    if len(value) > MAX_NAME_LENGTH:
-        raise ValueError(f"metric name is {len(value)} characters; at most {MAX_NAME_LENGTH}")
     return value
 
 
@@ -111,8 +109,6 @@ def _column_name(value: str) -> str:
         raise ValueError("is blank")
     if _CONTROL.search(value):
         raise ValueError(f"{value!r} has a control character (a line break?): not a column name")
-    if len(value) > MAX_NAME_LENGTH:
-        raise ValueError(f"column name is {len(value)} characters; at most {MAX_NAME_LENGTH}")
     return value
 
 
@@ -129,7 +125,10 @@ def _email(value: str) -> str:
 
 
 NonEmptyStr = Annotated[str, Field(min_length=1)]
-ColumnName = Annotated[str, Field(min_length=1), AfterValidator(_column_name)]
+ColumnName = Annotated[
+    str, Field(min_length=1, max_length=MAX_NAME_LENGTH), AfterValidator(_column_name)
+]
+MetricName = Annotated[str, Field(max_length=MAX_NAME_LENGTH), AfterValidator(_identifier)]
 MetricType = Annotated[str, _enum_from_friendly("CUSTOM_METRIC_TYPE_", METRIC_TYPES)]
 ProblemType = Annotated[str, _enum_from_friendly("PROBLEM_TYPE_", PROBLEM_TYPES)]
 OutputDataType = Annotated[
@@ -158,7 +157,7 @@ class _Strict(BaseModel):
 class CustomMetric(_Strict):
     """One custom metric, in the API's shape."""
 
-    name: Annotated[str, AfterValidator(_identifier)]
+    name: MetricName
     type: MetricType
     definition: NonEmptyStr
     input_columns: Annotated[list[ColumnName], Field(min_length=1), AfterValidator(_unique)]
