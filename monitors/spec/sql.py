@@ -115,24 +115,29 @@ def _token_errors(tokens: list[Token]) -> list[str]:
     kinds = [token.token_type for token in tokens]
     if TokenType.SEMICOLON in kinds:
         errors.append("has ';': a definition is one SQL expression, not a statement")
-    depth = 0
+    pairs = {TokenType.R_PAREN: TokenType.L_PAREN, TokenType.R_BRACKET: TokenType.L_BRACKET}
     clause_types = {getattr(TokenType, name) for name in _CLAUSES}
     clauses: list[str] = []
+    stack: list[Token] = []
+    mismatch: str | None = None
     for token in tokens:
-        if token.token_type in (TokenType.L_PAREN, TokenType.L_BRACKET):
-            depth += 1
-        elif token.token_type in (TokenType.R_PAREN, TokenType.R_BRACKET):
-            depth -= 1
-            if depth < 0:
+        if token.token_type in pairs.values():
+            stack.append(token)
+        elif token.token_type in pairs:
+            if not stack:
+                mismatch = f"a '{token.text}' closes nothing"
                 break
-        elif depth == 0 and token.token_type in clause_types:
+            if stack.pop().token_type != pairs[token.token_type]:
+                mismatch = f"a '{token.text}' closes the wrong bracket"
+                break
+        elif not stack and token.token_type in clause_types:
             clauses.append(token.text.upper())
-    opened = kinds.count(TokenType.L_PAREN) + kinds.count(TokenType.L_BRACKET)
-    closed = kinds.count(TokenType.R_PAREN) + kinds.count(TokenType.R_BRACKET)
+    opened = sum(kinds.count(kind) for kind in pairs.values())
+    closed = sum(kinds.count(kind) for kind in pairs)
     if opened != closed:
         errors.append(f"has unbalanced parentheses ({opened} opening, {closed} closing)")
-    elif depth != 0:
-        errors.append("has unbalanced parentheses (one closes before it is opened)")
+    elif mismatch:
+        errors.append(f"has unbalanced parentheses ({mismatch})")
     if TokenType.SELECT in kinds or TokenType.JOIN in kinds:
         errors.append(not_one_expression("it has SELECT or JOIN"))
     elif clauses:
