@@ -35,7 +35,7 @@ _SIMPLE_TYPES: dict[str, str] = {
     "timestamp_ntz": "timestamp_ntz",
     "binary": "binary",
 }
-_DECIMAL = re.compile(r"^decimal\(\s*(\d{1,2})\s*,\s*(\d{1,2})\s*\)$")
+_DECIMAL = re.compile(r"decimal\(\s*(\d{1,2})\s*,\s*(\d{1,2})\s*\)")
 
 FRIENDLY_NAMES: tuple[str, ...] = (*_SIMPLE_TYPES, "decimal(p,s)")
 
@@ -45,7 +45,7 @@ def spark_type_name(friendly: str) -> str:
     key = friendly.strip().lower()
     if key in _SIMPLE_TYPES:
         return _SIMPLE_TYPES[key]
-    match = _DECIMAL.match(key)
+    match = _DECIMAL.fullmatch(key)
     if match:
         precision, scale = int(match.group(1)), int(match.group(2))
         if not 1 <= precision <= 38 or scale > precision:

@@ -15,11 +15,14 @@ import logging
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # sqlglot costs ~0.1 s to import: only validation that parses SQL pays it.
-    from sqlglot.dialects.dialect import Dialect
-    from sqlglot.tokens import Token
+# Imported with the module, not lazily: every command that loads declarations parses them, and
+# the program freezes what is imported before it runs out of the garbage collector's sight.
+from sqlglot import exp
+from sqlglot.dialects.databricks import Databricks
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.errors import ParseError, TokenError
+from sqlglot.tokens import Token, TokenType
 
 TEMPLATE = re.compile(r"\{\{\s*(.*?)\s*\}\}", re.DOTALL)
 _JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
@@ -73,9 +76,7 @@ class SqlAnalysis:
 
 @cache
 def _dialect() -> Dialect:
-    """The Databricks dialect, loaded on first use; sqlglot's fallback chatter silenced."""
-    from sqlglot.dialects.databricks import Databricks
-
+    """The Databricks dialect, made on first use; sqlglot's fallback chatter silenced."""
     logging.getLogger("sqlglot").setLevel(logging.ERROR)
     return Databricks()
 
@@ -109,8 +110,6 @@ def _line_comment(text: str, tokens: list[Token]) -> bool:
 
 def _token_errors(tokens: list[Token]) -> list[str]:
     """Refusals visible in the tokens: `;`, unbalanced brackets, SELECT, joins, clauses."""
-    from sqlglot.tokens import TokenType
-
     errors: list[str] = []
     kinds = [token.token_type for token in tokens]
     if TokenType.SEMICOLON in kinds:
@@ -145,11 +144,8 @@ def _token_errors(tokens: list[Token]) -> list[str]:
     return errors
 
 
-def _tree_errors(tree: object) -> list[str]:
+def _tree_errors(tree: exp.Expr) -> list[str]:
     """Refusals in the parsed tree: statements, subqueries, joins."""
-    from sqlglot import exp
-
-    assert isinstance(tree, exp.Expression)
     statements = (exp.DDL, exp.DML, exp.Command, exp.Drop, exp.Use, exp.Set, exp.Describe)
     if isinstance(tree, statements):
         return [not_one_expression(f"it is a {tree.key.upper()} statement")]
@@ -158,11 +154,8 @@ def _tree_errors(tree: object) -> list[str]:
     return []
 
 
-def _references(tree: object) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+def _references(tree: exp.Expr) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
     """Column references by leftmost name; and names read through a template placeholder."""
-    from sqlglot import exp
-
-    assert isinstance(tree, exp.Expression)
     parameters = {
         parameter.name for node in tree.find_all(exp.Lambda) for parameter in node.expressions
     }
@@ -181,9 +174,6 @@ def _references(tree: object) -> tuple[tuple[str, ...], tuple[tuple[str, str], .
 @lru_cache(maxsize=8192)
 def analyse(text: str) -> SqlAnalysis:
     """Parse one expression (definition or slicing expression) and judge it; cached by text."""
-    from sqlglot import exp
-    from sqlglot.errors import ParseError, TokenError
-
     names = template_names(text)
     if not text.strip():
         return SqlAnalysis(names, errors=("is empty",))
