@@ -34,19 +34,21 @@ PLACEHOLDER = "__tpl_"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Clause keywords: outside parentheses they end the expression (`SUM(x) FROM t`); inside they
 # are legal in a few functions (`EXTRACT(YEAR FROM d)`, `COUNT(*) FILTER (WHERE x)`).
-_CLAUSES = (
-    "FROM",
-    "WHERE",
-    "GROUP_BY",
-    "HAVING",
-    "ORDER_BY",
-    "LIMIT",
-    "OFFSET",
-    "QUALIFY",
-    "WINDOW",
-    "UNION",
-    "INTERSECT",
-    "EXCEPT",
+_CLAUSES = frozenset(
+    {
+        TokenType.FROM,
+        TokenType.WHERE,
+        TokenType.GROUP_BY,
+        TokenType.HAVING,
+        TokenType.ORDER_BY,
+        TokenType.LIMIT,
+        TokenType.OFFSET,
+        TokenType.QUALIFY,
+        TokenType.WINDOW,
+        TokenType.UNION,
+        TokenType.INTERSECT,
+        TokenType.EXCEPT,
+    }
 )
 
 
@@ -115,7 +117,6 @@ def _token_errors(tokens: list[Token]) -> list[str]:
     if TokenType.SEMICOLON in kinds:
         errors.append("has ';': a definition is one SQL expression, not a statement")
     pairs = {TokenType.R_PAREN: TokenType.L_PAREN, TokenType.R_BRACKET: TokenType.L_BRACKET}
-    clause_types = {getattr(TokenType, name) for name in _CLAUSES}
     clauses: list[str] = []
     stack: list[Token] = []
     mismatch: str | None = None
@@ -129,7 +130,7 @@ def _token_errors(tokens: list[Token]) -> list[str]:
             if stack.pop().token_type != pairs[token.token_type]:
                 mismatch = f"a '{token.text}' closes the wrong bracket"
                 break
-        elif not stack and token.token_type in clause_types:
+        elif not stack and token.token_type in _CLAUSES:
             clauses.append(token.text.upper())
     opened = sum(kinds.count(kind) for kind in pairs.values())
     closed = sum(kinds.count(kind) for kind in pairs)
