@@ -50,9 +50,13 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     if args.against:
         return run_against(args, out)
     from monitors.desired.plan import make_plan, plan_document
+    from monitors.spec.advice import project_warnings
     from monitors.spec.project import load_project
 
-    document = plan_document(make_plan(load_project(args.stack, args.project_dir)))
+    project = load_project(args.stack, args.project_dir)
+    for line in project_warnings(project):
+        print(f"warning: {line}", file=sys.stderr)
+    document = plan_document(make_plan(project))
     if args.json:
         json.dump(document, out, indent=2)
         out.write("\n")

@@ -11,6 +11,7 @@ from monitors.errors import MonitorsError
 from monitors.naming import PROJECT_ROOT
 from monitors.program.hooks import make_hooks
 from monitors.program.register import deploy
+from monitors.spec.advice import project_warnings
 from monitors.spec.project import project_from_config
 
 
@@ -26,6 +27,8 @@ def main() -> None:
     """
     try:
         project = project_from_config(pulumi.get_stack(), engine_config(), PROJECT_ROOT)
+        for line in project_warnings(project):
+            pulumi.log.warn(line)
         deploy(project, make_hooks(project))
     except MonitorsError as exc:
         raise pulumi.RunError(str(exc)) from None

@@ -2,6 +2,12 @@
 
 A bare "double" is accepted by the API at create time but the monitor then never initialises,
 so every output type is sent as `{"metadata":{},"name":"output","nullable":true,"type":...}`.
+
+The field's name inside the JSON is not the metric's column name (that is the metric's `name`):
+the docs write `StructField("output", ...)`, and public projects deploy other names, e.g.
+`StructField("outdated", IntegerType())`. We accept any name and send the canonical `output`, so
+one output type has one spelling: the payload of a declaration that already says `output` is
+unchanged, and the replace rule, which compares the type alone, sees no difference.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ _SIMPLE_TYPES: dict[str, str] = {
     "timestamp_ntz": "timestamp_ntz",
     "binary": "binary",
 }
-_DECIMAL = re.compile(r"^decimal\(\s*(\d{1,2})\s*,\s*(\d{1,2})\s*\)$")
+_DECIMAL = re.compile(r"decimal\(\s*(\d{1,2})\s*,\s*(\d{1,2})\s*\)")
 
 FRIENDLY_NAMES: tuple[str, ...] = (*_SIMPLE_TYPES, "decimal(p,s)")
 
@@ -39,7 +45,7 @@ def spark_type_name(friendly: str) -> str:
     key = friendly.strip().lower()
     if key in _SIMPLE_TYPES:
         return _SIMPLE_TYPES[key]
-    match = _DECIMAL.match(key)
+    match = _DECIMAL.fullmatch(key)
     if match:
         precision, scale = int(match.group(1)), int(match.group(2))
         if not 1 <= precision <= 38 or scale > precision:
@@ -81,12 +87,12 @@ def normalise_output_data_type(value: object) -> str:
 
 
 def _from_struct_field(field: dict[str, object]) -> str:
-    """Check a StructField mapping and re-emit it canonically (name must be `output`)."""
+    """Check a StructField mapping and re-emit it canonically (any name becomes `output`)."""
     unknown = set(field) - {"metadata", "name", "nullable", "type"}
     if unknown:
         raise ValueError(f"StructField has unknown keys {sorted(unknown)}")
-    if field.get("name", "output") != "output":
-        raise ValueError("StructField name must be 'output'")
+    if not isinstance(field.get("name", "output"), str):
+        raise ValueError("StructField name must be a string")
     if field.get("nullable", True) is not True:
         raise ValueError("StructField must be nullable (metrics can be null)")
     if field.get("metadata", {}) != {}:

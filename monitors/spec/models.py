@@ -3,19 +3,19 @@
 Field names are the Databricks API / Asset Bundles `quality_monitors` names in snake_case.
 Friendly forms (metric type `aggregate`, output type `double`, problem type `regression`) are
 normalised here to the exact strings the API expects, so everything downstream sees API form.
-Checks that span several fields live in `monitors.validation`.
+Checks that span several fields live in `monitors.spec.checks`.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from monitors.spec.datatypes import normalise_output_data_type
 from monitors.spec.quartz import check_quartz_cron
+from monitors.spec.timezones import check_timezone
 
 ProfileType = Literal["time_series", "snapshot", "inference_log"]
 
@@ -38,8 +38,18 @@ GRANULARITIES: tuple[str, ...] = (
     "1 year",
 )
 MAX_EMAILS = 5
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Unity Catalog: "Object names cannot exceed 255 characters" and may not hold "ASCII control
+# characters (00-1F hex)" or DELETE (7F) (Databricks SQL reference, "Names"). A metric's name is a
+# column of the metric tables; input and profile columns are columns of the monitored table.
+MAX_NAME_LENGTH = 255
+# A metric name is also referenced bare from derived metrics, so it is a plain identifier.
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# RFC 5321: a path holds at most 256 octets with its brackets (254 for the address), a local part
+# at most 64; no whitespace or control characters in an address we send.
+MAX_EMAIL_LENGTH = 254
+MAX_LOCAL_PART_LENGTH = 64
+_EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f.]+(\.[^@\s\x00-\x1f\x7f.]+)+")
 
 
 def _enum_from_friendly(prefix: str, choices: tuple[str, ...]) -> AfterValidator:
@@ -74,27 +84,51 @@ def _unique(values: list[str]) -> list[str]:
     return values
 
 
+def _unique_ignoring_case(values: list[str]) -> list[str]:
+    """Reject entries equal but for case: mail systems treat them as one address."""
+    seen: dict[str, str] = {}
+    for value in values:
+        key = value.casefold()
+        if key in seen:
+            also = "" if seen[key] == value else f" (as {seen[key]!r})"
+            raise ValueError(f"{value!r} is listed twice{also}")
+        seen[key] = value
+    return values
+
+
 def _identifier(value: str) -> str:
-    if not _IDENTIFIER.match(value):
+    """A metric name: a plain identifier (its length is bounded by the field)."""
+    if not IDENTIFIER.fullmatch(value):
         raise ValueError(f"{value!r} is not a valid metric name (letters, digits, underscore)")
     return value
 
 
-def _email(value: str) -> str:
-    if not _EMAIL.match(value):
-        raise ValueError(f"{value!r} is not an email address")
+def _column_name(value: str) -> str:
+    """A column of the monitored table: any characters a column name may hold."""
+    if not value.strip():
+        raise ValueError("is blank")
+    if _CONTROL.search(value):
+        raise ValueError(f"{value!r} has a control character (a line break?): not a column name")
     return value
 
 
-def _timezone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown timezone_id {value!r}; use an IANA name such as 'UTC'") from None
+def _email(value: str) -> str:
+    if not _EMAIL.fullmatch(value):
+        raise ValueError(f"{value!r} is not an email address")
+    if len(value) > MAX_EMAIL_LENGTH:
+        raise ValueError(f"email address is {len(value)} characters; at most {MAX_EMAIL_LENGTH}")
+    if len(value.rpartition("@")[0]) > MAX_LOCAL_PART_LENGTH:
+        raise ValueError(
+            f"{value!r}: the part before '@' is over {MAX_LOCAL_PART_LENGTH} characters"
+        )
     return value
 
 
 NonEmptyStr = Annotated[str, Field(min_length=1)]
+ColumnName = Annotated[
+    str, Field(min_length=1, max_length=MAX_NAME_LENGTH), AfterValidator(_column_name)
+]
+MetricName = Annotated[str, Field(max_length=MAX_NAME_LENGTH), AfterValidator(_identifier)]
 MetricType = Annotated[str, _enum_from_friendly("CUSTOM_METRIC_TYPE_", METRIC_TYPES)]
 ProblemType = Annotated[str, _enum_from_friendly("PROBLEM_TYPE_", PROBLEM_TYPES)]
 OutputDataType = Annotated[
@@ -110,7 +144,7 @@ Granularities = Annotated[
 EmailList = Annotated[
     list[Annotated[str, AfterValidator(_email)]],
     Field(max_length=MAX_EMAILS),
-    AfterValidator(_unique),
+    AfterValidator(_unique_ignoring_case),
 ]
 
 
@@ -123,17 +157,17 @@ class _Strict(BaseModel):
 class CustomMetric(_Strict):
     """One custom metric, in the API's shape."""
 
-    name: Annotated[str, AfterValidator(_identifier)]
+    name: MetricName
     type: MetricType
     definition: NonEmptyStr
-    input_columns: Annotated[list[NonEmptyStr], Field(min_length=1), AfterValidator(_unique)]
+    input_columns: Annotated[list[ColumnName], Field(min_length=1), AfterValidator(_unique)]
     output_data_type: OutputDataType
 
 
 class TimeSeries(_Strict):
     """A time-series profile: metrics per window of `timestamp_col`."""
 
-    timestamp_col: NonEmptyStr
+    timestamp_col: ColumnName
     granularities: Granularities
 
 
@@ -145,19 +179,19 @@ class InferenceLog(_Strict):
     """An inference-log profile for model-serving tables."""
 
     problem_type: ProblemType
-    timestamp_col: NonEmptyStr
+    timestamp_col: ColumnName
     granularities: Granularities
-    prediction_col: NonEmptyStr
-    model_id_col: NonEmptyStr
-    label_col: NonEmptyStr | None = None
-    prediction_proba_col: NonEmptyStr | None = None
+    prediction_col: ColumnName
+    model_id_col: ColumnName
+    label_col: ColumnName | None = None
+    prediction_proba_col: ColumnName | None = None
 
 
 class Schedule(_Strict):
     """A Quartz cron schedule for refreshes (`pause_status` is read-only in the API)."""
 
     quartz_cron_expression: Annotated[str, AfterValidator(check_quartz_cron)]
-    timezone_id: Annotated[str, AfterValidator(_timezone)] = "UTC"
+    timezone_id: Annotated[str, AfterValidator(check_timezone)] = "UTC"
 
 
 class EmailDestination(_Strict):

@@ -11,7 +11,14 @@ from typing import Any
 
 from monitors.naming import DECLARATIONS_DIR
 from monitors.spec.datatypes import FRIENDLY_NAMES
-from monitors.spec.models import GRANULARITIES, METRIC_TYPES, PROBLEM_TYPES, MonitorSpec
+from monitors.spec.models import (
+    GRANULARITIES,
+    IDENTIFIER,
+    MAX_EMAIL_LENGTH,
+    METRIC_TYPES,
+    PROBLEM_TYPES,
+    MonitorSpec,
+)
 
 SCHEMA_PATH = DECLARATIONS_DIR / "monitor.schema.json"
 
@@ -44,6 +51,10 @@ def build_schema() -> dict[str, Any]:
     metric = defs["CustomMetric"]["properties"]
     metric["type"].update(pattern=_friendly_enum("CUSTOM_METRIC_TYPE_", METRIC_TYPES))
     metric["output_data_type"].update(pattern=_output_type_pattern())
+    metric["name"].update(pattern=f"^{IDENTIFIER.pattern}$")
+    defs["EmailDestination"]["properties"]["email_addresses"]["items"].update(
+        maxLength=MAX_EMAIL_LENGTH
+    )
     inference = defs["InferenceLog"]["properties"]
     inference["problem_type"].update(pattern=_friendly_enum("PROBLEM_TYPE_", PROBLEM_TYPES))
     for model in ("TimeSeries", "InferenceLog"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from monitors.spec.datatypes import normalise_output_data_type
@@ -32,9 +34,20 @@ def test_output_data_type_becomes_the_exact_struct_field_json(friendly, exact):
     assert normalise_output_data_type(friendly) == exact
 
 
-def test_a_struct_field_named_other_than_output_is_refused():
-    with pytest.raises(ValueError, match="name must be 'output'"):
-        normalise_output_data_type('{"metadata":{},"name":"x","nullable":true,"type":"double"}')
+@pytest.mark.parametrize("name", ["outdated", "x", "output_value", ""])
+def test_a_struct_field_of_any_name_is_sent_as_the_canonical_output_field(name):
+    """Public projects deploy `StructField("outdated", IntegerType()).json()`; the metric's column
+    is named by the metric's `name`, so the field name is canonicalised, not refused."""
+    text = json.dumps({"metadata": {}, "name": name, "nullable": True, "type": "integer"})
+    assert (
+        normalise_output_data_type(text)
+        == '{"metadata":{},"name":"output","nullable":true,"type":"integer"}'
+    )
+
+
+def test_a_struct_field_whose_name_is_not_a_string_is_refused():
+    with pytest.raises(ValueError, match="name must be a string"):
+        normalise_output_data_type('{"metadata":{},"name":1,"nullable":true,"type":"double"}')
 
 
 @pytest.mark.parametrize(

@@ -213,7 +213,9 @@ def test_aggregate_with_input_column_template_over_the_whole_table_is_an_error(t
 
 def test_a_definition_with_a_subquery_is_an_error(tmp_path):
     line = error_for(tmp_path, with_metric(0, definition="(SELECT SUM(x) FROM t)"))
-    assert "one SQL expression: no SELECT, FROM or JOIN" in line
+    assert line.startswith(prefix(tmp_path) + "custom_metrics[0] (total_bookings).definition: ")
+    assert "is not one SQL expression (it has SELECT or JOIN)" in line
+    assert "no subqueries or joins" in line
 
 
 def test_every_bad_file_is_reported_in_one_run(tmp_path):
