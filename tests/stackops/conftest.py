@@ -60,7 +60,7 @@ class FakePulumi:
         return self.dir / "scenario.json"
 
     def write(self, **scenario: Any) -> None:
-        self.scenario = {"version": "3.210.0", "project": "lakehouse-monitors", **scenario}
+        self.scenario = {"version": "3.272.0", "project": "lakehouse-monitors", **scenario}
         self.scenario_path.write_text(json.dumps(self.scenario, indent=2))
 
     def world(self) -> dict[str, Any]:

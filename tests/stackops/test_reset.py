@@ -240,9 +240,10 @@ def test_missing_cli_is_a_clear_error_and_changes_nothing(env, project, tmp_path
     assert (project / "Pulumi.dev.yaml").read_bytes() == before
 
 
-def test_cli_older_than_3_208_is_refused_before_anything_else(env, fake, project):
-    fake.write(stacks=fake.scenario["stacks"], version="3.207.1")
-    with pytest.raises(CliTooOldError, match=r"3\.207\.1 .* needs 3\.208\.0 or later"):
+@pytest.mark.parametrize("version", ["3.207.1", "3.230.0"])
+def test_cli_older_than_3_231_is_refused_before_anything_else(env, fake, project, version):
+    fake.write(stacks=fake.scenario["stacks"], version=version)
+    with pytest.raises(CliTooOldError, match=rf"{version} .* needs 3\.231\.0 or later"):
         reset("dev", ["dim_host"], assume_yes=True, env=env)
     assert fake.commands() == ["version"]
 

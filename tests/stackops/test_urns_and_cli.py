@@ -55,15 +55,23 @@ def test_urns_command_json(project, fake, capsys):
 
 @pytest.mark.parametrize(
     ("version", "ok"),
-    [("3.208.0", True), ("3.272.0", True), ("3.207.9", False), ("3.1.0", False), ("4.0.0", False)],
+    [
+        ("3.231.0", True),
+        ("3.272.0", True),
+        ("3.230.9", False),  # honours replacement_trigger, but cannot tell the SDK so
+        ("3.208.0", False),
+        ("3.207.9", False),
+        ("3.1.0", False),
+        ("4.0.0", False),
+    ],
 )
-def test_cli_version_minimum_is_3_208(version, ok):
+def test_cli_version_minimum_is_3_231(version, ok):
     if ok:
         check_cli_version(VersionInfo.parse(version))
     else:
         with pytest.raises(CliTooOldError):
             check_cli_version(VersionInfo.parse(version))
-    assert str(MIN_CLI_VERSION) == "3.208.0"
+    assert str(MIN_CLI_VERSION) == "3.231.0"
 
 
 def test_unreadable_cli_version_is_refused():

@@ -9,7 +9,7 @@ to a JSON-lines log next to the scenario. Formats follow pulumi/pulumi's
 sdk/go/common/apitype (events.go, core.go) and pkg/cmd/pulumi (stack history, import, config).
 
 Scenario keys (all optional except where a command needs them):
-  version: "3.210.0"                       printed by `pulumi version` as v<version>
+  version: "3.272.0"                       printed by `pulumi version` as v<version>
   project: "lakehouse-monitors"            project name for config keys without a namespace
   stacks: {name: {resources: [ResourceV3], outputs: {}, history: []}}
   cloud: {import id: {outputs}}            what exists in the workspace, for `import`
@@ -522,7 +522,7 @@ def stack_export(world: World, args: Args) -> str:
         "manifest": {
             "time": "2026-11-26T00:00:00Z",
             "magic": "",
-            "version": "v" + world.data.get("version", "3.210.0"),
+            "version": "v" + world.data.get("version", "3.272.0"),
         },
         "resources": stack.get("resources", []),
     }
@@ -539,7 +539,7 @@ def dispatch(world: World, args: Args) -> str:
         if " ".join(words).startswith(prefix):
             raise Failed(message)
     if words[:1] == ["version"]:
-        return "v" + world.data.get("version", "3.210.0")
+        return "v" + world.data.get("version", "3.272.0")
     if command == "stack select":
         name = args.get("--stack") or (words[2] if len(words) > 2 else "")
         world.stack(name)
