@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from monitors.desired.plan import make_plan
+from monitors.desired.record import STRUCTURE_OUTPUT
+from monitors.desired.replacement import Structure
 from monitors.naming import PROJECT_ROOT, RESOURCE_TYPE, monitor_urn
+from monitors.spec.project import load_project
 from monitors.stackops.common import Env
 
 FAKE_ROOT = Path(__file__).resolve().parent.parent / "fakes" / "pulumi_cli"
@@ -34,6 +39,19 @@ def monitor_resource(stack: str, table: str, **extra: Any) -> dict[str, Any]:
         "outputs": {"tableName": full_name(stack, table)},
         **extra,
     }
+
+
+def deployed_outputs(
+    project: Path, stack: str, **edits: Callable[[Structure], Structure]
+) -> dict[str, Any]:
+    """The stack outputs a deployment of the project copy recorded: its `monitor_structure`,
+    each table's structure passed through `edits[table]` (what was deployed differently)."""
+    plan = make_plan(load_project(stack, project))
+    record = {
+        t: edits.get(t, lambda s: s)(structure).to_output()
+        for t, structure in plan.structures.items()
+    }
+    return {STRUCTURE_OUTPUT: record}
 
 
 def step(op: str, stack: str, table: str, **extra: Any) -> dict[str, Any]:
