@@ -42,27 +42,32 @@ def run_interruptibly(work: Callable[[], object], on_interrupt: Callable[[int], 
     STOP_WAITING_AFTER of them the wait ends with `finished` False (the CLI may still run).
     """
     errors: list[BaseException] = []
+    # The wait is on an Event, not Thread.join: on CPython 3.11 a KeyboardInterrupt inside
+    # join() can mark a still-running thread as stopped (threading._wait_for_tstate_lock
+    # releases the thread's lock when interrupted), so is_alive() would lie.
+    done = threading.Event()
 
     def target() -> None:
         try:
             work()
         except BaseException as exc:  # handed to the waiting thread
             errors.append(exc)
+        finally:
+            done.set()
 
-    worker = threading.Thread(target=target, name="pulumi-command", daemon=True)
-    worker.start()
+    threading.Thread(target=target, name="pulumi-command", daemon=True).start()
     interrupts = 0
     while True:
         try:
-            while worker.is_alive():
-                worker.join(POLL_SECONDS)
+            while not done.wait(POLL_SECONDS):
+                pass
             break
         except KeyboardInterrupt:
             interrupts += 1
             if interrupts >= STOP_WAITING_AFTER:
                 break
             on_interrupt(interrupts)
-    return Waited(errors[0] if errors else None, interrupts, not worker.is_alive())
+    return Waited(errors[0] if errors else None, interrupts, done.is_set())
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

@@ -169,9 +169,14 @@ def _reasons(table: str, state: MonitorState, explanation: Explanation) -> tuple
         extra.append("an earlier update deleted it and did not create it again")
     elif state is MonitorState.ABSENT:
         extra.append("it is not in the stack's state")
-    if explanation.problem is not None and not extra:
-        extra.append(f"the program's reasons could not be read: {explanation.problem}")
-    return (*explanation.reasons(table), *extra)
+    reasons = (*explanation.reasons(table), *extra)
+    if reasons:
+        return reasons
+    if explanation.problem is not None:
+        return (f"the program's reasons could not be read: {explanation.problem}",)
+    if table not in explanation.decisions or explanation.decisions[table].created:
+        return ("none from the program: the last deployment's record does not list this monitor",)
+    return ("none from the program",)
 
 
 def _restore(
@@ -228,7 +233,7 @@ def _check_reset_plan(
 
 
 def _because(reasons: Sequence[str]) -> str:
-    return f"      because {'; '.join(reasons)}" if reasons else "      (no reason given)"
+    return f"      because {'; '.join(reasons)}" if reasons else "      (no reason known)"
 
 
 def _confirm_reset(
@@ -255,7 +260,7 @@ def _confirm_reset(
         for table in replaced:
             out(f"  - {table}  ({asked[table]})")
             out(_because(report.reasons[table]))
-        out(f"Recreating a monitor loses its {HISTORY_WARNING}.")
+        out(f"Each recreated monitor's {HISTORY_WARNING}.")
     if finished:
         out(
             "Already deleted by an earlier reset that did not complete; they will be CREATED again:"

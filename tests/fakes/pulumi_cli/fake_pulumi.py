@@ -23,7 +23,8 @@ Scenario keys (all optional except where a command needs them):
       `protect` is what the program registers (default: the old state's); the engine's
       protect rules for replace and delete apply.
       Failure = {urn, op?, message}        `op` is the engine step that fails (default: first)
-      interrupt_after (up): after that many steps the caller gets ^C and the CLI cancels
+      interrupt_after (up): after that many steps the caller gets ^C (interrupt_with: SIGINT,
+      or SIGTERM) and the CLI cancels
   import: {fail: {id, message} | null}
   fail_commands: {"stack export": "message" | {message, skip: n}}  make a command fail
 """
@@ -473,13 +474,17 @@ def protect_error(op: str, urn: str, old: dict | None, protect: bool) -> str | N
     return None
 
 
-def interrupt_caller(sink: EventSink) -> None:
-    """A ^C in the terminal reaches the whole foreground process group: the caller gets SIGINT,
-    and the CLI starts cancelling (pkg/backend/cancellation_scope.go NewScope: it finishes the
-    steps in flight and starts no new one)."""
-    os.kill(os.getppid(), signal.SIGINT)
+def interrupt_caller(sink: EventSink, name: str) -> None:
+    """A ^C in the terminal (or a CI runner's SIGTERM) reaches the whole process group: the
+    caller gets the signal, and the CLI starts cancelling (pkg/backend/cancellation_scope.go
+    NewScope: it finishes the steps in flight and starts no new one)."""
+    os.kill(os.getppid(), getattr(signal, name))
     message = (
-        "^C received; cancelling. If you would like to terminate immediately, press ^C again.\n"
+        "SIGTERM received; cancelling. If you would like to terminate immediately, send SIGTERM "
+        "again.\n"
+        if name == "SIGTERM"
+        else "^C received; cancelling. If you would like to terminate immediately, press ^C "
+        "again.\n"
     )
     print(message, end="", flush=True)
     sink.emit(stdoutEvent={"message": message, "color": "always"})
@@ -553,7 +558,7 @@ def run_engine(world: World, args: Args, kind: str) -> str:
             counts[op] = counts.get(op, 0) + 1
         done += 1
         if not is_preview and interrupt_after is not None and done >= interrupt_after:
-            interrupt_caller(sink)
+            interrupt_caller(sink, behaviour.get("interrupt_with", "SIGINT"))
             canceled = True
             break
     if not is_preview and "outputs" in behaviour:
