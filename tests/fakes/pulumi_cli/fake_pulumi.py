@@ -524,18 +524,23 @@ def run_engine(world: World, args: Args, kind: str) -> str:
     )
     counts: dict[str, int] = {}
     failed = canceled = False
-    done = 0
-    for op, step in engine_steps(behaviour.get("steps", []), stack, targets):
+    checked: set[int] = set()
+    steps = engine_steps(behaviour.get("steps", []), stack, targets)
+    for done, (op, step) in enumerate(steps, start=1):
         urn = step["urn"]
         old = next((r for r in stack.get("resources", []) if r["urn"] == urn), None)
         protect = bool(step.get("protect", old.get("protect", False) if old else False))
-        refusal = protect_error(op, urn, old, protect)
-        if refusal and op == "replace":  # found while generating steps: no step event
-            diagnostic(sink, refusal, urn)
-            failed = True
-            if is_preview:
-                continue
-            break
+        if op in REPLACE_EXPANSION and id(step) not in checked:
+            # Checked once, while generating the replace's steps, before any of them runs: an
+            # update bails; a preview reports the error and still shows the steps.
+            checked.add(id(step))
+            refusal = protect_error("replace", urn, old, protect)
+            if refusal:
+                diagnostic(sink, refusal, urn)
+                failed = True
+                if not is_preview:
+                    break
+        refusal = protect_error(op, urn, old, protect) if op == "delete" else None
         metadata = step_metadata(op, urn, step, old, protect)
         pre: dict[str, Any] = {"metadata": metadata}
         if is_preview:
@@ -556,7 +561,6 @@ def run_engine(world: World, args: Args, kind: str) -> str:
         sink.emit(resOutputsEvent=pre)
         if op not in ("delete-replaced", "create-replacement"):
             counts[op] = counts.get(op, 0) + 1
-        done += 1
         if not is_preview and interrupt_after is not None and done >= interrupt_after:
             interrupt_caller(sink, behaviour.get("interrupt_with", "SIGINT"))
             canceled = True
