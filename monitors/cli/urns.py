@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from monitors.cli import options
 from monitors.errors import ExitCode, UnknownTableError
@@ -18,7 +19,11 @@ def run(args: argparse.Namespace) -> int:
     from monitors.stackops.common import Env
     from monitors.stackops.urns import urns
 
-    found = urns(args.stack, env=Env(args.project_dir, args.pulumi_root))
+    try:
+        found = urns(args.stack, env=Env(args.project_dir, args.pulumi_root))
+    except KeyboardInterrupt:
+        print("\ninterrupted (urns only reads: nothing was changed).", file=sys.stderr)
+        return int(ExitCode.ABORTED)
     if args.table:
         by_table = {m.table: m for m in found}
         unknown = [t for t in args.table if t not in by_table]

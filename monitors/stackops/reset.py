@@ -82,7 +82,8 @@ def reset(
                 env.out(f"{table}: reusing reset token {previous.token!r}: {why}")
                 if purge != previous.purge:
                     env.out(
-                        f"  (--purge {'given' if purge else 'not given'}: kept as written then)"
+                        f"  (purge stays {'on' if previous.purge else 'off'} as that reset "
+                        "wrote it: --purge does not change an unfinished reset)"
                     )
                 continue
             token = new_token()
@@ -121,7 +122,7 @@ def unfinished_reset(
     if request is None:
         return None
     if state is not MonitorState.PRESENT:
-        return f"the monitor is {state.value}, so the reset that wrote it has not completed"
+        return f"the reset that wrote it has not completed ({state.value})"
     if last is not None and last.reset_token != request.token:
         return "the last deployment did not apply it"
     return None

@@ -222,3 +222,25 @@ def test_in_dev_the_printed_replace_command_recreates_the_monitor(env, fake):
     history = fake.world()["stacks"]["dev"]["history"][0]
     assert history["result"] == "succeeded"
     assert history["resourceChanges"] == {"replace": 1, "same": 4}
+
+
+@pytest.mark.parametrize(
+    ("command", "target", "code"),
+    [
+        ("adopt", "monitors.stackops.adopt.adopt", 1),
+        ("urns", "monitors.stackops.urns.urns", 4),
+        ("reset", "monitors.stackops.reset.reset", 4),
+    ],
+)
+def test_an_interrupt_outside_an_update_is_a_sentence_and_an_exit_code_not_a_traceback(
+    project, fake, monkeypatch, capsys, command, target, code
+):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(target, interrupted)
+    extra = ["--table", "dim_host"] if command == "reset" else []
+    assert run([command, "--stack", "dev", *extra], project, fake) == code
+    err = capsys.readouterr().err
+    assert err.startswith("\ninterrupted") or err.startswith("\naborted")
+    assert "Traceback" not in err
