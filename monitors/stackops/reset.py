@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from pulumi.automation import CommandError, Stack
 
 from monitors.desired.replacement import HISTORY_WARNING, Structure
-from monitors.errors import AbortedError, MonitorsError, OperationFailedError, RefusedError
+from monitors.errors import (
+    AbortedError,
+    MonitorsError,
+    OperationFailedError,
+    RefusedError,
+    StackOpsError,
+)
 from monitors.naming import monitor_urn, short_stack, stack_file_name
 from monitors.spec.project import Project
 from monitors.spec.settings import ResetRequest
@@ -90,7 +96,13 @@ def reset(
             while previous is not None and token == previous.token:
                 token = new_token()
             written[table] = previous
-            write_reset(stack, env.project_root, table, token, purge=purge)
+            try:
+                write_reset(stack, env.project_root, table, token, purge=purge)
+            except CommandError as exc:
+                raise StackOpsError(
+                    command_failure(f"writing {table}'s reset token", exc, None)
+                    + "\nNothing was changed (the stack file was put back)."
+                ) from None
             report.tokens[table] = token
         plan = preview(stack, f"preview of the reset in stack {stack_name!r}").changes()
         explanation = explain(load(stack_name, env), record)
@@ -98,7 +110,7 @@ def reset(
         _check_reset_plan(stack_name, asked, plan, explanation)
         _confirm_reset(stack_name, project, asked, plan, report, purge, assume_yes, confirm, env)
     except BaseException as exc:
-        _restore(snapshot, stack_name, written, exc)
+        _restore(snapshot, stack_name, written, report.tokens, purge, exc)
         raise
     try:
         _apply_reset(stack, stack_name, project, asked, report, env)
@@ -184,6 +196,8 @@ def _restore(
     snapshot: ConfigSnapshot,
     stack: str,
     written: Mapping[str, ResetRequest | None],
+    tokens: Mapping[str, str],
+    purge: bool,
     cause: BaseException,
 ) -> None:
     """Put the stack file back; if that fails, say so with the tokens and how to remove them."""
@@ -196,12 +210,17 @@ def _restore(
             what = "interrupted before the update started; nothing was applied"
         else:
             what = f"{type(cause).__name__}: {cause}"
+        left = "\n".join(
+            f"  {t}: token {tokens[t]!r}, purge {'true' if purge else 'false'}"
+            for t in written
+            if t in tokens
+        )
         undo = "\n".join(f"  {c}" for c in undo_commands(stack, written))
         raise OperationFailedError(
             f"{what}\nBUT the stack file {snapshot.path} could not be put back ({exc}), so the "
-            "reset requests written are still in it; the next `pulumi up` would apply them. "
-            "Remove them (fix the file's permissions or free space first), or restore the file "
-            f"from version control:\n{undo}"
+            "reset requests written are still in it, and the next `pulumi up` would apply "
+            f"them:\n{left}\nRemove them (fix the file's permissions or free space first), or "
+            f"restore the file from version control:\n{undo}"
         ) from None
 
 

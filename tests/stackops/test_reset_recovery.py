@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from monitors.cli.main import main
-from monitors.errors import ExitCode, OperationFailedError, RefusedError
+from monitors.errors import ExitCode, OperationFailedError, RefusedError, StackOpsError
 from monitors.naming import monitor_urn
 from monitors.stackops.reset import reset
 from tests.stackops.conftest import TABLES, deployed_outputs, monitor_resource, same_all
@@ -265,6 +265,7 @@ def test_a_stack_file_that_cannot_be_put_back_is_reported_with_the_tokens_and_un
     # ... and the user learns the file still holds the tokens, and how to take them back.
     assert f"BUT the stack file {stack_file} could not be put back" in message
     assert "No space left on device" in message
+    assert "  dim_host: token '" in message and "', purge false" in message
     assert "pulumi config rm --stack dev --path 'resets.dim_host'" in message
     assert (
         "pulumi config set --stack dev --path 'resets.dim_user.token' -- 2026-01-01T00:00:00Z-0001"
@@ -306,3 +307,21 @@ def test_a_reset_that_did_not_recreate_exits_non_zero_from_the_command_line(proj
     )
     code = run_cli(["reset", "--stack", "dev", "--table", "dim_host", "--yes"], project, fake)
     assert code == ExitCode.FAILED
+
+
+def test_a_failing_config_write_is_a_clear_error_and_puts_the_stack_file_back(env, fake, project):
+    before = (project / "Pulumi.dev.yaml").read_bytes()
+    steps = same_all("dev", but={"dim_host": "replace"})
+    scenario(
+        fake,
+        "dev",
+        [monitor_resource("dev", t) for t in TABLES],
+        preview=steps,
+        fail_commands={"config set resets.dim_user.token": "permission denied"},
+    )
+    with pytest.raises(StackOpsError) as failed:
+        reset("dev", ["dim_host", "dim_user"], assume_yes=True, env=env)
+    assert failed.value.exit_code == ExitCode.INVALID
+    assert "writing dim_user's reset token failed" in str(failed.value)
+    assert "permission denied" in str(failed.value)
+    assert (project / "Pulumi.dev.yaml").read_bytes() == before
