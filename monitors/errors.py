@@ -75,6 +75,27 @@ class UnknownTableError(MonitorsError):
     """A table that is not a declared monitor enabled in the stack."""
 
 
+class RecordError(MonitorsError):
+    """The stack's record of its last deployment (a stack output) cannot be read safely."""
+
+
+# ---------------------------------------------------------------------------- the workspace
+
+
+class CredentialsError(MonitorsError):
+    """No usable credentials for the workspace; the message lists every source tried."""
+
+
+class UnsafeNameError(MonitorsError):
+    """A table name or id that is not a plain identifier, refused before it reaches a URL."""
+
+
+class WorkspaceUnreachableError(MonitorsError):
+    """The workspace did not answer (refused, timed out, or the time budget ran out)."""
+
+    exit_code = ExitCode.FAILED
+
+
 # ---------------------------------------------------------------------------- the change report
 
 

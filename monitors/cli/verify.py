@@ -1,7 +1,9 @@
 """`python -m monitors verify --stack S`: the seed's post-run checklist, automated.
 
 Which monitors to expect comes from the declarations; credentials come from where the provider
-finds them (the stack's `databricks:host`, DATABRICKS_* variables, ~/.databrickscfg profiles).
+finds them: the stack's `databricks:*` settings (secrets decrypted by the Pulumi CLI when it is
+installed), then DATABRICKS_* variables, then ~/.databrickscfg profiles. It says which source it
+used (never a secret) and answers within a bounded time.
 """
 
 from __future__ import annotations
@@ -11,31 +13,42 @@ import sys
 from typing import TextIO
 
 from monitors.cli import options
+from monitors.errors import MonitorsError
 
 DEFAULT_TIMEOUT_S = 1800.0
 
 
-def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    """Handler of `verify`: 0 when every check passes, 1 when any fails."""
+def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Handler of `verify`: 0 when every check passes, 1 when any fails or the workspace does not
+    answer, 2 for bad input or missing credentials."""
     from monitors.spec.project import load_project
-    from monitors.spec.settings import read_stack_config
-    from monitors.workspace.client import workspace_client
+    from monitors.stackops.provider_settings import stack_provider_settings
+    from monitors.workspace.client import VERIFY_LIMITS, Deadline, connect
     from monitors.workspace.expected import expected_monitors
     from monitors.workspace.verify import DEFAULT_POLL_S, run_verify
 
     out = out or sys.stdout
+    err = err or sys.stderr
+    if args.timeout < 0:
+        raise MonitorsError(f"--timeout must be 0 or more seconds, not {args.timeout:g}")
     project = load_project(args.stack, args.project_dir)
     expected = expected_monitors(project, args.table)
-    host = read_stack_config(args.stack, args.project_dir).get("databricks:host")
-    client = workspace_client(host=args.host or host, profile=args.profile)
+    settings = stack_provider_settings(args.stack, args.project_dir, args.pulumi_root)
+    settings = settings.overridden(host=args.host, profile=args.profile)
+    deadline = Deadline(VERIFY_LIMITS.total_s + (args.timeout if args.wait else 0.0))
+    connection = connect(settings, VERIFY_LIMITS, deadline)
+    for line in connection.sources:
+        print(f"verify: {line}", file=err)
     return run_verify(
-        client,
+        connection.client,
         expected,
         wait=args.wait,
         timeout_s=args.timeout,
         as_json=args.json,
         out=out,
         poll_s=DEFAULT_POLL_S,
+        progress_out=err if args.json else None,
+        deadline=deadline,
     )
 
 
@@ -54,4 +67,5 @@ def add_command(subparsers: options.Subparsers) -> None:
     parser.add_argument("--profile", help="~/.databrickscfg profile to use")
     parser.add_argument("--host", help="workspace URL (default: the stack's databricks:host)")
     options.project_dir(parser)
+    options.pulumi_root(parser)
     parser.set_defaults(func=run)

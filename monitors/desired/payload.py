@@ -3,6 +3,12 @@
 This one function feeds both the Pulumi resource and `python -m monitors plan`, so what plan
 prints is what the provider sends. Custom metrics are sorted by name: the provider keeps an
 ordered list, and reordering a YAML file must not look like a change.
+
+Every field is sent in the form the provider reads back, so that a `pulumi refresh` (or an
+import by `adopt`) followed by `pulumi up` changes nothing: the API's GET never returns
+`skip_builtin_dashboard` and the provider's Read keeps only a stored `true`, so it is sent only
+when true; the API returns no empty lists and the bridge tells `[]` from null, so no empty list
+is sent (tests/fakes/provider_read.py names the upstream code behind each rule).
 """
 
 from __future__ import annotations
@@ -19,9 +25,16 @@ def qualified(name: str, settings: StackSettings) -> str:
 
 
 def _notifications(spec: MonitorSpec, settings: StackSettings) -> dict[str, Any] | None:
-    """Declared notifications win; otherwise the stack's emails hear about failures."""
+    """Declared notifications win; otherwise the stack's emails hear about failures.
+
+    A destination declared with no addresses means "nobody": it is left out, not sent empty.
+    """
     declared = spec.notifications or Notifications()
-    body = declared.model_dump(exclude_none=True)
+    body = {
+        event: destination
+        for event, destination in declared.model_dump(exclude_none=True).items()
+        if destination["email_addresses"]
+    }
     if declared.on_failure is None and settings.notification_emails:
         body["on_failure"] = {"email_addresses": list(settings.notification_emails)}
     return body or None
@@ -52,5 +65,6 @@ def monitor_request(table: str, spec: MonitorSpec, settings: StackSettings) -> d
         body["data_classification_config"] = spec.data_classification_config.model_dump()
     if settings.warehouse_id:
         body["warehouse_id"] = settings.warehouse_id
-    body["skip_builtin_dashboard"] = spec.skip_builtin_dashboard
+    if spec.skip_builtin_dashboard:
+        body["skip_builtin_dashboard"] = True
     return body

@@ -12,8 +12,12 @@ from monitors.naming import CONFIG_NAMESPACE, reset_command, reset_token_key, un
 def is_protected(stack_protects: bool, reset_applied_now: bool) -> bool:
     """`protect` for one monitor: on in a protected stack, except in the run that applies its reset.
 
-    The engine checks the new `protect` value before a replace, so lifting it in exactly that run
-    lets the asked-for replace through and nothing else; the next run turns it back on.
+    The engine refuses a replace only when both the recorded and the newly registered `protect`
+    are on (pulumi `step_generator.go`, `continueStepsFromDiff`: `new.Protect && old.Protect`),
+    so lifting it in exactly that run lets the asked-for replace through and nothing else; the
+    next run turns it back on. The same rule lets `pulumi state unprotect` followed by
+    `pulumi up --replace` through while the program keeps registering `protect`. A delete checks
+    only the recorded flag (`DeleteStep.Apply`).
     """
     return stack_protects and not reset_applied_now
 
@@ -25,6 +29,16 @@ def replace_needs_reset(stack: str, table: str) -> str:
         f"error. If the replace is intended, request it with `{reset_command(stack, table)}` (or "
         f"`pulumi config set --path '{CONFIG_NAMESPACE}:{reset_token_key(table)}' <new token>`); "
         "otherwise undo the change."
+    )
+
+
+def held_replace_needs_reset(stack: str, table: str) -> str:
+    """What a replace held back one run needs in a protected stack."""
+    return (
+        f"Stack '{stack}' protects its monitors, so that replace also needs a reset token the "
+        f"record has not seen (one set now counts: this run does not apply it), e.g. "
+        f"`{reset_command(stack, table)}`; otherwise the next preview fails with Pulumi's "
+        "protect error."
     )
 
 

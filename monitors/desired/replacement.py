@@ -6,12 +6,23 @@ now. A replace is signalled by bumping the monitor's `generation`, which the pro
 Pulumi's `replacement_trigger`; an unchanged generation never replaces. Everything else (metrics
 added or removed, definitions, slicing, granularities, schedule, notifications, baseline) is an
 update in place that keeps monitoring history.
+
+The engine rules this rests on (pulumi `pkg/resource/deploy/step_generator.go`):
+`shouldTriggerReplace` replaces when the new and recorded triggers differ, never when either is
+null; the new state records the trigger the program sent, null included. So:
+
+- Unknown history never replaces: with no trustworthy record of a monitor the program sends no
+  trigger. The engine then holds none for it, and the next run gives it one.
+- A monitor the engine holds no trigger for cannot be replaced through the trigger: a replace
+  asked for in the run that gives it one is held back (`ignore_changes: ["*"]` keeps the engine's
+  inputs) and applied by the run after.
+- A reset whose replace the last run started but did not finish is finished, with protection
+  lifted again for that monitor only, until the record shows its registration completed.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -46,9 +57,18 @@ class MetricShape:
         return (self.type, self.input_columns, self.output_type, self.definition_digest)
 
 
+PROFILE_TYPES: tuple[str, ...] = ("time_series", "snapshot", "inference_log")
+
+
 @dataclass(frozen=True)
 class Structure:
-    """The parts of a deployed monitor that decide between update and replace."""
+    """The parts of a deployed monitor that decide between update and replace.
+
+    Also the unit of the record (`monitors.desired.record`): with `generation` (None when a
+    record lacks it) and what the run that wrote it did: applied a reset (`resetting`),
+    registered the monitor with no replacement trigger (`no_trigger`), or gave a trigger to a
+    monitor the engine held none for (`first_trigger`).
+    """
 
     profile_type: str
     assets_dir: str
@@ -56,50 +76,15 @@ class Structure:
     skip_builtin_dashboard: bool
     metrics: dict[str, MetricShape] = field(default_factory=dict)
     reset_token: str | None = None
-    generation: int = 0
-
-    def to_output(self) -> str:
-        """Compact JSON for the stack output the next deployment reads back.
-
-        One string per monitor: hundreds of monitors' structures cross the engine twice per
-        run (exported, then read back), and nested values cost far more to serialise.
-        """
-        data = {
-            "profile_type": self.profile_type,
-            "assets_dir": self.assets_dir,
-            "warehouse_id": self.warehouse_id,
-            "skip_builtin_dashboard": self.skip_builtin_dashboard,
-            "reset_token": self.reset_token,
-            "generation": self.generation,
-            "metrics": {
-                name: [m.type, list(m.input_columns), m.output_type, m.definition_digest]
-                for name, m in self.metrics.items()
-            },
-        }
-        return json.dumps(data, separators=(",", ":"))
-
-    @classmethod
-    def from_output(cls, raw: str | Mapping[str, Any]) -> Structure:
-        """Read back what `to_output` wrote (a stack output from the last deployment)."""
-        data = json.loads(raw) if isinstance(raw, str) else raw
-        metrics = {
-            name: MetricShape(str(kind), tuple(columns), str(output_type), str(digest))
-            for name, (kind, columns, output_type, digest) in dict(data["metrics"]).items()
-        }
-        return cls(
-            profile_type=str(data["profile_type"]),
-            assets_dir=str(data["assets_dir"]),
-            warehouse_id=data.get("warehouse_id"),
-            skip_builtin_dashboard=bool(data.get("skip_builtin_dashboard", False)),
-            metrics=metrics,
-            reset_token=data.get("reset_token"),
-            generation=int(data.get("generation", 0)),
-        )
+    generation: int | None = 0
+    resetting: bool = False
+    no_trigger: bool = False
+    first_trigger: bool = False
 
 
 def structure_of(request: Mapping[str, Any], reset_token: str | None) -> Structure:
     """The structure of a monitor's API body (see `monitors.payload.monitor_request`)."""
-    profile = next(p for p in ("time_series", "snapshot", "inference_log") if p in request)
+    profile = next(p for p in PROFILE_TYPES if p in request)
     metrics = {
         m["name"]: MetricShape(
             type=m["type"],
@@ -121,23 +106,37 @@ def structure_of(request: Mapping[str, Any], reset_token: str | None) -> Structu
 
 @dataclass(frozen=True)
 class Decision:
-    """What the next deployment does to one monitor, and why."""
+    """What the next deployment does to one monitor, and why.
+
+    `structure` is the record this run writes for the monitor. `reasons` say why it is
+    replaced (or, when `held`, why it will be on the next run). `unknown` says why its history
+    is unknown (then it gets no trigger and is never replaced). `reset` is true in the run that
+    applies a reset, `resumed` when that reset is the unfinished one of the last run.
+    """
 
     table: str
     structure: Structure
     reasons: tuple[str, ...] = ()
     reset: bool = False
     created: bool = False
+    unknown: str | None = None
+    resumed: bool = False
+    held: bool = False
 
     @property
     def replace(self) -> bool:
-        """True when the monitor is deleted and recreated (history is lost)."""
-        return bool(self.reasons)
+        """True when this run deletes and recreates the monitor (history is lost)."""
+        return bool(self.reasons) and not self.held
 
     @property
     def generation(self) -> int:
-        """The `replacement_trigger` value: it changes exactly when the monitor is replaced."""
-        return self.structure.generation
+        """The generation this run records for the monitor."""
+        return self.structure.generation or 0
+
+    @property
+    def trigger(self) -> int | None:
+        """The `replacement_trigger` value: None (no trigger) when the history is unknown."""
+        return None if self.structure.no_trigger else self.structure.generation
 
 
 def _metric_reasons(last: Mapping[str, MetricShape], now: Mapping[str, MetricShape]) -> list[str]:
@@ -180,14 +179,51 @@ def replace_reasons(last: Structure, now: Structure) -> list[str]:
     return reasons
 
 
-def decide(table: str, last: Structure | None, now: Structure) -> Decision:
-    """Compare the last deployment with the declaration; bump the generation on a replace."""
-    if last is None:
-        return Decision(table, replace(now, generation=0), created=True)
+UNKNOWN_NO_RECORD = "no record"
+UNKNOWN_NO_GENERATION = "no generation"
+UNKNOWN_UNCONFIRMED = "unconfirmed"
+
+
+def decide(table: str, last: Structure | None, now: Structure, *, applied: bool = True) -> Decision:
+    """Compare the last deployment's record with the declaration; bump the generation on a replace.
+
+    `applied` is False when the record shows the last run's registration of this monitor did not
+    complete (its resource outputs are missing), so the engine may not hold what was recorded.
+    """
+    if last is None or last.generation is None or (last.no_trigger and not applied):
+        # No record, or the last run sent no trigger and may not have reached the engine: the
+        # engine may hold any trigger, and only "none" is sure not to replace.
+        unknown = (
+            UNKNOWN_NO_RECORD
+            if last is None
+            else UNKNOWN_NO_GENERATION
+            if last.generation is None
+            else UNKNOWN_UNCONFIRMED
+        )
+        record = replace(now, generation=0, no_trigger=True)
+        return Decision(table, record, created=last is None, unknown=unknown)
     reasons = tuple(replace_reasons(last, now))
-    reset = now.reset_token is not None and now.reset_token != last.reset_token
+    if last.no_trigger or (last.first_trigger and not applied):
+        # The engine holds no trigger (or may not): a new one would not replace. Give it the
+        # recorded one; with a replace due, keep the engine's inputs and the old record so the
+        # next run replaces.
+        if reasons:
+            record = replace(last, resetting=False, no_trigger=False, first_trigger=True)
+            return Decision(table, record, reasons, held=True)
+        record = replace(now, generation=last.generation, first_trigger=True)
+        return Decision(table, record)
+    new_token = now.reset_token is not None and now.reset_token != last.reset_token
+    resumed = (
+        not applied
+        and last.resetting
+        and not reasons
+        and now.reset_token is not None
+        and now.reset_token == last.reset_token
+    )
+    reset = new_token or resumed
     generation = last.generation + 1 if reasons else last.generation
-    return Decision(table, replace(now, generation=generation), reasons, reset=reset)
+    record = replace(now, generation=generation, resetting=reset)
+    return Decision(table, record, reasons, reset=reset, resumed=resumed)
 
 
 def describe(decision: Decision) -> str:
@@ -196,4 +232,57 @@ def describe(decision: Decision) -> str:
         f"monitor '{decision.table}' will be REPLACED (deleted, then created again): "
         + "; ".join(decision.reasons)
         + f". {HISTORY_WARNING}."
+    )
+
+
+def describe_held(decision: Decision) -> str:
+    """The preview message for a replace held back one run: the engine has no trigger yet."""
+    return (
+        f"monitor '{decision.table}' needs a replace ({'; '.join(decision.reasons)}), but the "
+        "last deployment registered it without a replacement trigger (it was new, or its "
+        "history was unknown), so this run cannot replace it. This run gives it its trigger "
+        "and leaves it exactly as deployed (every change to it is held back); the next "
+        f"`pulumi up` REPLACES it, and {HISTORY_WARNING}."
+    )
+
+
+def describe_unknown(decision: Decision, *, seen_before: bool) -> str:
+    """Why a monitor is registered without a replacement trigger; calm when it looks new."""
+    table = decision.table
+    if decision.unknown == UNKNOWN_NO_RECORD and not seen_before:
+        message = (
+            f"monitor '{table}' has no record of an earlier deployment in this stack (new?): it "
+            "is created, or kept as deployed if it already exists (never replaced); it gets its "
+            "replacement trigger on the next `pulumi up`"
+        )
+    else:
+        if decision.unknown == UNKNOWN_NO_GENERATION:
+            why = f"the last deployment's record of monitor '{table}' has no generation"
+        elif decision.unknown == UNKNOWN_UNCONFIRMED:
+            why = (
+                f"the last deployment registered monitor '{table}' without a replacement "
+                "trigger and did not complete that registration"
+            )
+        else:
+            why = f"monitor '{table}' was deployed but is missing from the last deployment's record"
+        message = (
+            f"{why}, so its history is unknown: it is registered without a replacement trigger "
+            "and is never replaced in this run (a structural change made since its last "
+            "deployment cannot be detected and is applied in place); this run rebuilds its "
+            "record and the next `pulumi up` gives it its trigger"
+        )
+    if decision.structure.reset_token is not None:
+        message += (
+            f". A reset token is set for '{table}', but with its history unknown this run does "
+            "not reset it: request a new reset after this run if you still need one"
+        )
+    return message + "."
+
+
+def describe_resumed(decision: Decision) -> str:
+    """The preview message for a reset the last run started and did not finish."""
+    return (
+        f"monitor '{decision.table}': the reset requested with token "
+        f"{decision.structure.reset_token!r} did not complete in the last deployment; this run "
+        f"finishes it (deleted if still there, then created). {HISTORY_WARNING}."
     )

@@ -5,38 +5,123 @@ no-op runs none), so a refresh is never queued for a create, replace or unchange
 Delete hooks are taken from the state recorded by the previous run, so the purge hook is bound
 to every monitor and decides at run time: it purges only tables whose reset this run applies
 with `purge: true`. Hooks do not run during preview.
+
+A hook must never fail or stall a deployment. Since engine 3.238 a failing after-hook fails the
+deployment unless the hook was registered with `ignore_errors` (pulumi `pkg/resource/deploy/
+deployment.go` `RunHooks`; CHANGELOG 3.238.0 "Fail the deployment when an after hook fails";
+SDK `pulumi.ResourceHookOptions.ignore_errors`), so both hooks are, and beyond that neither ever
+raises: credential resolution included, every error is one warning naming the monitor. The hooks
+of one deployment share one client, one time budget (`HOOK_LIMITS.total_s`) and one verdict:
+after the workspace failed to answer, or no credentials were found, the remaining hooks warn at
+once instead of trying again. The work runs in a thread so the program's event loop, which
+serves the engine's other hook calls, stays free.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import asyncio
+import threading
+import time
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import pulumi
 from databricks.sdk import WorkspaceClient
+from pulumi.runtime.config import get_config
 
+from monitors.errors import CredentialsError
 from monitors.program.register import Hooks
 from monitors.spec.project import Project
-from monitors.workspace.client import workspace_client
-from monitors.workspace.purge import purge_monitor_assets
-from monitors.workspace.refresh import queue_refresh_after_update
+from monitors.spec.provider_config import PROVIDER_SETTINGS
+from monitors.workspace.client import (
+    HOOK_LIMITS,
+    Deadline,
+    Limits,
+    connect,
+    describe_error,
+    is_unreachable,
+)
+from monitors.workspace.credentials import ProviderSettings, settings_from_config
+from monitors.workspace.purge import PurgeResult, ReportedAssets, purge_monitor_assets
+from monitors.workspace.refresh import AFTER_FAILURE, queue_refresh_after_update
 
 REFRESH_HOOK = "lakehouse-monitors-refresh-after-update"
 PURGE_HOOK = "lakehouse-monitors-purge-on-reset"
-ClientFactory = Callable[[], WorkspaceClient]
-# A hook holds up `pulumi up` while it runs: give up on a throttled workspace after a minute.
-HOOK_RETRY_TIMEOUT_S = 60
+# Tell the engine (3.238+) that a hook error is a warning, not a failed deployment.
+HOOK_OPTIONS = pulumi.ResourceHookOptions(ignore_errors=True)
+AFTER_PURGE_FAILURE = (
+    "The monitor is recreated without a clean slate; drop what is left by hand "
+    "(or leave it: the new monitor writes to the same tables)."
+)
+
+OpenClient = Callable[[Deadline], WorkspaceClient]
 
 
-def provider_client() -> WorkspaceClient:
-    """A workspace client with the provider's credentials (`databricks:*` config, else env)."""
-    config = pulumi.Config("databricks")
-    return workspace_client(
-        host=config.get("host"),
-        token=config.get("token"),
-        profile=config.get("profile"),
-        retry_timeout_seconds=HOOK_RETRY_TIMEOUT_S,
-    )
+def engine_provider_settings() -> ProviderSettings:
+    """The provider's `databricks:*` settings as the engine gave them to this program (the
+    engine decrypts secrets for the program, as it does for the provider)."""
+    config = {s.config_key: get_config(s.config_key) for s in PROVIDER_SETTINGS}
+    return settings_from_config(config, "the stack's config")
+
+
+class HookSkipped(Exception):
+    """The hook does not try: an earlier hook of this deployment already found why it can't."""
+
+
+class HookRun:
+    """What the hooks of one deployment share: one client, one deadline, one reason to stop."""
+
+    def __init__(
+        self,
+        open_client: OpenClient | None = None,
+        limits: Limits = HOOK_LIMITS,
+        now: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.limits = limits
+        self._open_client = open_client or self._provider_client
+        self._now = now
+        self._lock = threading.Lock()
+        self._deadline: Deadline | None = None
+        self._client: WorkspaceClient | None = None
+        self.stopped: str | None = None
+
+    def _provider_client(self, deadline: Deadline) -> WorkspaceClient:
+        return connect(engine_provider_settings(), self.limits, deadline).client
+
+    def client(self) -> WorkspaceClient:
+        """The deployment's client, made on first use; HookSkipped once the hooks have stopped.
+
+        The first failure to make it (no credentials, workspace not answering) raises as is,
+        and makes every later call raise HookSkipped.
+        """
+        with self._lock:
+            if self._deadline is None:
+                self._deadline = Deadline(self.limits.total_s, self._now)
+            if self.stopped is None and self._deadline.expired():
+                self.stopped = (
+                    f"the hooks' time budget of {self.limits.total_s:g} s for this deployment "
+                    "ran out"
+                )
+            if self.stopped is not None:
+                raise HookSkipped(self.stopped)
+            if self._client is None:
+                try:
+                    self._client = self._open_client(self._deadline)
+                except CredentialsError:
+                    self.stopped = "no usable Databricks credentials (see the first warning)"
+                    raise
+                except Exception as exc:
+                    self.stopped = f"the workspace did not answer ({describe_error(exc)})"
+                    raise
+            return self._client
+
+    def record_failure(self, exc: BaseException) -> None:
+        """Stop the later hooks when `exc` means the workspace is not answering."""
+        if is_unreachable(exc):
+            with self._lock:
+                self.stopped = self.stopped or (
+                    f"the workspace did not answer ({describe_error(exc)})"
+                )
 
 
 def _value(values: Mapping[str, Any] | None, camel: str, snake: str) -> Any:
@@ -44,60 +129,112 @@ def _value(values: Mapping[str, Any] | None, camel: str, snake: str) -> Any:
     return values.get(camel, values.get(snake))
 
 
-def refresh_after_update(
-    args: pulumi.ResourceHookArgs, client: ClientFactory = provider_client
-) -> None:
-    """Queue a metric refresh for the updated monitor; a failure only warns."""
+def refresh_after_update(args: pulumi.ResourceHookArgs, run: HookRun) -> str | None:
+    """Queue a metric refresh for the updated monitor; every failure is one warning."""
     table = _value(args.new_outputs, "tableName", "table_name") or _value(
         args.new_inputs, "tableName", "table_name"
     )
     if not table:
         pulumi.log.warn(f"{args.name}: no table name in the update; no refresh queued")
-        return
-    refresh_id = queue_refresh_after_update(client(), str(table), pulumi.log.warn)
+        return None
+    try:
+        client = run.client()
+    except HookSkipped as skipped:
+        pulumi.log.warn(f"{args.name}: no metric refresh queued: {skipped}. {AFTER_FAILURE}")
+        return None
+    except Exception as exc:
+        pulumi.log.warn(
+            f"{args.name}: no metric refresh queued: {describe_error(exc)}. {AFTER_FAILURE}"
+            if not isinstance(exc, CredentialsError)
+            else f"{args.name}: no metric refresh queued: {exc}\n{AFTER_FAILURE}"
+        )
+        return None
+    refresh_id = queue_refresh_after_update(
+        client,
+        str(table),
+        lambda message: pulumi.log.warn(f"{args.name}: {message}"),
+        on_error=run.record_failure,
+    )
     if refresh_id is not None:
         pulumi.log.info(f"{args.name}: queued metric refresh {refresh_id} after the update")
+    return refresh_id
 
 
 def purge_after_delete(
-    args: pulumi.ResourceHookArgs, purge_tables: set[str], client: ClientFactory = provider_client
-) -> list[str]:
-    """Drop the deleted monitor's metric tables and dashboard if this run purges it."""
+    args: pulumi.ResourceHookArgs, purge_tables: set[str], run: HookRun, output_schema: str
+) -> PurgeResult | None:
+    """Drop the deleted monitor's metric tables and dashboard if this run purges it.
+
+    `output_schema` is the stack's `catalog.schema` for metric tables: only tables named exactly
+    as this monitor's there are dropped (see `monitors.workspace.purge`).
+    """
     if args.name not in purge_tables:
-        return []
+        return None
     old = args.old_outputs
+    reported = ReportedAssets(
+        profile_metrics_table_name=_value(
+            old, "profileMetricsTableName", "profile_metrics_table_name"
+        ),
+        drift_metrics_table_name=_value(old, "driftMetricsTableName", "drift_metrics_table_name"),
+        dashboard_id=_value(old, "dashboardId", "dashboard_id"),
+    )
     try:
-        done = purge_monitor_assets(
-            client(),
-            profile_metrics_table_name=_value(
-                old, "profileMetricsTableName", "profile_metrics_table_name"
-            ),
-            drift_metrics_table_name=_value(
-                old, "driftMetricsTableName", "drift_metrics_table_name"
-            ),
-            dashboard_id=_value(old, "dashboardId", "dashboard_id"),
+        client = run.client()
+    except Exception as exc:
+        reason = (
+            str(exc) if isinstance(exc, HookSkipped | CredentialsError) else (describe_error(exc))
         )
-    except Exception as exc:  # the create must still run: never leave the table unmonitored
         pulumi.log.warn(
-            f"{args.name}: purge after delete failed ({exc}); the monitor is recreated "
-            "without a clean slate. Drop the old metric tables and dashboard by hand."
+            f"{args.name}: purge after delete skipped, nothing was dropped: {reason}\n"
+            + AFTER_PURGE_FAILURE
         )
-        return []
-    for line in done:
-        pulumi.log.info(f"{args.name}: purge: {line}")
-    return done
+        return None
+    result = purge_monitor_assets(
+        client, table=args.name, output_schema=output_schema, reported=reported
+    )
+    if result.error is not None:
+        run.record_failure(result.error)
+    if result.complete:
+        for line in result.done:
+            pulumi.log.info(f"{args.name}: purge: {line}")
+    else:
+        pulumi.log.warn(
+            f"{args.name}: purge after delete incomplete. {result.summary()}.\n"
+            + AFTER_PURGE_FAILURE
+        )
+    return result
 
 
-def make_hooks(project: Project) -> Hooks:
+def in_thread(
+    work: Callable[[pulumi.ResourceHookArgs], object],
+) -> Callable[[pulumi.ResourceHookArgs], Awaitable[None]]:
+    """An async hook that runs `work` in a thread, so the event loop keeps serving the engine."""
+
+    async def hook(args: pulumi.ResourceHookArgs) -> None:
+        try:
+            await asyncio.to_thread(work, args)
+        except Exception as exc:  # `work` never raises; this keeps a bug from failing a deploy
+            pulumi.log.warn(f"{args.name}: hook failed unexpectedly: {type(exc).__name__}: {exc}")
+
+    return hook
+
+
+def make_hooks(project: Project, run: HookRun | None = None) -> Hooks:
     """The hooks for one run: refresh (if the stack wants it) and the purge guard."""
+    run = run or HookRun()
     hooks = Hooks()
+    output_schema = f"{project.settings.catalog}.{project.settings.output_schema}"
     after_update: list[pulumi.ResourceHook | Any] = []
     if project.settings.refresh_after_update:
-        after_update.append(pulumi.ResourceHook(REFRESH_HOOK, refresh_after_update))
-
-    def purge_hook(args: pulumi.ResourceHookArgs) -> None:
-        purge_after_delete(args, hooks.purge_tables)
-
-    purge = pulumi.ResourceHook(PURGE_HOOK, purge_hook)
+        after_update.append(
+            pulumi.ResourceHook(
+                REFRESH_HOOK, in_thread(lambda args: refresh_after_update(args, run)), HOOK_OPTIONS
+            )
+        )
+    purge = pulumi.ResourceHook(
+        PURGE_HOOK,
+        in_thread(lambda args: purge_after_delete(args, hooks.purge_tables, run, output_schema)),
+        HOOK_OPTIONS,
+    )
     hooks.binding = pulumi.ResourceHookBinding(after_update=after_update, after_delete=[purge])
     return hooks

@@ -1,9 +1,11 @@
 """The Pulumi program: each enabled declaration becomes one `databricks.QualityMonitor`.
 
 The program reads what it deployed last time through a StackReference to its own stack, lets
-`monitors.replacement` decide update or replace for each monitor, and passes that decision to
-the engine as `replacement_trigger` (replace) and `protect` (production safety). Resources are
-registered inside one `apply` on the last deployment because `protect` must be a plain value.
+`monitors.desired.replacement` decide update or replace for each monitor, and passes that
+decision to the engine as `replacement_trigger` (replace; none when the history is unknown),
+`protect` (production safety) and, for a replace held back one run, `ignore_changes: ["*"]`.
+Resources are registered inside one `apply` on the last deployment because `protect` must be a
+plain value; an unreadable record stops the run there, before any monitor is registered.
 """
 
 from __future__ import annotations
@@ -14,11 +16,33 @@ from typing import Any
 
 import pulumi
 import pulumi_databricks as databricks
+from pulumi.output import Unknown
 
 from monitors.desired.plan import Plan, make_plan
-from monitors.desired.protection import delete_needs_unprotect, is_protected, replace_needs_reset
-from monitors.desired.record import MONITORS_OUTPUT, STRUCTURE_OUTPUT, read_last_structures
-from monitors.desired.replacement import Decision, Structure, decide, describe
+from monitors.desired.protection import (
+    RESET_LIFTS_PROTECTION,
+    delete_needs_unprotect,
+    held_replace_needs_reset,
+    is_protected,
+    replace_needs_reset,
+)
+from monitors.desired.record import (
+    MONITORS_OUTPUT,
+    STRUCTURE_OUTPUT,
+    LastDeployment,
+    entry,
+    read_last_deployment,
+)
+from monitors.desired.replacement import (
+    UNKNOWN_NO_RECORD,
+    Decision,
+    decide,
+    describe,
+    describe_held,
+    describe_resumed,
+    describe_unknown,
+)
+from monitors.errors import MonitorsError
 from monitors.naming import resource_name
 from monitors.program.engine import require_engine_support
 from monitors.spec.project import Project
@@ -41,17 +65,38 @@ def self_reference_name() -> str:
     return f"{pulumi.get_organization()}/{pulumi.get_project()}/{pulumi.get_stack()}"
 
 
-def announce(decisions: Mapping[str, Decision], removed: list[str], project: Project) -> None:
-    """Warn in the preview about every replace and delete, and why."""
+def announce(decisions: Mapping[str, Decision], last: LastDeployment, project: Project) -> None:
+    """Warn in the preview about every replace, held replace, unknown history and delete, and why.
+
+    A monitor with no record at all that the last run did not register either reads as new:
+    that is said as information, not as a warning.
+    """
     settings = project.settings
     for decision in decisions.values():
-        if not decision.replace:
-            continue
-        message = describe(decision)
-        if is_protected(settings.protect, decision.reset):
-            message += " " + replace_needs_reset(settings.stack, decision.table)
-        pulumi.log.warn(message)
-    for table in removed:
+        if decision.unknown is not None:
+            seen = decision.table in last.registered
+            message = describe_unknown(decision, seen_before=seen)
+            calm = decision.unknown == UNKNOWN_NO_RECORD and not seen
+            if calm and decision.structure.reset_token is None:
+                pulumi.log.info(message)
+            else:
+                pulumi.log.warn(message)
+        elif decision.held:
+            message = describe_held(decision)
+            if settings.protect:
+                message += " " + held_replace_needs_reset(settings.stack, decision.table)
+            pulumi.log.warn(message)
+        elif decision.resumed:
+            message = describe_resumed(decision)
+            if settings.protect:
+                message += " " + RESET_LIFTS_PROTECTION + "."
+            pulumi.log.warn(message)
+        elif decision.replace:
+            message = describe(decision)
+            if is_protected(settings.protect, decision.reset):
+                message += " " + replace_needs_reset(settings.stack, decision.table)
+            pulumi.log.warn(message)
+    for table in sorted(last.structures.keys() - decisions.keys()):
         message = (
             f"monitor '{table}' is no longer declared or enabled: it will be DELETED "
             "(its metric tables and dashboard stay in the workspace)."
@@ -61,11 +106,48 @@ def announce(decisions: Mapping[str, Decision], removed: list[str], project: Pro
         pulumi.log.warn(message)
 
 
-def _register(plan: Plan, last: dict[str, Structure], hooks: Hooks) -> dict[str, Any]:
+def decide_all(plan: Plan, last: LastDeployment) -> dict[str, Decision]:
+    """One decision per declared monitor, against its record and whether its last
+    registration completed."""
+    return {
+        table: decide(table, last.structures.get(table), now, applied=last.applied(table))
+        for table, now in plan.structures.items()
+    }
+
+
+def _monitor_outputs(monitor: databricks.QualityMonitor, generation: int) -> Any:
+    """One monitor's entry in the `monitors` stack output.
+
+    Outside a preview it is never unknown: a registration the engine answers as failed (under
+    `--continue-on-error`) leaves the resource's outputs unknown, and a recorded unknown makes
+    the stack's whole `outputs` unknown to its StackReference in every later preview (SDK
+    `_OutputData`: a value containing unknowns is never known), so nothing would be registered
+    there. Such an entry is recorded with nulls instead, which is also how the next run tells
+    that this registration did not complete (`monitors.desired.record.registered_tables`).
+    """
+    fields: dict[str, Any] = {
+        "table_name": monitor.table_name,
+        "status": monitor.status,
+        "dashboard_id": monitor.dashboard_id,
+        "profile_metrics_table_name": monitor.profile_metrics_table_name,
+        "drift_metrics_table_name": monitor.drift_metrics_table_name,
+    }
+    if pulumi.runtime.is_dry_run():
+        return {**fields, "replacement_generation": generation}
+
+    def known(values: Any) -> dict[str, Any]:
+        given = values if isinstance(values, Mapping) else {}
+        plain = {k: None if isinstance(given.get(k), Unknown) else given.get(k) for k in fields}
+        return {**plain, "replacement_generation": generation}
+
+    return pulumi.Output.all(**fields).apply(known, run_with_unknowns=True)
+
+
+def _register(plan: Plan, last: LastDeployment, hooks: Hooks) -> dict[str, Any]:
     """Register every monitor with its decision; return the stack outputs (as inputs)."""
     settings = plan.project.settings
-    decisions = {t: decide(t, last.get(t), now) for t, now in plan.structures.items()}
-    announce(decisions, sorted(last.keys() - decisions.keys()), plan.project)
+    decisions = decide_all(plan, last)
+    announce(decisions, last, plan.project)
     monitors: dict[str, Any] = {}
     for table, decision in decisions.items():
         reset = settings.resets.get(table)
@@ -74,7 +156,8 @@ def _register(plan: Plan, last: dict[str, Structure], hooks: Hooks) -> dict[str,
         opts = pulumi.ResourceOptions(
             protect=is_protected(settings.protect, decision.reset),
             delete_before_replace=True,
-            replacement_trigger=decision.generation,
+            replacement_trigger=decision.trigger,
+            ignore_changes=["*"] if decision.held else None,
             hooks=hooks.binding,
         )
         monitor = databricks.QualityMonitor(
@@ -83,16 +166,19 @@ def _register(plan: Plan, last: dict[str, Structure], hooks: Hooks) -> dict[str,
             **plan.requests[table],
             opts=opts,
         )
-        monitors[table] = {
-            "table_name": monitor.table_name,
-            "status": monitor.status,
-            "dashboard_id": monitor.dashboard_id,
-            "profile_metrics_table_name": monitor.profile_metrics_table_name,
-            "drift_metrics_table_name": monitor.drift_metrics_table_name,
-            "replacement_generation": decision.generation,
-        }
-    structures = {t: d.structure.to_output() for t, d in decisions.items()}
+        monitors[table] = _monitor_outputs(monitor, decision.generation)
+    structures = {t: entry(d.structure) for t, d in decisions.items()}
     return {MONITORS_OUTPUT: monitors, STRUCTURE_OUTPUT: structures}
+
+
+def _register_or_stop(plan: Plan, outputs: Any, hooks: Hooks) -> dict[str, Any]:
+    """`_register` on the last outputs; a MonitorsError becomes a RunError, which the Python
+    language host prints without a traceback (unlike any other exception raised in an apply)."""
+    try:
+        last = read_last_deployment(outputs if isinstance(outputs, Mapping) else None)
+        return _register(plan, last, hooks)
+    except MonitorsError as exc:
+        raise pulumi.RunError(str(exc)) from None
 
 
 def deploy(project: Project, hooks: Hooks | None = None) -> pulumi.Output[dict[str, Any]]:
@@ -103,8 +189,11 @@ def deploy(project: Project, hooks: Hooks | None = None) -> pulumi.Output[dict[s
     # _register returns plain structures and per-monitor dicts of Outputs. The engine
     # serialises nested Outputs when it records stack outputs; lifting them here with
     # Output.all/from_input would schedule thousands of extra tasks for hundreds of monitors.
-    registered = reference.get_output(STRUCTURE_OUTPUT).apply(
-        lambda raw: _register(plan, read_last_structures(raw), hooks or Hooks())
+    # run_with_unknowns: a stack whose outputs hold an unknown (recorded by an earlier version
+    # after a failed registration) would otherwise register nothing in a preview.
+    registered = reference.outputs.apply(
+        lambda outputs: _register_or_stop(plan, outputs, hooks or Hooks()),
+        run_with_unknowns=True,
     )
     pulumi.export(MONITORS_OUTPUT, registered.apply(lambda r: r[MONITORS_OUTPUT]))
     pulumi.export(STRUCTURE_OUTPUT, registered.apply(lambda r: r[STRUCTURE_OUTPUT]))

@@ -3,20 +3,27 @@
 `run_program` evaluates a program function as the engine would (optionally as a preview),
 feeding the stack's own last outputs to its StackReference, and records every resource
 registration with the options the engine would see (protect, delete-before-replace,
-replacement trigger, hooks), every log message, and the stack outputs.
+replacement trigger, ignore_changes, hooks), every log message, and the stack outputs.
+
+`failed` names registrations the engine answers as failed, as it does under
+`--continue-on-error` (pulumi `source_eval.go` `RegisterResource` returns `Result_FAIL` when the
+request supports result reporting); the SDK then resolves that resource's outputs as unknown
+(`pulumi/runtime/resource.py` `register_resource`), so stack outputs built from them are unknown.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
 from google.protobuf import json_format
+from pulumi.output import Unknown
 from pulumi.runtime import mocks, rpc, settings
+from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
@@ -34,6 +41,7 @@ class Registration:
     delete_before_replace: bool
     replacement_trigger: Any
     hooks: dict[str, list[str]]
+    ignore_changes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -42,9 +50,11 @@ class ProgramRun:
 
     registrations: list[Registration] = field(default_factory=list)
     reads: list[tuple[str, str]] = field(default_factory=list)
+    infos: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
+    stack_outputs: dict[str, Any] = field(default_factory=dict)
     failure: BaseException | None = None
 
     def monitor(self, table: str) -> Registration:
@@ -92,6 +102,7 @@ class _RecordingMonitor(mocks.MockMonitor):
     def __init__(self, run: ProgramRun, the_mocks: _Mocks) -> None:
         super().__init__(the_mocks)
         self.run = run
+        self.failed: set[str] = set()  # registrations the engine answers as failed
 
     def RegisterResource(self, request: Any) -> Any:
         if request.type != "pulumi:pulumi:Stack":
@@ -122,9 +133,15 @@ class _RecordingMonitor(mocks.MockMonitor):
                     delete_before_replace=request.deleteBeforeReplace,
                     replacement_trigger=trigger,
                     hooks={k: v for k, v in hooks.items() if v},
+                    ignore_changes=tuple(request.ignoreChanges),
                 )
             )
-        return super().RegisterResource(request)  # type: ignore[no-untyped-call]
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
+        if request.name in self.failed:
+            return resource_pb2.RegisterResourceResponse(
+                urn=response.urn, result=resource_pb2.Result.FAIL
+            )
+        return response
 
     def ReadResource(self, request: Any) -> Any:
         self.run.reads.append((request.type, request.id))
@@ -141,6 +158,8 @@ class _ListHandler(logging.Handler):
             self.run.errors.append(record.getMessage())
         elif record.levelno >= logging.WARNING:
             self.run.warnings.append(record.getMessage())
+        elif record.levelno >= logging.INFO:
+            self.run.infos.append(record.getMessage())
 
 
 def run_program(
@@ -152,25 +171,32 @@ def run_program(
     preview: bool = True,
     provider_outputs: bool = True,
     expect_failure: bool = False,
+    failed: Collection[str] = (),
 ) -> ProgramRun:
     """Evaluate `program` once under mocks and return what it registered, logged and exported.
 
     With `expect_failure`, the program's exception is kept in `failure` instead of raised, so a
-    test can check that nothing was registered before it.
+    test can check that nothing was registered before it. `outputs` are the stack outputs as a
+    StackReference reads them back in this mode; `stack_outputs` as the engine records them,
+    unknown values kept as the state file's placeholder (`rpc.UNKNOWN`, the same string as
+    pulumi `pkg/resource/stack/deployment.go` `computedValuePlaceholder`).
     """
     run = ProgramRun()
     the_mocks = _Mocks(last_outputs or {}, provider_outputs)
     logger = logging.getLogger(f"{__name__}.{id(run)}")
     logger.propagate = False
+    logger.setLevel(logging.INFO)
     logger.addHandler(_ListHandler(run))
     settings.ROOT.set(None)
+    monitor = _RecordingMonitor(run, the_mocks)
+    monitor.failed = set(failed)
     mocks.set_mocks(
         the_mocks,
         project=PROJECT_NAME,
         stack=stack,
         preview=preview,
         logger=logger,
-        monitor=_RecordingMonitor(run, the_mocks),
+        monitor=monitor,
         organization="organization",
     )
     pulumi.runtime.set_all_config({k: _config_string(v) for k, v in (config or {}).items()})
@@ -190,7 +216,19 @@ def run_program(
     # (nested Outputs included), then read them back as a StackReference would.
     serialized = _sync_await(rpc.serialize_properties(exported, {}))
     run.outputs = rpc.deserialize_properties(serialized)
+    run.stack_outputs = _with_placeholders(rpc.deserialize_properties(serialized, True))
     return run
+
+
+def _with_placeholders(value: Any) -> Any:
+    """Unknown values as the checkpoint stores them: the placeholder string."""
+    if isinstance(value, Unknown):
+        return rpc.UNKNOWN
+    if isinstance(value, dict):
+        return {k: _with_placeholders(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_placeholders(v) for v in value]
+    return value
 
 
 def _config_string(value: Any) -> str:

@@ -23,6 +23,7 @@ from monitors.stackops.common import (
     resolve_tables,
     urns_of,
 )
+from monitors.stackops.creator_check import creator_check_lines
 from monitors.stackops.events import ResourceChange, describe
 from monitors.stackops.pulumi_cli import open_stack
 from monitors.stackops.reasons import explain, read_record
@@ -96,6 +97,8 @@ def adopt(stack_name: str, tables: Sequence[str] | None, *, env: Env | None = No
         env.out("\n".join(f"  {t} <- {project.settings.full_table_name(t)}" for t in to_import))
     plan = preview(stack, f"preview after adopting into stack {stack_name!r}").changes()
     report.plan = {t: plan[u] for t, u in urns.items() if u in plan}
+    for line in creator_check_lines(stack_name, project, chosen, env, stack):
+        env.out(line)
     _show_alignment(stack, project, urns, plan, env)
     return report
 

@@ -9,36 +9,42 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import requests
 from databricks.sdk import WorkspaceClient
-from databricks.sdk.errors import DatabricksError
 
 from monitors.workspace import api as workspace
+from monitors.workspace.client import describe_error
+
+AFTER_FAILURE = (
+    "The update is deployed; metrics refresh on the monitor's schedule "
+    "(or run a refresh from the monitor's page)."
+)
 
 
 def queue_refresh_after_update(
-    client: WorkspaceClient, full_table_name: str, warn: Callable[[str], None]
+    client: WorkspaceClient,
+    full_table_name: str,
+    warn: Callable[[str], None],
+    on_error: Callable[[Exception], None] | None = None,
 ) -> str | None:
-    """Queue a refresh of the table's monitor; its refresh id, or None after `warn`-ing.
+    """Queue a refresh of the table's monitor; its refresh id, or None after one `warn`.
 
-    Throttling is retried by the SDK first; what still fails (any Databricks error, the SDK's
-    retry budget running out, a connection error) becomes one warning.
+    Throttling is retried by the SDK first; whatever still fails (a Databricks error, the retry
+    budget running out, a connection error, an unsafe name, a malformed answer) is handed to
+    `on_error` and becomes one warning. Never raises.
     """
     try:
         refresh = workspace.queue_refresh(client, full_table_name)
-    except (DatabricksError, TimeoutError, requests.RequestException) as err:
-        warn(
-            f"Could not queue a metric refresh for {full_table_name} after its update: "
-            f"{_describe(err)}. "
-            "The update is deployed; metrics refresh on the monitor's schedule "
-            "(or run a refresh from the monitor's page)."
-        )
+    except Exception as err:  # a hook must never fail the deployment
+        if on_error is not None:
+            on_error(err)
+        warn(refresh_failed(full_table_name, describe_error(err)))
         return None
     return str(refresh.refresh_id)
 
 
-def _describe(err: Exception) -> str:
-    """The error, plus the last underlying one when the SDK gave up retrying."""
-    if isinstance(err, TimeoutError) and err.__cause__ is not None:
-        return f"{err} retrying; last error: {err.__cause__}"
-    return str(err)
+def refresh_failed(full_table_name: str, reason: str) -> str:
+    """The warning for a refresh that could not be queued."""
+    return (
+        f"could not queue a metric refresh for {full_table_name} after its update: {reason}. "
+        + AFTER_FAILURE
+    )

@@ -15,10 +15,11 @@ from enum import Enum
 from typing import Any, TextIO
 
 from databricks.sdk import WorkspaceClient
-from databricks.sdk.errors import DatabricksError
 from databricks.sdk.service.catalog import MonitorInfo, MonitorInfoStatus, MonitorRefreshInfoState
 
+from monitors.errors import WorkspaceUnreachableError
 from monitors.workspace import api as workspace
+from monitors.workspace.client import Deadline, describe_error, is_unreachable
 
 REPORT_SCHEMA_VERSION = 1
 DEFAULT_POLL_S = 15.0
@@ -159,40 +160,80 @@ def _title(name: str) -> str:
     return dict(CHECKS)[name]
 
 
-def verify_monitors(client: WorkspaceClient, expected: Sequence[ExpectedMonitor]) -> VerifyReport:
-    """Run every check for every expected monitor against the workspace."""
-    return VerifyReport(tuple(verify_monitor(client, e) for e in expected))
+def verify_monitors(
+    client: WorkspaceClient,
+    expected: Sequence[ExpectedMonitor],
+    deadline: Deadline | None = None,
+) -> VerifyReport:
+    """Run every check for every expected monitor against the workspace.
+
+    Once the workspace stops answering, or `deadline` passes, the monitors not checked yet fail
+    with that reason instead of each waiting out its own timeouts.
+    """
+    reports: list[MonitorReport] = []
+    stop: str | None = None
+    for e in expected:
+        if stop is None and deadline is not None and deadline.expired():
+            stop = f"not checked: verify's time budget of {deadline.seconds:g} s ran out"
+        if stop is None:
+            try:
+                reports.append(verify_monitor(client, e))
+                continue
+            except WorkspaceUnreachableError as exc:
+                stop = f"not checked: {exc}"
+        reports.append(_not_checked(e, stop))
+    return VerifyReport(tuple(reports))
+
+
+def _not_checked(expected: ExpectedMonitor, reason: str) -> MonitorReport:
+    checks = [CheckResult("exists", CheckStatus.FAIL, reason)]
+    checks += [CheckResult(name, CheckStatus.SKIP, "not checked") for name, _ in CHECKS[1:]]
+    return MonitorReport(expected.table, expected.full_table_name, tuple(checks))
 
 
 def verify_monitor(client: WorkspaceClient, expected: ExpectedMonitor) -> MonitorReport:
-    """Run every check for one monitor; a Databricks error fails the check that hit it."""
+    """Run every check for one monitor; an error fails the check that hit it.
+
+    Raises WorkspaceUnreachableError when the workspace stops answering.
+    """
     checks: list[CheckResult] = []
     try:
         monitor = workspace.get_monitor(client, expected.full_table_name)
-    except (DatabricksError, TimeoutError) as err:
+    except Exception as err:
+        _raise_if_unreachable(err)
         monitor = None
-        checks.append(CheckResult("exists", CheckStatus.FAIL, f"could not read monitor: {err}"))
-    else:
-        if monitor is None:
-            detail = f"no monitor on {expected.full_table_name}"
-            checks.append(CheckResult("exists", CheckStatus.FAIL, detail))
-        else:
-            checks.append(CheckResult("exists", CheckStatus.PASS, expected.full_table_name))
+        detail = f"could not read monitor: {describe_error(err)}"
+        checks.append(CheckResult("exists", CheckStatus.FAIL, detail))
+        checks += [CheckResult(name, CheckStatus.SKIP, "not checked") for name, _ in CHECKS[1:]]
+        return MonitorReport(expected.table, expected.full_table_name, tuple(checks))
     if monitor is None:
+        detail = f"no monitor on {expected.full_table_name}"
+        checks.append(CheckResult("exists", CheckStatus.FAIL, detail))
         checks += [CheckResult(name, CheckStatus.SKIP, "no monitor") for name, _ in CHECKS[1:]]
     else:
-        checks.append(_check_status(monitor))
+        checks.append(CheckResult("exists", CheckStatus.PASS, expected.full_table_name))
+        checks.append(_guarded("status", lambda: _check_status(monitor)))
         checks.append(_guarded("dashboard", lambda: _check_dashboard(client, monitor, expected)))
         checks += _check_metric_tables(client, monitor, expected)
         checks.append(_guarded("latest_refresh", lambda: _check_refresh(client, expected)))
     return MonitorReport(expected.table, expected.full_table_name, tuple(checks))
 
 
+def _raise_if_unreachable(err: Exception) -> None:
+    if is_unreachable(err):
+        raise WorkspaceUnreachableError(
+            f"the workspace stopped answering: {describe_error(err)}"
+        ) from None
+
+
 def _guarded(name: str, check: Callable[[], CheckResult]) -> CheckResult:
+    """The check's result, or a FAIL saying why it could not be made (an error answer, a
+    malformed one, an unsafe name); WorkspaceUnreachableError when nothing answers."""
     try:
         return check()
-    except (DatabricksError, TimeoutError) as err:
-        return CheckResult(name, CheckStatus.FAIL, f"could not check: {err}")
+    except Exception as err:
+        _raise_if_unreachable(err)
+        return CheckResult(name, CheckStatus.FAIL, f"could not check: {describe_error(err)}")
 
 
 def _check_status(monitor: MonitorInfo) -> CheckResult:
@@ -249,10 +290,10 @@ def _check_metric_tables(
             continue
         try:
             columns = workspace.get_table_column_names(client, table_name)
-        except (DatabricksError, TimeoutError) as err:
-            results.append(
-                CheckResult(key, CheckStatus.FAIL, f"could not read {table_name}: {err}")
-            )
+        except Exception as err:
+            _raise_if_unreachable(err)
+            detail = f"could not read {table_name}: {describe_error(err)}"
+            results.append(CheckResult(key, CheckStatus.FAIL, detail))
             notes.append(f"{table_name} unreadable")
             continue
         if columns is None:
@@ -297,17 +338,19 @@ class WaitProgress:
     """A snapshot of `wait_until_active`, given to its progress callback after every poll."""
 
     elapsed_s: float
-    pending: tuple[str, ...]  # short table names still PENDING
+    pending: tuple[str, ...]  # short table names still PENDING (or not readable this poll)
     total: int
+    errors: tuple[str, ...] = ()  # "table: why it could not be read" for this poll
 
     def line(self) -> str:
-        """A one-line progress message."""
+        """A one-line progress message (plus one line per monitor that could not be read)."""
         if not self.pending:
             return f"all {self.total} monitors initialised ({self.elapsed_s:.0f}s)"
-        return (
+        text = (
             f"waiting for {len(self.pending)} of {self.total} monitors to initialise "
             f"({self.elapsed_s:.0f}s): {', '.join(self.pending)}"
         )
+        return "\n".join([text, *(f"  could not read {e}" for e in self.errors)])
 
 
 def wait_until_active(
@@ -322,25 +365,45 @@ def wait_until_active(
 ) -> tuple[str, ...]:
     """Poll monitors that are PENDING until they leave PENDING or `timeout_s` passes.
 
-    Only PENDING monitors are waited for: missing or failed ones will not change by waiting.
-    Returns the short names still PENDING at the end (empty when all initialised).
+    Only PENDING monitors are waited for: missing or failed ones will not change by waiting. A
+    monitor that cannot be read this time (a 500, a malformed answer) stays in the wait and is
+    read again next time; WorkspaceUnreachableError when the workspace stops answering.
+    Returns the short names still PENDING (or unreadable) at the end (empty when all initialised).
     """
     start = monotonic()
     by_name = {e.table: e for e in expected}
-    pending = tuple(name for name, e in by_name.items() if _is_pending(client, e))
+    pending, errors = _poll(client, by_name, tuple(by_name))
     while True:
         elapsed = monotonic() - start
         if on_progress is not None:
-            on_progress(WaitProgress(elapsed, pending, len(by_name)))
+            on_progress(WaitProgress(elapsed, pending, len(by_name), errors))
         if not pending or elapsed >= timeout_s:
             return pending
         sleep(min(poll_s, max(0.0, timeout_s - elapsed)))
-        pending = tuple(name for name in pending if _is_pending(client, by_name[name]))
+        pending, errors = _poll(client, by_name, pending)
 
 
-def _is_pending(client: WorkspaceClient, expected: ExpectedMonitor) -> bool:
-    monitor = workspace.get_monitor(client, expected.full_table_name)
-    return monitor is not None and monitor.status is MonitorInfoStatus.MONITOR_STATUS_PENDING
+def _poll(
+    client: WorkspaceClient, by_name: dict[str, ExpectedMonitor], names: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Which of `names` are still PENDING, and which could not be read (kept as pending)."""
+    pending: list[str] = []
+    errors: list[str] = []
+    for name in names:
+        try:
+            monitor = workspace.get_monitor(client, by_name[name].full_table_name)
+        except Exception as err:
+            if is_unreachable(err):
+                raise WorkspaceUnreachableError(
+                    f"the workspace stopped answering while waiting for {name}: "
+                    f"{describe_error(err)}"
+                ) from None
+            pending.append(name)
+            errors.append(f"{name}: {describe_error(err)}")
+            continue
+        if monitor is not None and monitor.status is MonitorInfoStatus.MONITOR_STATUS_PENDING:
+            pending.append(name)
+    return tuple(pending), tuple(errors)
 
 
 def run_verify(
@@ -353,11 +416,12 @@ def run_verify(
     out: TextIO,
     poll_s: float = DEFAULT_POLL_S,
     progress_out: TextIO | None = None,
+    deadline: Deadline | None = None,
 ) -> int:
     """What `python -m monitors verify` does: optionally wait, check, print; 0 if all pass.
 
     Progress lines go to `progress_out` (default: `out`, or stderr with --json so the JSON on
-    `out` stays parseable).
+    `out` stays parseable). The checks stop at `deadline` (see `verify_monitors`).
     """
     if wait:
         stream = progress_out or (sys.stderr if as_json else out)
@@ -368,6 +432,6 @@ def run_verify(
             poll_s,
             on_progress=lambda p: print(p.line(), file=stream, flush=True),
         )
-    report = verify_monitors(client, expected)
+    report = verify_monitors(client, expected, deadline)
     out.write(report.to_json() + "\n" if as_json else report.render_table())
     return 0 if report.ok else 1

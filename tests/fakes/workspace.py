@@ -3,6 +3,15 @@
 It keeps tables, monitors, refreshes and dashboards in memory and answers the way the real
 service does (status codes, `{"error_code", "message"}` bodies, monitor delete leaving its metric
 tables and dashboard behind), so product code is exercised through the real databricks-sdk.
+
+Beyond the monitor endpoints it answers what the SDK and the product ask of any workspace: the
+host-metadata probe every client makes when it is created (databricks-sdk `Config.
+_resolve_host_metadata` -> `oauth.get_host_metadata`, `GET /.well-known/databricks-config`), and
+SCIM `Me` (`iam.CurrentUserAPI.me`). Paths arrive as the SDK builds them: names formatted in
+unencoded, then dot segments resolved client-side by urllib3 (`util.url.parse_url`), and a `?` or
+`#` inside a name starting a query or fragment; so a hostile name reaches the endpoint it would
+reach on the real service. `answer_next` sends raw bytes (malformed JSON), `fail_next` error
+bodies; `Blackhole` and `refused_host` stand for a workspace that does not answer.
 """
 
 from __future__ import annotations
@@ -10,6 +19,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import socket
 import threading
 import time
 import uuid
@@ -81,6 +91,7 @@ _DEFAULT_ERROR_CODES = {
 _TABLE = r"/api/2.1/unity-catalog/tables/(?P<table>[^/]+)"
 _ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("GET", re.compile(r"/\.well-known/databricks-config"), "_host_metadata"),
+    ("GET", re.compile(r"/api/2\.0/preview/scim/v2/Me"), "_me"),
     ("POST", re.compile(_TABLE + r"/monitor"), "_create_monitor"),
     ("GET", re.compile(_TABLE + r"/monitor"), "_get_monitor"),
     ("PUT", re.compile(_TABLE + r"/monitor"), "_update_monitor"),
@@ -125,6 +136,7 @@ class _Injection:
     error_code: str
     message: str
     retry_after: int | None
+    raw: bytes | None = None
 
 
 @dataclass
@@ -132,6 +144,7 @@ class _Response:
     status: int
     body: dict[str, Any] | None
     headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes | None = None  # sent as is instead of `body` (e.g. malformed JSON)
 
 
 class VirtualClock(Clock):
@@ -159,9 +172,15 @@ class VirtualClock(Clock):
 class FakeWorkspace:
     """In-memory Databricks workspace served over loopback HTTP; use as a context manager."""
 
-    def __init__(self, token: str = "dapi-fake-token", workspace_id: str = "1234567890") -> None:
+    def __init__(
+        self,
+        token: str = "dapi-fake-token",
+        workspace_id: str = "1234567890",
+        user_name: str = "deployer@example.com",
+    ) -> None:
         self.token = token
         self.workspace_id = workspace_id
+        self.user_name = user_name
         self.tables: dict[str, dict[str, Any]] = {}
         self.monitors: dict[str, dict[str, Any]] = {}
         self.refreshes: dict[str, list[dict[str, Any]]] = {}
@@ -386,6 +405,25 @@ class FakeWorkspace:
                 )
             )
 
+    def answer_next(
+        self, method: str, path: str, raw: bytes, *, status: int = 200, times: int = 1
+    ) -> None:
+        """Answer the next `times` calls of `method path` with `raw` bytes as the body (e.g.
+        malformed JSON, an HTML error page from a proxy)."""
+        with self._lock:
+            self._injections.append(
+                _Injection(
+                    method=method.upper(),
+                    path=path,
+                    remaining=times,
+                    status=status,
+                    error_code="",
+                    message="",
+                    retry_after=None,
+                    raw=raw,
+                )
+            )
+
     # ---- call log ----------------------------------------------------------------------------
 
     def api_calls(self) -> list[Call]:
@@ -437,6 +475,8 @@ class FakeWorkspace:
         for injection in self._injections:
             if injection.method == method and injection.path == path and injection.remaining > 0:
                 injection.remaining -= 1
+                if injection.raw is not None:
+                    return _Response(injection.status, None, raw=injection.raw)
                 response = _error(injection.status, injection.error_code, injection.message)
                 if injection.retry_after is not None:
                     response.headers["Retry-After"] = str(injection.retry_after)
@@ -450,6 +490,16 @@ class FakeWorkspace:
             "oidc_endpoint": f"{self.host}/oidc",
             "workspace_id": self.workspace_id,
             "cloud": "AWS",
+        }
+
+    def _me(self, body: dict[str, Any]) -> dict[str, Any]:
+        """SCIM `Me`: the identity the token belongs to (databricks-sdk `CurrentUserAPI.me`)."""
+        return {
+            "id": "4242",
+            "userName": self.user_name,
+            "displayName": self.user_name.split("@")[0],
+            "active": True,
+            "groups": [{"display": "users", "value": "1"}],
         }
 
     def _require_table(self, table: str) -> dict[str, Any]:
@@ -467,6 +517,13 @@ class FakeWorkspace:
         return self._create_monitor_locked(table, body)
 
     def _create_monitor_locked(self, table: str, body: dict[str, Any]) -> dict[str, Any]:
+        """POST .../monitor: store the config as GET will return it, plus the computed fields.
+
+        The answer (and every later GET) has the shape of a real one recorded against a cloud
+        workspace (databricks/cli acceptance/bundle/resources/quality_monitors/change_table_name/
+        out.get.direct.json): `snapshot: {}` kept, `monitor_version` present even at 0, and no
+        `warehouse_id` or `skip_builtin_dashboard` (see `_as_stored`).
+        """
         self._require_table(table)
         if table in self.monitors:
             raise ApiError(409, f"Data Monitor '{table}' already exists.")
@@ -477,9 +534,7 @@ class FakeWorkspace:
             raise ApiError(400, "One of snapshot, time_series or inference_log is required.")
         short = table.rsplit(".", 1)[1]
         output_schema = body["output_schema_name"]
-        monitor: dict[str, Any] = {
-            k: v for k, v in body.items() if k not in ("skip_builtin_dashboard", "warehouse_id")
-        }
+        monitor = _as_stored(body)
         monitor.update(
             table_name=table,
             status=MONITOR_STATUS_PENDING,
@@ -502,13 +557,18 @@ class FakeWorkspace:
         return dict(monitor)
 
     def _update_monitor(self, body: dict[str, Any], table: str) -> dict[str, Any]:
+        """PUT .../monitor: the whole config; create-only fields (assets_dir too) are ignored.
+
+        The SDK marks assets_dir `[Create:REQ Update:IGN]` and warehouse_id and
+        skip_builtin_dashboard exist only on CreateMonitor (databricks-sdk-go
+        service/catalog/model.go, UpdateMonitor).
+        """
         monitor = self._require_monitor(table)
         if not body.get("output_schema_name"):
             raise ApiError(400, "'output_schema_name' is required.")
-        ignored = {"assets_dir", "warehouse_id", "skip_builtin_dashboard"}
         for key in ("custom_metrics", "slicing_exprs", "schedule", "notifications"):
             monitor.pop(key, None)
-        monitor.update({k: v for k, v in body.items() if k not in ignored})
+        monitor.update({k: v for k, v in _as_stored(body).items() if k not in _IGNORED_ON_UPDATE})
         return dict(monitor)
 
     def _delete_monitor(self, body: dict[str, Any], table: str) -> dict[str, Any]:
@@ -569,6 +629,45 @@ class FakeWorkspace:
         return {}
 
 
+# Fields the monitor API accepts only at create and never returns (databricks-sdk-go
+# service/catalog/model.go: on CreateMonitor, absent from MonitorInfo and UpdateMonitor; the
+# databricks CLI's direct engine lists both as input_only, bundle/direct/dresources/resources.yml).
+_CREATE_ONLY_UNRETURNED = ("skip_builtin_dashboard", "warehouse_id")
+_IGNORED_ON_UPDATE = ("assets_dir", *_CREATE_ONLY_UNRETURNED)
+PAUSE_STATUS_UNPAUSED = "UNPAUSED"
+
+
+def _as_stored(body: dict[str, Any]) -> dict[str, Any]:
+    """A request body as the service keeps it and GET returns it.
+
+    - `skip_builtin_dashboard` and `warehouse_id` are dropped (GET never returns them).
+    - Empty lists are dropped at every level: the recorded GET answer has no `custom_metrics`
+      or `slicing_exprs` for a monitor without them, as a service writing repeated fields only
+      when non-empty does; empty objects stay (`"snapshot": {}` is returned).
+    - `schedule.pause_status` is filled with UNPAUSED: the field is read-only, set by the
+      service (MonitorCronSchedule.PauseStatus, "Read only field that indicates whether a
+      schedule is paused or not", databricks-sdk-go service/catalog/model.go).
+    - Everything else, list order included, is returned as sent (nothing upstream says the
+      service reorders custom metrics, slicing expressions, granularities or addresses).
+    """
+    stored = {
+        key: _without_empty_lists(value)
+        for key, value in body.items()
+        if key not in _CREATE_ONLY_UNRETURNED and value != []
+    }
+    if isinstance(stored.get("schedule"), dict):
+        stored["schedule"] = {"pause_status": PAUSE_STATUS_UNPAUSED, **stored["schedule"]}
+    return stored
+
+
+def _without_empty_lists(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_empty_lists(v) for k, v in value.items() if v != []}
+    if isinstance(value, list):
+        return [_without_empty_lists(v) for v in value]
+    return value
+
+
 def _match(method: str, path: str) -> tuple[str, dict[str, str]] | None:
     for route_method, pattern, handler_name in _ROUTES:
         found = pattern.fullmatch(path)
@@ -600,7 +699,10 @@ def _handler_for(workspace: FakeWorkspace) -> type[BaseHTTPRequestHandler]:
             body = json.loads(raw) if raw else None
             headers = {k.lower(): v for k, v in self.headers.items()}
             response = workspace.handle(self.command, self.path, headers, body)
-            payload = json.dumps(response.body).encode() if response.body is not None else b""
+            if response.raw is not None:
+                payload = response.raw
+            else:
+                payload = json.dumps(response.body).encode() if response.body is not None else b""
             self.send_response(response.status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
@@ -615,3 +717,67 @@ def _handler_for(workspace: FakeWorkspace) -> type[BaseHTTPRequestHandler]:
             """Keep test output quiet."""
 
     return Handler
+
+
+class Blackhole:
+    """A loopback port that accepts TCP connections and never answers a byte.
+
+    Stands for a workspace behind a firewall or proxy that swallows requests: connecting
+    succeeds, every read times out (requests raises ReadTimeout after the read timeout, which
+    databricks-sdk `_BaseClient._is_retryable` retries as "timeout").
+    """
+
+    def __init__(self) -> None:
+        self._socket: socket.socket | None = None
+        self._connections: list[socket.socket] = []
+        self._thread: threading.Thread | None = None
+        self._closing = threading.Event()
+
+    def __enter__(self) -> Blackhole:
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.bind(("127.0.0.1", 0))
+        self._socket.listen(64)
+        self._socket.settimeout(0.05)
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+        return self
+
+    def _accept(self) -> None:
+        while not self._closing.is_set():
+            assert self._socket is not None
+            try:
+                connection, _ = self._socket.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self._connections.append(connection)
+
+    def __exit__(self, *exc: object) -> None:
+        self._closing.set()
+        if self._thread is not None:
+            self._thread.join(timeout=1)
+        for connection in self._connections:
+            connection.close()
+        if self._socket is not None:
+            self._socket.close()
+
+    @property
+    def host(self) -> str:
+        """Base URL to give the SDK as `host`."""
+        assert self._socket is not None
+        host, port = self._socket.getsockname()[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def connections(self) -> int:
+        """How many connections were accepted (each one a request that got no answer)."""
+        return len(self._connections)
+
+
+def refused_host() -> str:
+    """A loopback URL where nothing listens: every connection is refused at once."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"

@@ -1,22 +1,31 @@
-"""Helpers to deploy declarations twice under mocks and say what the engine would do."""
+"""Helpers to deploy declarations under mocks and say what the engine would do.
+
+`Deployed` drives a stack through `tests.fakes.engine` (the real program under Pulumi's mock
+runtime, then a model of the engine's steps and checkpoint). A settled stack has been deployed
+twice, so every monitor holds its replacement trigger, as any stack that has run before does.
+"""
 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from monitors.desired.record import STRUCTURE_OUTPUT
 from monitors.naming import DECLARATIONS_DIR
-from monitors.program.register import deploy
+from monitors.program.register import Hooks, deploy
 from monitors.program.testing import ProgramRun, run_program
 from monitors.spec.loader import parse_declaration
 from monitors.spec.project import Project, select_monitors
 from monitors.spec.settings import read_stack_config, settings_from_config
+from tests.fakes.engine import Deployment, Engine, Failure
+
+ROOT = Path(__file__).resolve().parents[2]
+TABLES = ["dim_host", "dim_property", "dim_user", "fact_booking_daily", "fact_property_engagement"]
 
 
 def real_declarations() -> dict[str, dict[str, Any]]:
@@ -38,6 +47,17 @@ def make_project(declarations: dict[str, dict[str, Any]], stack: str, config: di
     return Project(settings, select_monitors(settings, specs, f"Pulumi.{stack}.yaml"))
 
 
+def program_for(
+    declarations: dict[str, dict[str, Any]],
+    stack: str,
+    config: dict | None = None,
+    hooks: Hooks | None = None,
+) -> Callable[[], Any]:
+    """The program deploying `declarations` in `stack` (its real stack file unless `config`)."""
+    project = make_project(declarations, stack, config or stack_config(stack))
+    return lambda: deploy(project, hooks)
+
+
 def deploy_once(
     declarations: dict[str, dict[str, Any]],
     *,
@@ -45,30 +65,115 @@ def deploy_once(
     config: dict | None = None,
     last: ProgramRun | None = None,
 ) -> ProgramRun:
-    """Evaluate the program; `last` is the previous run whose outputs the stack reads back."""
-    project = make_project(declarations, stack, config or stack_config(stack))
-    last_outputs = {STRUCTURE_OUTPUT: last.outputs[STRUCTURE_OUTPUT]} if last else {}
-    return run_program(lambda: deploy(project), stack=stack, last_outputs=last_outputs)
+    """Evaluate the program once; `last` is the run whose recorded outputs the stack reads back."""
+    last_outputs = last.stack_outputs if last else {}
+    return run_program(
+        program_for(declarations, stack, config), stack=stack, last_outputs=last_outputs
+    )
+
+
+@dataclass
+class Deployed:
+    """A stack in the engine model, with the declarations and config it was last deployed with."""
+
+    engine: Engine
+    declarations: dict[str, dict[str, Any]]
+    config: dict[str, Any]
+    history: list[Deployment] = field(default_factory=list)
+
+    @property
+    def stack(self) -> str:
+        return self.engine.stack
+
+    def urn(self, table: str) -> str:
+        return self.engine.urn(table)
+
+    def up(
+        self,
+        declarations: dict[str, dict[str, Any]] | None = None,
+        config: dict[str, Any] | None = None,
+        *,
+        hooks: Hooks | None = None,
+        replace: tuple[str, ...] = (),
+        fail: Failure | None = None,
+        continue_on_error: bool = False,
+    ) -> Deployment:
+        """`pulumi up` with these declarations and config (default: the last ones)."""
+        self.declarations = declarations if declarations is not None else self.declarations
+        self.config = config if config is not None else self.config
+        result = self.engine.up(
+            program_for(self.declarations, self.stack, self.config, hooks),
+            replace=replace,
+            fail=fail,
+            continue_on_error=continue_on_error,
+        )
+        self.history.append(result)
+        return result
+
+    def preview(
+        self,
+        declarations: dict[str, dict[str, Any]] | None = None,
+        config: dict[str, Any] | None = None,
+        *,
+        replace: tuple[str, ...] = (),
+    ) -> Deployment:
+        """`pulumi preview` with these declarations and config (nothing is kept)."""
+        return self.engine.preview(
+            program_for(
+                self.declarations if declarations is None else declarations,
+                self.stack,
+                self.config if config is None else config,
+            ),
+            replace=replace,
+        )
+
+    def op(self, result: Deployment, table: str) -> str:
+        """What `result` did to a table's monitor: same, update, replace, create or delete."""
+        return result.op(self.urn(table))
+
+    def trigger(self, table: str) -> Any:
+        """The replacement trigger the engine holds for a table's monitor."""
+        return self.engine.checkpoint.resources[self.urn(table)].trigger
+
+    def protected(self, table: str) -> bool:
+        """The `protect` flag the engine holds for a table's monitor."""
+        return self.engine.checkpoint.resources[self.urn(table)].protect
+
+
+def deployed(
+    declarations: dict[str, dict[str, Any]],
+    *,
+    stack: str = "dev",
+    config: dict[str, Any] | None = None,
+    settled: bool = True,
+) -> Deployed:
+    """A stack deployed with these declarations (settled: deployed twice, triggers held)."""
+    result = Deployed(Engine(stack), declarations, config or stack_config(stack))
+    first = result.up()
+    assert first.ok, first.errors
+    if settled:
+        second = result.up()
+        assert second.ok and not second.changed, (second.errors, second.changed)
+    return result
 
 
 @dataclass
 class Transition:
-    """Two successive deployments and what the engine does to each monitor between them."""
+    """A settled stack, one edit, and what the engine did to each monitor."""
 
-    before: ProgramRun
-    after: ProgramRun
+    stack: Deployed
+    result: Deployment
+
+    @property
+    def after(self) -> ProgramRun:
+        return self.result.program
 
     def outcome(self, table: str) -> str:
-        """'replace' (trigger changed), 'update' (inputs changed) or 'same'."""
-        old, new = self.before.monitor(table), self.after.monitor(table)
-        if old.replacement_trigger != new.replacement_trigger:
-            return "replace"
-        return "update" if old.inputs != new.inputs else "same"
+        """'replace', 'update' or 'same', as the engine's step for that monitor."""
+        return self.stack.op(self.result, table)
 
     def others_untouched(self, table: str) -> bool:
-        return all(
-            self.outcome(r.name) == "same" for r in self.after.registrations if r.name != table
-        )
+        return all(self.outcome(t) == "same" for t in self.stack.declarations if t != table)
 
 
 @pytest.fixture
@@ -88,11 +193,8 @@ def transition():
         config_before: dict | None = None,
         config_after: dict | None = None,
     ) -> Transition:
-        first = deploy_once(before, stack=stack, config=config_before)
-        second = deploy_once(after, stack=stack, config=config_after, last=first)
-        return Transition(first, second)
+        settled = deployed(before, stack=stack, config=config_before)
+        result = settled.up(after, config_after or settled.config)
+        return Transition(settled, result)
 
     return run
-
-
-ROOT = Path(__file__).resolve().parents[2]

@@ -1,14 +1,17 @@
 """The change table: for every kind of edit, update in place, replace, or nothing.
 
-Each test deploys the shipped declarations, edits one thing, deploys again reading the first
-deployment's outputs, and checks what the engine would do to that monitor and to the others.
+Each test settles a stack with the shipped declarations, edits one thing, deploys again, and
+checks the step the engine model takes for that monitor and for the others.
 """
 
 from __future__ import annotations
 
 import copy
 
-from tests.program.conftest import deploy_once, stack_config
+import pytest
+
+from tests.fakes.engine import Failure
+from tests.program.conftest import deployed, stack_config
 
 TABLE = "fact_booking_daily"
 SNAPSHOT_TABLE = "dim_host"
@@ -207,18 +210,22 @@ def test_every_monitor_deletes_before_it_replaces(declarations, transition):
     assert all(r.delete_before_replace for r in result.after.registrations)
 
 
-def test_a_replace_survives_a_failed_run(declarations, transition):
-    """Whether or not the failed run recorded its outputs, the retry asks for the same trigger.
+@pytest.mark.parametrize("continue_on_error", [False, True], ids=["plain", "continue-on-error"])
+def test_a_replace_survives_a_failed_run(declarations, continue_on_error):
+    """Whether or not the failed run recorded its outputs, the retry finishes the replace.
 
-    The engine replaces when the trigger differs from the one in its state, so a monitor the
-    failed run already replaced is left alone and one it did not reach is replaced.
+    Without --continue-on-error the failed run records no outputs; with it, it records what
+    it asked for. Either way the engine keeps the deleted monitor as pending replacement, the
+    next plain `pulumi up` creates it, and the run after changes nothing.
     """
     after = copy.deepcopy(declarations)
     metric(after, "total_bookings")["output_data_type"] = "double"
-    failed = transition(declarations, after)
-    retry_without_outputs = deploy_once(after, last=failed.before)
-    retry_with_outputs = deploy_once(after, last=failed.after)
-    wanted = failed.after.monitor(TABLE).replacement_trigger
-    assert wanted != failed.before.monitor(TABLE).replacement_trigger
-    assert retry_without_outputs.monitor(TABLE).replacement_trigger == wanted
-    assert retry_with_outputs.monitor(TABLE).replacement_trigger == wanted
+    stack = deployed(declarations)
+    failed = stack.up(
+        after, fail=Failure(stack.urn(TABLE), "create"), continue_on_error=continue_on_error
+    )
+    assert not failed.ok
+    assert failed.outputs_recorded == ("merged" if continue_on_error else "none")
+    retry = stack.up()
+    assert retry.ok and retry.changed == {stack.urn(TABLE): "replace"}
+    assert stack.up().changed == {}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import runpy
 
-from monitors.program.register import Hooks, deploy
+from monitors.program.register import Hooks
 from monitors.program.testing import run_program
 from monitors.spec.settings import read_stack_config
-from tests.program.conftest import ROOT, deploy_once, make_project, stack_config
+from tests.program.conftest import ROOT, deployed, stack_config
 
 TABLE = "fact_booking_daily"
 
@@ -33,27 +33,25 @@ def test_no_refresh_hook_when_the_stack_turns_it_off():
     assert all("after_update" not in r.hooks for r in run.registrations)
 
 
-def armed_tables(declarations, config, last) -> set[str]:
+def armed_tables(stack, config) -> set[str]:
     hooks = Hooks()
-    project = make_project(declarations, "dev", config)
-    last_outputs = {"monitor_structure": last.outputs["monitor_structure"]}
-    run_program(lambda: deploy(project, hooks), stack="dev", last_outputs=last_outputs)
+    stack.up(config=config, hooks=hooks)
     return hooks.purge_tables
 
 
 def test_purge_is_armed_by_a_new_reset_that_asks_for_it(declarations):
-    first = deploy_once(declarations)
+    stack = deployed(declarations)
     config = stack_config("dev", resets={TABLE: {"token": "t1", "purge": True}})
-    assert armed_tables(declarations, config, first) == {TABLE}
+    assert armed_tables(stack, config) == {TABLE}
 
 
 def test_purge_is_not_armed_by_a_reset_without_purge(declarations):
-    first = deploy_once(declarations)
+    stack = deployed(declarations)
     config = stack_config("dev", resets={TABLE: {"token": "t1", "purge": False}})
-    assert armed_tables(declarations, config, first) == set()
+    assert armed_tables(stack, config) == set()
 
 
 def test_purge_is_not_armed_once_the_reset_has_been_applied(declarations):
     config = stack_config("dev", resets={TABLE: {"token": "t1", "purge": True}})
-    first = deploy_once(declarations, config=config)
-    assert armed_tables(declarations, config, first) == set()
+    stack = deployed(declarations, config=config)
+    assert armed_tables(stack, config) == set()

@@ -106,7 +106,8 @@ def test_adopt_never_runs_anything_that_could_create_or_delete(env, fake):
     fresh(fake, "dev", managed=["dim_host"])
     adopt("dev", None, env=env)
     subcommands = {next(a for a in argv if not a.startswith("-")) for argv in fake.argvs()}
-    assert subcommands == {"version", "stack", "import", "preview"}
+    # `config` only lists the stack's settings, for the creator check's credentials.
+    assert subcommands == {"version", "stack", "import", "preview", "config"}
     assert not subcommands & MUTATING
     flags = {a.split("=")[0] for argv in fake.argvs() for a in argv}
     assert not flags & {"--replace", "--target", "--yes-destroy", "--out", "--from"}

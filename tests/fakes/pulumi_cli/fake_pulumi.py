@@ -27,6 +27,8 @@ Scenario keys (all optional except where a command needs them):
       or SIGTERM) and the CLI cancels
   import: {fail: {id, message} | null}
   fail_commands: {"stack export": "message" | {message, skip: n}}  make a command fail
+  secrets: {ciphertext: plaintext}          how `config --show-secrets` decrypts `secure:` values
+                                            (it also needs PULUMI_CONFIG_PASSPHRASE set)
 """
 
 from __future__ import annotations
@@ -268,7 +270,35 @@ def config_all(world: World, args: Args) -> str:
     stack = args.get("--stack") or ""
     world.stack(stack)
     config = load_stack_file(stack).get("config") or {}
-    return json.dumps({k: config_value_json(v) for k, v in config.items()})
+    show = args.has("--show-secrets")
+    return json.dumps(
+        {
+            k: secure_value_json(world, v, show) if is_secure(v) else config_value_json(v)
+            for k, v in config.items()
+        }
+    )
+
+
+def is_secure(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"secure"}
+
+
+def secure_value_json(world: World, value: dict[str, str], show: bool) -> dict[str, Any]:
+    """A `secure:` value as `pulumi config --json` prints it (pkg/cmd/pulumi/config/config.go
+    `listConfig`, `configValueJSON`): `secret: true`; `value` elided without --show-secrets,
+    decrypted with it. Decrypting needs the passphrase (pkg/secrets/passphrase/manager.go);
+    the fake's ciphertexts decrypt through the scenario's `secrets` map."""
+    if not show:
+        return {"secret": True}
+    if "PULUMI_CONFIG_PASSPHRASE" not in os.environ:
+        raise Failed(
+            "passphrase must be set with PULUMI_CONFIG_PASSPHRASE or "
+            "PULUMI_CONFIG_PASSPHRASE_FILE environment variables"
+        )
+    plaintext = world.data.get("secrets", {}).get(value["secure"])
+    if plaintext is None:
+        raise Failed("could not decrypt configuration values: incorrect passphrase")
+    return {"value": plaintext, "secret": True}
 
 
 # ---------------------------------------------------------------- engine events

@@ -1,0 +1,90 @@
+"""Run one Pulumi program under Pulumi's mock runtime, as a whole process, for the benchmark.
+
+Standalone on purpose: it imports pulumi (and PyYAML for the stack file) but nothing of ours, so
+the bare baseline it runs carries none of our imports. It feeds the program the stack's config the
+way the engine does (strings, objects as JSON), serves the stack's last outputs to any
+StackReference, and can save the stack outputs for a later "steady" run.
+
+    python bench/harness.py --project DIR --stack prod --program FILE [--last F] [--save F]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import runpy
+import sys
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import yaml
+from pulumi.runtime import mocks, rpc, settings
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+
+class Mocks(pulumi.runtime.Mocks):
+    """Echo inputs as outputs (plus a monitor's computed outputs); serve the last outputs."""
+
+    def __init__(self, last_outputs: dict[str, Any]) -> None:
+        self.last_outputs = last_outputs
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        if args.typ == "pulumi:pulumi:StackReference":
+            outputs = {"name": args.inputs.get("name"), "outputs": self.last_outputs}
+            return args.name, {**outputs, "secretOutputNames": []}
+        state = dict(args.inputs)
+        if args.typ.endswith("QualityMonitor"):
+            short = str(state["tableName"]).split(".")[-1]
+            schema = state["outputSchemaName"]
+            state.update(
+                status="MONITOR_STATUS_ACTIVE",
+                dashboardId=f"dashboard-{short}",
+                monitorVersion=1,
+                profileMetricsTableName=f"{schema}.{short}_profile_metrics",
+                driftMetricsTableName=f"{schema}.{short}_drift_metrics",
+            )
+        return f"{args.name}-id", state
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
+        return {}, None
+
+
+def engine_config(project: Path, stack: str) -> dict[str, str]:
+    """The stack file's config as the engine hands it to a program."""
+    document = yaml.safe_load((project / f"Pulumi.{stack}.yaml").read_text()) or {}
+    config = document.get("config") or {}
+    return {k: v if isinstance(v, str) else json.dumps(v) for k, v in config.items()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--project", type=Path, required=True)
+    parser.add_argument("--stack", required=True)
+    parser.add_argument("--program", type=Path, required=True)
+    parser.add_argument("--last", type=Path, help="the stack's last outputs (JSON)")
+    parser.add_argument("--save", type=Path, help="write the stack outputs here (JSON)")
+    args = parser.parse_args()
+
+    last = json.loads(args.last.read_text()) if args.last else {}
+    sys.path.insert(0, str(args.project))
+    mocks.set_mocks(
+        Mocks(last),
+        project="lakehouse-monitors",
+        stack=args.stack,
+        preview=True,
+        organization="organization",
+    )
+    pulumi.runtime.set_all_config(engine_config(args.project, args.stack))
+    _sync_await(run_pulumi_func(lambda: runpy.run_path(str(args.program), run_name="__main__")))
+    if args.save:
+        root = settings.get_root_resource()
+        exported = getattr(root, "outputs", {}) if root is not None else {}
+        serialized = _sync_await(rpc.serialize_properties(exported, {}))
+        args.save.write_text(json.dumps(rpc.deserialize_properties(serialized)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,390 @@
+"""A small model of the Pulumi engine for our monitors: steps, protect errors, the next checkpoint.
+
+Tests evaluate the real program under Pulumi's mock runtime (`monitors.program.testing`) and hand
+its registrations and stack outputs to this model, which says what the engine would do with them
+given the stack's previous checkpoint. Each rule follows the upstream engine (pulumi/pulumi,
+`pkg/resource/deploy`, snapshot 3.260; the rules below are unchanged from 3.231 on) and names
+the function it comes from. Only what our program uses is modelled: custom resources with no
+parent, the default provider, `delete_before_replace`, `replacement_trigger`, `protect`,
+`ignore_changes`, `--replace` targets, `pulumi state unprotect`, a failure injected at one step,
+and `--continue-on-error`. The provider's diff is modelled as "inputs differ" (the quality
+monitor resource never asks for a replace itself).
+
+Steps run in registration order. The real engine runs independent steps in parallel, so when a
+step fails, which other monitors were already done is one of several possible interleavings;
+tests should not depend on the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from pulumi.runtime import rpc
+
+from monitors.naming import RESOURCE_TYPE, monitor_urn
+from monitors.program.testing import ProgramRun, Registration, run_program
+
+# What the checkpoint stores for an unknown value (pkg/resource/stack/deployment.go
+# `computedValuePlaceholder`); the SDK reads the same string back as unknown (`rpc.UNKNOWN`).
+COMPUTED = rpc.UNKNOWN
+
+Op = Literal["same", "update", "replace", "create", "delete", "remove-pending-replace"]
+FailAt = Literal["delete", "create", "update"]
+
+
+@dataclass(frozen=True)
+class ResourceState:
+    """One monitor in the checkpoint (`pkg/resource/state.go` `State`, the fields we use)."""
+
+    urn: str
+    inputs: Mapping[str, Any]
+    trigger: Any  # None is a null trigger ("there is no replacement trigger")
+    protect: bool
+    pending_replacement: bool = False
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A stack's state between deployments: its monitors and its stack outputs."""
+
+    resources: Mapping[str, ResourceState] = field(default_factory=dict)
+    outputs: Mapping[str, Any] = field(default_factory=dict)
+
+    def unprotect(self, urn: str) -> Checkpoint:
+        """`pulumi state unprotect <urn>` (pkg/cmd/pulumi/state/state_unprotect.go): the recorded
+        `protect` flag is cleared, nothing else changes."""
+        old = self.resources[urn]
+        return replace(self, resources={**self.resources, urn: replace(old, protect=False)})
+
+
+@dataclass(frozen=True)
+class Step:
+    """What the engine did (or, in a preview, would do) to one resource."""
+
+    op: Op
+    urn: str
+    done: bool  # False for a step that failed or that a preview only planned
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A provider call made to fail: the delete, create or update of one resource."""
+
+    urn: str
+    at: FailAt
+
+
+@dataclass
+class Deployment:
+    """One `pulumi preview` or `pulumi up`: its steps, errors, and the checkpoint after it."""
+
+    steps: list[Step]
+    errors: list[str]
+    checkpoint: Checkpoint
+    outputs_recorded: Literal["all", "merged", "none"]
+    program: ProgramRun
+
+    @property
+    def ok(self) -> bool:
+        """True when the deployment succeeded."""
+        return not self.errors
+
+    def op(self, urn: str) -> Op:
+        """The step for `urn` ("same" when none was generated)."""
+        ops = [s.op for s in self.steps if s.urn == urn]
+        return ops[0] if ops else "same"
+
+    @property
+    def changed(self) -> dict[str, Op]:
+        """Every resource with a step other than "same"."""
+        return {s.urn: s.op for s in self.steps if s.op != "same"}
+
+
+class ProtectError(Exception):
+    """The engine's protect error for a replace (continueStepsFromDiff) or a delete
+    (DeleteStep.Apply `deleteProtectedError`)."""
+
+
+def should_trigger_replace(new: Any, old: Any) -> bool:
+    """step_generator.go `shouldTriggerReplace`: unknowns always replace; a null on either side
+    never does; otherwise replace when the values differ."""
+    if new == COMPUTED or old == COMPUTED:
+        return True
+    if new is None or old is None:
+        return False
+    return bool(new != old)
+
+
+def _trigger_value(trigger: Any) -> Any:
+    """A trigger as the engine compares it: protobuf numbers are doubles, so 1 and 1.0 agree."""
+    if isinstance(trigger, float) and trigger.is_integer():
+        return int(trigger)
+    return trigger
+
+
+def process_ignore_changes(
+    inputs: Mapping[str, Any], old: Mapping[str, Any], paths: Collection[str]
+) -> dict[str, Any]:
+    """step_generator.go `processIgnoreChanges` for top-level paths (properties_path.go
+    `PropertyPath.reset`): `*` makes the inputs exactly the old ones; a key takes its old value,
+    or is dropped when the old inputs lack it."""
+    result = dict(inputs)
+    for path in paths:
+        if path == "*":
+            return dict(old)
+        if not path.replace("_", "").isalnum():
+            raise NotImplementedError(f"ignore_changes path {path!r} is not modelled")
+        if path in old:
+            result[path] = old[path]
+        else:
+            result.pop(path, None)
+    return result
+
+
+@dataclass
+class _Run:
+    """Mutable bookkeeping of one deployment."""
+
+    preview: bool
+    fail: Failure | None
+    continue_on_error: bool
+    resources: dict[str, ResourceState]
+    steps: list[Step] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    stopped: bool = False
+    failure_used: bool = False
+
+    def fails(self, urn: str, at: FailAt) -> bool:
+        if self.preview or self.fail is None or (self.fail.urn, self.fail.at) != (urn, at):
+            return False
+        self.failure_used = True
+        self.errors.append(f"{at} of {urn} failed")
+        if not self.continue_on_error:
+            # step_executor.go `cancelDueToError`: without --continue-on-error, cancel.
+            self.stopped = True
+        return True
+
+
+def _steps_for(run: _Run, urn: str, reg: Registration, replace_targets: Collection[str]) -> None:
+    """Generate and (unless previewing) apply the steps for one registration.
+
+    step_generator.go `generateSteps` -> `continueStepsFromImport` (Case 3 / Case 4) ->
+    `generateStepsFromDiff` -> `continueStepsFromDiff`.
+    """
+    new_trigger = _trigger_value(reg.replacement_trigger)
+    old = run.resources.get(urn)
+    if old is None:
+        # Case 4: not in the checkpoint: a create.
+        if run.fails(urn, "create"):
+            run.steps.append(Step("create", urn, False))
+            return
+        run.steps.append(Step("create", urn, not run.preview))
+        if not run.preview:
+            run.resources[urn] = ResourceState(urn, dict(reg.inputs), new_trigger, reg.protect)
+        return
+    inputs = process_ignore_changes(reg.inputs, old.inputs, reg.ignore_changes)
+    trigger_replace = should_trigger_replace(new_trigger, old.trigger)
+    targeted = urn in replace_targets  # `isTargetedReplace`: diff blames "id"
+    changed = trigger_replace or targeted or dict(inputs) != dict(old.inputs)
+    new_state = ResourceState(urn, inputs, new_trigger, reg.protect)
+    if changed or old.pending_replacement:
+        if trigger_replace or targeted or old.pending_replacement:
+            # `continueStepsFromDiff`: refused only when both the new and the recorded
+            # protect are on; in `up` the deployment bails, in a preview it goes on.
+            if reg.protect and old.protect:
+                run.errors.append(
+                    f'unable to replace resource "{urn}"\nas it is currently marked for protection.'
+                )
+                run.steps.append(Step("replace", urn, False))
+                if not run.preview:
+                    run.stopped = True
+                return
+            _replace(run, urn, old, new_state, reg)
+            return
+        if run.fails(urn, "update"):
+            run.steps.append(Step("update", urn, False))
+            return
+        run.steps.append(Step("update", urn, not run.preview))
+    else:
+        run.steps.append(Step("same", urn, not run.preview))
+    if not run.preview:
+        run.resources[urn] = new_state
+
+
+def _replace(
+    run: _Run, urn: str, old: ResourceState, new_state: ResourceState, reg: Registration
+) -> None:
+    """A replace with delete_before_replace: DeleteReplacement (skipped when the old state is
+    already pending replacement), then CreateReplacement. DeleteStep.Apply marks the old state
+    `PendingReplacement` only after the provider's delete succeeded; a failed create leaves it so.
+    """
+    if not reg.delete_before_replace:
+        raise NotImplementedError("create-before-replace is not modelled")
+    if not old.pending_replacement:
+        if run.fails(urn, "delete"):
+            if run.continue_on_error:
+                raise NotImplementedError(
+                    "a failed delete-before-replace under --continue-on-error leaves the "
+                    "registration unanswered upstream (DeleteStep.Fail does nothing); not modelled"
+                )
+            run.steps.append(Step("replace", urn, False))
+            return
+        if not run.preview:
+            run.resources[urn] = replace(old, pending_replacement=True)
+    if run.fails(urn, "create"):
+        run.steps.append(Step("replace", urn, False))
+        return
+    run.steps.append(Step("replace", urn, not run.preview))
+    if not run.preview:
+        run.resources[urn] = new_state
+
+
+def _deletes(run: _Run, registered: Collection[str]) -> None:
+    """step_generator.go `GenerateDeletes`: every checkpoint resource the program did not
+    register is deleted (a pending replacement is only dropped from state). DeleteStep.Apply
+    refuses a recorded `protect` (`deleteProtectedError`), and the engine goes on past it."""
+    for urn, old in list(run.resources.items()):
+        if urn in registered:
+            continue
+        if old.pending_replacement:
+            run.steps.append(Step("remove-pending-replace", urn, not run.preview))
+            if not run.preview:
+                del run.resources[urn]
+            continue
+        if old.protect:
+            run.errors.append(f'resource "{urn}" cannot be deleted\nbecause it is protected.')
+            run.steps.append(Step("delete", urn, False))
+            continue
+        if run.fails(urn, "delete"):
+            run.steps.append(Step("delete", urn, False))
+            continue
+        run.steps.append(Step("delete", urn, not run.preview))
+        if not run.preview:
+            del run.resources[urn]
+
+
+def deploy(
+    previous: Checkpoint,
+    program: ProgramRun,
+    *,
+    stack: str,
+    preview: bool = False,
+    replace_targets: Collection[str] = (),
+    fail: Failure | None = None,
+    continue_on_error: bool = False,
+) -> Deployment:
+    """What the engine does with one evaluation of the program.
+
+    Stack outputs (deployment_executor.go `Execute`, step_executor.go
+    `executeRegisterResourceOutputs`): recorded in full when the deployment succeeds; when it
+    fails, only if the program's outputs reached the engine, merged key by key over the old ones.
+    They reach it when the program finished (its registrations were all answered): so after a
+    failed delete of a removed monitor, a delete refused by protect, or under
+    `--continue-on-error`; never after a protect error or a step failure during registration
+    without it (the failed registration is never answered, and the stack outputs await every
+    monitor's outputs).
+    """
+    run = _Run(preview, fail, continue_on_error, dict(previous.resources))
+    registered: list[str] = []
+    for reg in program.registrations:
+        if reg.type != RESOURCE_TYPE:
+            continue
+        urn = monitor_urn(stack, reg.name)
+        registered.append(urn)
+        if not run.stopped:
+            _steps_for(run, urn, reg, replace_targets)
+    program_finished = program.failure is None and not run.stopped
+    if program.failure is not None:
+        run.errors.append(f"program failed: {program.failure}")
+    if program_finished:
+        _deletes(run, registered)
+    if fail is not None and not preview and not run.failure_used:
+        raise AssertionError(f"the injected failure {fail} matched no step")
+    if preview:
+        recorded: Literal["all", "merged", "none"] = "none"
+        outputs = previous.outputs
+    elif not program_finished:
+        recorded, outputs = "none", previous.outputs
+    elif run.errors:
+        recorded, outputs = "merged", {**previous.outputs, **program.stack_outputs}
+    else:
+        recorded, outputs = "all", dict(program.stack_outputs)
+    checkpoint = previous if preview else Checkpoint(run.resources, outputs)
+    return Deployment(run.steps, run.errors, checkpoint, recorded, program)
+
+
+class Engine:
+    """One stack across deployments: run the real program under mocks, then this model."""
+
+    def __init__(self, stack: str, checkpoint: Checkpoint | None = None) -> None:
+        self.stack = stack
+        self.checkpoint = checkpoint or Checkpoint()
+
+    def urn(self, table: str) -> str:
+        """The URN of a table's monitor in this stack."""
+        return monitor_urn(self.stack, table)
+
+    def evaluate(
+        self,
+        program: Callable[[], Any],
+        *,
+        config: Mapping[str, Any] | None = None,
+        preview: bool = False,
+        failed: Collection[str] = (),
+    ) -> ProgramRun:
+        """Evaluate the program with this stack's last outputs behind its StackReference."""
+        return run_program(
+            program,
+            stack=self.stack,
+            config=config,
+            last_outputs=self.checkpoint.outputs,
+            preview=preview,
+            expect_failure=True,
+            failed=failed,
+        )
+
+    def up(
+        self,
+        program: Callable[[], Any],
+        *,
+        config: Mapping[str, Any] | None = None,
+        replace: Collection[str] = (),
+        fail: Failure | None = None,
+        continue_on_error: bool = False,
+    ) -> Deployment:
+        """`pulumi up [--replace urn] [--continue-on-error]`; the checkpoint moves on."""
+        failed = (
+            [fail.urn.split("::")[-1]]
+            if continue_on_error and fail is not None and fail.at != "delete"
+            else []
+        )
+        evaluation = self.evaluate(program, config=config, failed=failed)
+        result = deploy(
+            self.checkpoint,
+            evaluation,
+            stack=self.stack,
+            replace_targets=replace,
+            fail=fail,
+            continue_on_error=continue_on_error,
+        )
+        self.checkpoint = result.checkpoint
+        return result
+
+    def preview(
+        self,
+        program: Callable[[], Any],
+        *,
+        config: Mapping[str, Any] | None = None,
+        replace: Collection[str] = (),
+    ) -> Deployment:
+        """`pulumi preview [--replace urn]`; the checkpoint does not change."""
+        evaluation = self.evaluate(program, config=config, preview=True)
+        return deploy(
+            self.checkpoint, evaluation, stack=self.stack, preview=True, replace_targets=replace
+        )
+
+    def state_unprotect(self, table: str) -> None:
+        """`pulumi state unprotect <urn>` for a table's monitor."""
+        self.checkpoint = self.checkpoint.unprotect(self.urn(table))
