@@ -81,7 +81,9 @@ def reset(
     try:
         for table in chosen:
             previous = project.settings.resets.get(table)
-            why = unfinished_reset(previous, states[table], record.structures.get(table))
+            why = unfinished_reset(
+                previous, states[table], record.structures.get(table), record.applied(table)
+            )
             if previous is not None and why is not None:
                 report.tokens[table] = previous.token
                 report.reused.add(table)
@@ -123,13 +125,18 @@ def reset(
 
 
 def unfinished_reset(
-    request: ResetRequest | None, state: MonitorState, last: Structure | None
+    request: ResetRequest | None,
+    state: MonitorState,
+    last: Structure | None,
+    applied: bool = True,
 ) -> str | None:
     """Why the reset token already in the stack file still has to be applied, or None.
 
     It has when the stack's state shows the replace it asked for half done (deleted and pending
-    replacement, being deleted, or absent), or when the last deployment's record does not carry
-    it (the update that was to apply it failed before the record was written).
+    replacement, being deleted, or absent), or when the last deployment's record shows it was
+    not applied: the record does not carry it (the run failed before recording it), or the run
+    that asked for it did not complete the monitor's registration (`desired.record`: its
+    `monitors` entry lacks the table name).
     """
     if request is None:
         return None
@@ -137,6 +144,8 @@ def unfinished_reset(
         return f"the reset that wrote it has not completed ({state.value})"
     if last is not None and last.reset_token != request.token:
         return "the last deployment did not apply it"
+    if last is not None and last.resetting and not applied:
+        return "the last deployment started it and did not complete it"
     return None
 
 
@@ -187,9 +196,8 @@ def _reasons(table: str, state: MonitorState, explanation: Explanation) -> tuple
         return reasons
     if explanation.problem is not None:
         return (f"the program's reasons could not be read: {explanation.problem}",)
-    if table not in explanation.decisions or explanation.decisions[table].created:
-        return ("none from the program: the last deployment's record does not list this monitor",)
-    return ("none from the program",)
+    why_not = explanation.why_not(table)
+    return (f"none from the program: {why_not}" if why_not else "none from the program",)
 
 
 def _restore(
@@ -245,10 +253,13 @@ def _check_reset_plan(
         if plan.get(urn) is None or plan[urn].kind not in ("replace", "create")
     ]
     if missing:
+        said = [f"  {why}" for why in map(explanation.why_not, missing) if why]
         raise RefusedError(
             f"refusing to reset in stack {stack!r}: the preview does not recreate "
-            f"{', '.join(missing)} although a new reset token was written; the program did not "
-            "act on it. Nothing was changed (the reset tokens were removed again)."
+            f"{', '.join(missing)} although its reset token is set; the program did not act on "
+            "it"
+            + (":\n" + "\n".join(said) + "\n" if said else ". ")
+            + "Nothing was changed (the reset tokens were removed again)."
         )
 
 

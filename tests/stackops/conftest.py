@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from monitors.desired.plan import make_plan
-from monitors.desired.record import STRUCTURE_OUTPUT
+from monitors.desired.record import MONITORS_OUTPUT, STRUCTURE_OUTPUT, entry
 from monitors.desired.replacement import Structure
 from monitors.naming import PROJECT_ROOT, RESOURCE_TYPE, monitor_urn
 from monitors.spec.project import load_project
@@ -44,14 +44,15 @@ def monitor_resource(stack: str, table: str, **extra: Any) -> dict[str, Any]:
 def deployed_outputs(
     project: Path, stack: str, **edits: Callable[[Structure], Structure]
 ) -> dict[str, Any]:
-    """The stack outputs a deployment of the project copy recorded: its `monitor_structure`,
-    each table's structure passed through `edits[table]` (what was deployed differently)."""
+    """The stack outputs a completed deployment of the project copy recorded: its
+    `monitor_structure`, each table's structure passed through `edits[table]` (what was deployed
+    differently), and a `monitors` entry per table (its registration completed)."""
     plan = make_plan(load_project(stack, project))
     record = {
-        t: edits.get(t, lambda s: s)(structure).to_output()
-        for t, structure in plan.structures.items()
+        t: entry(edits.get(t, lambda s: s)(structure)) for t, structure in plan.structures.items()
     }
-    return {STRUCTURE_OUTPUT: record}
+    monitors = {t: {"table_name": full_name(stack, t)} for t in plan.structures}
+    return {STRUCTURE_OUTPUT: record, MONITORS_OUTPUT: monitors}
 
 
 def step(op: str, stack: str, table: str, **extra: Any) -> dict[str, Any]:

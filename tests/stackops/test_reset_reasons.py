@@ -103,3 +103,18 @@ def test_an_unreadable_record_does_not_stop_the_reset_and_says_the_reasons_are_u
     assert report.outcomes == {"dim_host": "deleted and recreated"}
     assert report.reasons["dim_host"][0].startswith("the program's reasons could not be read: ")
     assert "monitor_structure" in report.reasons["dim_host"][0]
+
+
+def test_a_reset_the_program_does_not_act_on_is_refused_with_the_programs_sentence(
+    env, fake, project
+):
+    # No record of dim_host: its history is unknown, so the program never replaces it and the
+    # preview shows no replace; the refusal says why in the program's words.
+    stacks = deployed(fake, project, "dev")
+    del stacks["dev"]["outputs"]["monitor_structure"]["dim_host"]
+    fake.write(stacks=stacks, preview={"steps": same_all("dev")})
+    with pytest.raises(RefusedError) as refused:
+        reset("dev", ["dim_host"], assume_yes=True, env=env)
+    message = str(refused.value)
+    assert "the preview does not recreate dim_host although its reset token is set" in message
+    assert "is never replaced in this run" in message

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import signal
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -101,6 +102,27 @@ def test_a_token_the_last_deployment_did_not_record_is_reused(env, fake, project
     assert report.tokens == {"dim_host": TOKEN}
     assert "the last deployment did not apply it" in console.text
     assert report.reasons["dim_host"] == (f"reset requested (token {TOKEN!r})",)
+
+
+def test_a_reset_the_last_deployment_started_but_did_not_complete_is_resumed(
+    env, fake, project, console
+):
+    # What the program records when the update that applies a reset fails on the monitor: the
+    # record asks for TOKEN (resetting), and the monitor's `monitors` entry has no table name.
+    with_token(project, "dev", "dim_host")
+    outputs = deployed_outputs(project, "dev", dim_host=lambda s: replace(s, resetting=True))
+    outputs["monitors"]["dim_host"] = {"table_name": None}
+    steps = same_all("dev", but={"dim_host": "replace"})
+    scenario(
+        fake, "dev", [monitor_resource("dev", t) for t in TABLES], outputs=outputs, preview=steps
+    )
+    report = reset("dev", ["dim_host"], assume_yes=True, env=env)
+    assert report.tokens == {"dim_host": TOKEN}
+    assert "the last deployment started it and did not complete it" in console.text
+    assert report.reasons["dim_host"] == (
+        f"finishing the reset requested with token {TOKEN!r}, which the last deployment did "
+        "not complete",
+    )
 
 
 def test_a_token_the_last_deployment_applied_gets_a_fresh_one(env, fake, project):
