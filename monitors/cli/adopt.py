@@ -8,6 +8,7 @@ with the declarations. Never creates or deletes a monitor.
 from __future__ import annotations
 
 import argparse
+import sys
 
 from monitors.cli import options
 from monitors.errors import ExitCode
@@ -17,8 +18,20 @@ def run(args: argparse.Namespace) -> int:
     """Handler of `adopt`."""
     from monitors.stackops.adopt import adopt
     from monitors.stackops.common import Env
+    from monitors.stackops.interrupt import sigterm_as_interrupt
 
-    adopt(args.stack, args.table, env=Env(args.project_dir, args.pulumi_root))
+    try:
+        with sigterm_as_interrupt():
+            adopt(args.stack, args.table, env=Env(args.project_dir, args.pulumi_root))
+    except (KeyboardInterrupt, EOFError):
+        print(
+            "\ninterrupted. adopt creates, updates and deletes nothing in Databricks, but some "
+            "monitors may already be in the stack's state: see them with "
+            f"`python -m monitors urns --stack {args.stack}`, and run the same adopt again "
+            "(monitors already imported are skipped).",
+            file=sys.stderr,
+        )
+        return int(ExitCode.FAILED)
     return ExitCode.OK
 
 

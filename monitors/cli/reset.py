@@ -1,8 +1,10 @@
 """`python -m monitors reset --stack S --table T | --all [--purge] [--yes]`.
 
-Writes a fresh reset token per table, previews, refuses if anything else would be replaced or
-deleted, confirms (typing the stack name where monitors are protected), then `pulumi up`.
-Exit codes: 0 done, 1 the update failed part-way, 2 bad input, 3 refused, 4 aborted.
+Writes a fresh reset token per table (or reuses the one of a reset that did not complete),
+previews, refuses if anything else would be replaced or deleted, confirms (typing the stack name
+where monitors are protected), then `pulumi up`. Exit codes: 0 done; 1 the update failed, was
+interrupted or did not recreate a monitor (the message says where each monitor stands and how to
+finish); 2 bad input; 3 refused; 4 aborted or interrupted before the update (nothing changed).
 """
 
 from __future__ import annotations
@@ -17,19 +19,24 @@ from monitors.errors import AbortedError, ExitCode
 def run(args: argparse.Namespace) -> int:
     """Handler of `reset`."""
     from monitors.stackops.common import Env
+    from monitors.stackops.interrupt import sigterm_as_interrupt
     from monitors.stackops.reset import reset
 
     try:
-        reset(
-            args.stack,
-            None if args.all else args.table,
-            purge=args.purge,
-            assume_yes=args.yes,
-            confirm=input,
-            env=Env(project_root=args.project_dir, pulumi_root=args.pulumi_root),
-        )
+        with sigterm_as_interrupt():
+            reset(
+                args.stack,
+                None if args.all else args.table,
+                purge=args.purge,
+                assume_yes=args.yes,
+                confirm=input,
+                env=Env(project_root=args.project_dir, pulumi_root=args.pulumi_root),
+            )
     except (KeyboardInterrupt, EOFError):
-        print("\naborted. Nothing was changed.", file=sys.stderr)
+        # reset() turns an interrupt during or after its update into an OperationFailedError
+        # that says where each monitor stands; one that reaches here came before the update,
+        # after the stack file was put back.
+        print("\naborted before the update. Nothing was changed.", file=sys.stderr)
         return int(AbortedError.exit_code)
     return ExitCode.OK
 

@@ -1,9 +1,14 @@
-"""`python -m monitors urns --stack S`: each monitor's URN, for `pulumi up --replace <urn>`."""
+"""`python -m monitors urns --stack S`: each monitor's URN and the commands that recreate it.
+
+The raw path Pulumi teaches, `pulumi up --replace <urn>`; in a protected stack preceded by
+`pulumi state unprotect <urn>` (the program protects the monitor again in that same `up`).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from monitors.cli import options
 from monitors.errors import ExitCode, UnknownTableError
@@ -14,7 +19,11 @@ def run(args: argparse.Namespace) -> int:
     from monitors.stackops.common import Env
     from monitors.stackops.urns import urns
 
-    found = urns(args.stack, env=Env(args.project_dir, args.pulumi_root))
+    try:
+        found = urns(args.stack, env=Env(args.project_dir, args.pulumi_root))
+    except KeyboardInterrupt:
+        print("\ninterrupted (urns only reads: nothing was changed).", file=sys.stderr)
+        return int(ExitCode.ABORTED)
     if args.table:
         by_table = {m.table: m for m in found}
         unknown = [t for t in args.table if t not in by_table]
@@ -22,14 +31,24 @@ def run(args: argparse.Namespace) -> int:
             raise UnknownTableError(f"not an enabled monitor: {', '.join(unknown)}")
         print("\n".join(by_table[t].urn for t in args.table))
     elif args.json:
-        print(
-            json.dumps({m.table: {"urn": m.urn, "in_state": m.in_state} for m in found}, indent=2)
-        )
+        document = {
+            m.table: {"urn": m.urn, "in_state": m.in_state, "commands": list(m.commands)}
+            for m in found
+        }
+        print(json.dumps(document, indent=2))
     else:
         marks = {True: "in state", False: "NOT in state", None: "state unknown"}
         width = max((len(m.table) for m in found), default=0)
         for m in found:
             print(f"{m.table:<{width}}  {marks[m.in_state]:<13}  {m.urn}")
+            for command in m.commands:
+                print(f"    {command}")
+        if any(len(m.commands) > 1 for m in found):
+            print(
+                "Protected stack: unprotect only the monitor you recreate, and run the `up` right "
+                "after; the program protects it again in that `up`. (A reset does the same after "
+                f"a preview check: python -m monitors reset --stack {args.stack} --table <table>)"
+            )
     return ExitCode.OK
 
 
@@ -37,11 +56,13 @@ def add_command(subparsers: options.Subparsers) -> None:
     """Register `urns`."""
     parser = subparsers.add_parser(
         "urns",
-        help="list the monitors' URNs, for `pulumi up --replace <urn>`",
-        description="Print each enabled monitor's URN and whether the stack's state has it.",
+        help="list the monitors' URNs and the `pulumi up --replace` commands for each",
+        description="Print each enabled monitor's URN, whether the stack's state has it, and "
+        "the exact commands that recreate it (`pulumi state unprotect` first where the stack "
+        "protects its monitors).",
     )
     options.stack(parser)
-    options.json_output(parser, "print {table: {urn, in_state}}")
+    options.json_output(parser, "print {table: {urn, in_state, commands}}")
     options.tables(parser, "print only this table's URN (bare)")
     options.pulumi_root(parser)
     options.project_dir(parser)

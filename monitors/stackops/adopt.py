@@ -9,15 +9,24 @@ import importlib.metadata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pulumi.automation import CommandError
+from pulumi.automation import CommandError, Stack
 
 from monitors.errors import OperationFailedError, RefusedError
-from monitors.naming import RESOURCE_TYPE, resource_name
+from monitors.naming import RESOURCE_TYPE, resource_name, short_stack
 from monitors.spec.project import Project
-from monitors.stackops.common import Env, command_failure, load, preview, resolve_tables, urns_of
+from monitors.stackops.common import (
+    Env,
+    cli_stderr,
+    command_failure,
+    load,
+    preview,
+    resolve_tables,
+    urns_of,
+)
 from monitors.stackops.creator_check import creator_check_lines
-from monitors.stackops.events import ResourceChange, because, describe
+from monitors.stackops.events import ResourceChange, describe
 from monitors.stackops.pulumi_cli import open_stack
+from monitors.stackops.reasons import explain, read_record
 from monitors.stackops.state import monitor_states, state_lines, urns_in_state
 
 
@@ -73,11 +82,10 @@ def adopt(stack_name: str, tables: Sequence[str] | None, *, env: Env | None = No
                 generate_code=False,
             )
         except CommandError as exc:
-            states = monitor_states(stack.export_stack(), {t: urns[t] for t in to_import})
             raise OperationFailedError(
                 command_failure(f"import into stack {stack_name!r}", exc, None)
                 + "\nState of each monitor now:\n"
-                + "\n".join(state_lines(states, to_import))
+                + _states_after_import(stack, stack_name, {t: urns[t] for t in to_import})
                 + "\nNothing was created or deleted in Databricks. Fix the cause and run the "
                 "same adopt again: monitors already imported are skipped."
             ) from None
@@ -91,14 +99,30 @@ def adopt(stack_name: str, tables: Sequence[str] | None, *, env: Env | None = No
     report.plan = {t: plan[u] for t, u in urns.items() if u in plan}
     for line in creator_check_lines(stack_name, project, chosen, env, stack):
         env.out(line)
-    _show_alignment(stack_name, urns, plan, env)
+    _show_alignment(stack, project, urns, plan, env)
     return report
 
 
+def _states_after_import(stack: Stack, stack_name: str, urns: dict[str, str]) -> str:
+    """Each monitor's state after a failed import; a failing state read must not hide the
+    import's own error, so it becomes one line saying how to look."""
+    try:
+        return "\n".join(state_lines(monitor_states(stack.export_stack(), urns), urns))
+    except CommandError as exc:
+        return (
+            f"  (could not read the stack's state: {cli_stderr(exc)}; run "
+            f"`pulumi stack export --stack {short_stack(stack_name)}` to see it)"
+        )
+
+
 def _show_alignment(
-    stack: str, urns: dict[str, str], plan: dict[str, ResourceChange], env: Env
+    stack: Stack, project: Project, urns: dict[str, str], plan: dict[str, ResourceChange], env: Env
 ) -> None:
-    """Print what `pulumi up` would now do to the adopted monitors; refuse loudly if destructive."""
+    """Print what `pulumi up` would now do to the adopted monitors; refuse loudly if destructive.
+
+    A replace is explained with the program's own reasons (`stackops.reasons`): the engine's
+    events of a replace forced by `replacement_trigger` carry no changed keys.
+    """
     env.out("What `pulumi up` would do next to align them with the declarations:")
     for table, urn in urns.items():
         change = plan.get(urn)
@@ -107,12 +131,13 @@ def _show_alignment(
         env.out(f"  {table}: {'update in place' if kind == 'update' else kind}{detail}")
     destructive = [c for c in plan.values() if c.destructive]
     if destructive:
-        lines = [f"  {describe(c.urn)}: {c.kind}" + because(c) for c in destructive]
+        explanation = explain(project, read_record(stack))
+        lines = [f"  {describe(c.urn)}: {c.kind}" + explanation.because(c) for c in destructive]
         raise RefusedError(
-            f"DO NOT run `pulumi up` on stack {stack!r} yet: it would REPLACE or DELETE:\n"
+            f"DO NOT run `pulumi up` on stack {stack.name!r} yet: it would REPLACE or DELETE:\n"
             + "\n".join(lines)
             + "\nA replaced monitor loses its history older than about 30 days. Make the "
             "declarations match the existing monitors (or reset them on purpose with "
             "`python -m monitors reset`) until this preview shows only in-place updates."
         )
-    env.out(f"No monitor would be recreated. Apply with: pulumi up --stack {stack}")
+    env.out(f"No monitor would be recreated. Apply with: pulumi up --stack {stack.name}")

@@ -62,6 +62,13 @@ def urns_of(stack: str, tables: Sequence[str]) -> dict[str, str]:
     return {t: monitor_urn(stack, t) for t in tables}
 
 
+def cli_stderr(exc: CommandError) -> str:
+    """What the CLI printed on stderr, from a CommandError (whose text is `code/stdout/stderr`)."""
+    text = str(exc)
+    _, found, stderr = text.partition(" stderr: ")
+    return (stderr if found else text).strip() or "no message"
+
+
 def command_failure(action: str, exc: CommandError, log: EventLog | None) -> str:
     """The reason a CLI command failed: the engine's error diagnostics, else its stderr."""
     errors = log.errors() if log else []

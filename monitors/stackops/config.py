@@ -9,7 +9,8 @@ so a refused or aborted reset leaves no trace.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+import shlex
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ from monitors.naming import (
     reset_token_key,
     short_stack,
 )
-from monitors.spec.settings import read_stack_config, stack_file
+from monitors.spec.settings import ResetRequest, read_stack_config, stack_file
 
 
 def new_token(now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> str:
@@ -66,3 +67,27 @@ def write_reset(
     stack.set_config(token_key, ConfigValue(token), path=True)
     stack.set_config(purge_key, ConfigValue("true" if purge else "false"), path=True)
     return [token_key, purge_key]
+
+
+def undo_commands(stack: str, written: Mapping[str, ResetRequest | None]) -> list[str]:
+    """The `pulumi config` commands that take back the reset requests a reset wrote.
+
+    `written` maps each table whose request was written to the request it replaced (None if
+    there was none); putting that one back (or removing the table's entry) leaves the program
+    with nothing new to apply.
+    """
+    short = short_stack(stack)
+    commands: list[str] = []
+    for table, before in written.items():
+        if before is None:
+            commands.append(f"pulumi config rm --stack {short} --path '{RESETS_KEY}.{table}'")
+            continue
+        commands.append(
+            f"pulumi config set --stack {short} --path '{reset_token_key(table)}' -- "
+            + shlex.quote(before.token)
+        )
+        commands.append(
+            f"pulumi config set --stack {short} --path '{reset_purge_key(table)}' -- "
+            + ("true" if before.purge else "false")
+        )
+    return commands

@@ -3,7 +3,8 @@
 The engine reports every step (`resourcePreEvent`, then `resOutputsEvent` or
 `resOpFailedEvent`) with its op and URN; a replace shows up as several steps for one URN
 (`delete-replaced`, `replace`, `create-replacement`). Grouping them by URN gives the one
-decision per resource that the stack operations check and report.
+decision per resource that the stack operations check and report. The events do not say why a
+monitor is replaced (a `replacement_trigger` replace carries no keys): see `stackops.reasons`.
 """
 
 from __future__ import annotations
@@ -107,9 +108,3 @@ def describe(urn: str) -> str:
     """A short label for a resource in messages: `monitor <table>` or its URN."""
     table = monitor_table(urn)
     return f"monitor {table}" if table else urn
-
-
-def because(change: ResourceChange) -> str:
-    """` (because of a, b)` from the changed keys the engine reported, or nothing."""
-    keys = change.keys or change.diffs
-    return f" (because of {', '.join(keys)})" if keys else ""

@@ -15,7 +15,8 @@ from semver import VersionInfo
 from monitors.errors import CliNotFoundError, CliTooOldError, StackMissingError
 from monitors.program import engine
 
-# See monitors.engine: below this the engine ignores replacement_trigger, so a reset does nothing.
+# One owner (monitors.program.engine): below it the program stops, as the SDK cannot see that the
+# engine honours replacement_trigger, so neither a reset nor a structural change could recreate.
 MIN_CLI_VERSION = VersionInfo.parse(engine.MIN_CLI_VERSION)
 INSTALL_HINT = "install it: https://www.pulumi.com/docs/iac/download-install/"
 
@@ -57,8 +58,10 @@ def check_cli_version(version: VersionInfo | None, where: str = "pulumi") -> Non
     if version.compare(MIN_CLI_VERSION) < 0:
         raise CliTooOldError(
             f"Pulumi CLI {version} ({where}) is too old: the program needs {MIN_CLI_VERSION} or "
-            "later, the first engine that honours `replacement_trigger` (how a reset token "
-            f"recreates a monitor); older engines ignore it silently. Upgrade: {INSTALL_HINT}"
+            "later, the first engine that tells the Python SDK it honours `replacement_trigger` "
+            "(how a reset token or a structural change recreates a monitor; the GetDeploymentInfo "
+            "call); with an older engine the program stops before registering anything. "
+            f"Upgrade: {INSTALL_HINT}"
         )
 
 

@@ -1,10 +1,19 @@
-"""`urns`: each monitor's URN, for the raw `pulumi up --replace <urn>` path."""
+"""`urns`: each monitor's URN and the exact commands of the raw `pulumi up --replace` path.
+
+Pulumi's own way to recreate one resource is `pulumi up --replace <urn>`. The engine refuses a
+replace only when the recorded AND the newly registered `protect` are both on (pulumi/pulumi
+pkg/resource/deploy/step_generator.go continueStepsFromDiff: `new.Protect && old.Protect`), so
+in a protected stack `pulumi state unprotect <urn>` first clears the recorded flag; the program
+registers `protect` again in that same `up`, so the monitor is protected again once it ran.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from monitors.desired.protection import is_protected
 from monitors.errors import CliNotFoundError, CliTooOldError
+from monitors.naming import short_stack
 from monitors.stackops.common import Env, load, urns_of
 from monitors.stackops.pulumi_cli import open_stack
 from monitors.stackops.state import urns_in_state
@@ -12,11 +21,22 @@ from monitors.stackops.state import urns_in_state
 
 @dataclass(frozen=True)
 class MonitorUrn:
-    """A monitor's URN, and whether the stack's state has it (None: CLI not available)."""
+    """A monitor's URN, whether the stack's state has it (None: CLI not available), and the
+    commands that recreate it by hand (none when the state does not have it)."""
 
     table: str
     urn: str
     in_state: bool | None
+    commands: tuple[str, ...] = ()
+
+
+def replace_commands(stack: str, urn: str, protected: bool) -> tuple[str, ...]:
+    """The raw path for one monitor: `pulumi up --replace`, after `state unprotect` if protected."""
+    short = short_stack(stack)
+    replace = f"pulumi up --stack {short} --replace '{urn}'"
+    if not protected:
+        return (replace,)
+    return (f"pulumi state unprotect --stack {short} '{urn}'", replace)
 
 
 def urns(stack_name: str, *, env: Env | None = None) -> list[MonitorUrn]:
@@ -33,6 +53,10 @@ def urns(stack_name: str, *, env: Env | None = None) -> list[MonitorUrn]:
     except (CliNotFoundError, CliTooOldError) as exc:
         env.out(f"note: {exc}; not checking the stack's state")
         managed = None
-    return [
-        MonitorUrn(t, u, None if managed is None else u in managed) for t, u in computed.items()
-    ]
+    protected = is_protected(project.settings.protect, reset_applied_now=False)
+    found = []
+    for table, urn in computed.items():
+        in_state = None if managed is None else urn in managed
+        commands = () if in_state is False else replace_commands(stack_name, urn, protected)
+        found.append(MonitorUrn(table, urn, in_state, commands))
+    return found

@@ -149,5 +149,5 @@ def test_an_engine_without_replacement_trigger_is_refused(monkeypatch):
             {"__init__": lambda self, run, m: mocks.MockMonitor.__init__(self, m)},
         ),
     )
-    with pytest.raises(Exception, match=r"Pulumi CLI >= 3\.208\.0"):
+    with pytest.raises(Exception, match=r"Pulumi CLI >= 3\.231\.0"):
         run_main("dev")

@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from monitors.desired.plan import make_plan
+from monitors.desired.record import MONITORS_OUTPUT, STRUCTURE_OUTPUT, entry
+from monitors.desired.replacement import Structure
 from monitors.naming import PROJECT_ROOT, RESOURCE_TYPE, monitor_urn
+from monitors.spec.project import load_project
 from monitors.stackops.common import Env
 
 FAKE_ROOT = Path(__file__).resolve().parent.parent / "fakes" / "pulumi_cli"
@@ -34,6 +39,20 @@ def monitor_resource(stack: str, table: str, **extra: Any) -> dict[str, Any]:
         "outputs": {"tableName": full_name(stack, table)},
         **extra,
     }
+
+
+def deployed_outputs(
+    project: Path, stack: str, **edits: Callable[[Structure], Structure]
+) -> dict[str, Any]:
+    """The stack outputs a completed deployment of the project copy recorded: its
+    `monitor_structure`, each table's structure passed through `edits[table]` (what was deployed
+    differently), and a `monitors` entry per table (its registration completed)."""
+    plan = make_plan(load_project(stack, project))
+    record = {
+        t: entry(edits.get(t, lambda s: s)(structure)) for t, structure in plan.structures.items()
+    }
+    monitors = {t: {"table_name": full_name(stack, t)} for t in plan.structures}
+    return {STRUCTURE_OUTPUT: record, MONITORS_OUTPUT: monitors}
 
 
 def step(op: str, stack: str, table: str, **extra: Any) -> dict[str, Any]:
@@ -60,7 +79,7 @@ class FakePulumi:
         return self.dir / "scenario.json"
 
     def write(self, **scenario: Any) -> None:
-        self.scenario = {"version": "3.210.0", "project": "lakehouse-monitors", **scenario}
+        self.scenario = {"version": "3.272.0", "project": "lakehouse-monitors", **scenario}
         self.scenario_path.write_text(json.dumps(self.scenario, indent=2))
 
     def world(self) -> dict[str, Any]:

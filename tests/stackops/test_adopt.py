@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from monitors.errors import OperationFailedError, RefusedError, UnknownTableError
 from monitors.naming import RESOURCE_TYPE, monitor_urn
 from monitors.stackops.adopt import adopt, databricks_provider_version
-from tests.stackops.conftest import TABLES, full_name, monitor_resource, same_all, step
+from tests.stackops.conftest import (
+    TABLES,
+    deployed_outputs,
+    full_name,
+    monitor_resource,
+    same_all,
+)
 
 # Subcommands that could create, replace or delete something in Databricks or in state.
 MUTATING = {"up", "update", "destroy", "refresh", "state", "cancel"}
@@ -118,22 +126,41 @@ def test_adopt_shows_the_in_place_updates_that_align_the_monitors(env, fake, con
     assert "No monitor would be recreated. Apply with: pulumi up --stack dev" in console.lines
 
 
-def test_adopt_refuses_loudly_when_the_preview_would_replace_a_monitor(env, fake):
-    fresh(
-        fake,
-        "dev",
-        preview=[
-            *same_all("dev", but={"dim_user": "replace"})[:2],
-            step("replace", "dev", "dim_user", keys=["replacementTrigger"]),
-        ],
+def avg_rating_was_float(structure):
+    """dim_host as deployed before its `current_avg_rating` became a double."""
+    metric = replace(structure.metrics["current_avg_rating"], output_type="float")
+    return replace(structure, metrics={**structure.metrics, "current_avg_rating": metric})
+
+
+def test_adopt_refuses_loudly_when_the_preview_would_replace_a_monitor(env, fake, project):
+    # dim_host is already managed and its last deployment had another output type: the program
+    # replaces it by replacement_trigger, whose events carry no keys (the fake emits none).
+    fresh(fake, "dev", managed=["dim_host"], preview=same_all("dev", but={"dim_host": "replace"}))
+    world = fake.world()
+    world["stacks"]["dev"]["outputs"] = deployed_outputs(
+        project, "dev", dim_host=avg_rating_was_float
     )
+    fake.write(**{k: v for k, v in world.items() if k not in ("version", "project")})
     with pytest.raises(RefusedError) as refused:
         adopt("dev", None, env=env)
     message = str(refused.value)
     assert "DO NOT run `pulumi up` on stack 'dev'" in message
-    assert "monitor dim_user: replace (because of replacementTrigger)" in message
+    assert (
+        "monitor dim_host: replace (because metric 'current_avg_rating' output_data_type "
+        "changed from float to double)"
+    ) in message
     assert refused.value.exit_code == 3
     assert not [a for a in fake.argvs() if "up" in a]
+
+
+def test_adopt_names_the_keys_of_a_replace_the_provider_asked_for(env, fake):
+    preview = same_all("dev", but={"dim_user": "replace"})
+    preview[2].update(by="diff", keys=["providerConfig"], diffs=["providerConfig"])
+    fresh(fake, "dev", preview=preview)
+    with pytest.raises(
+        RefusedError, match=r"monitor dim_user: replace \(because of providerConfig\)"
+    ):
+        adopt("dev", None, env=env)
 
 
 def test_adopt_import_failure_reports_state_and_that_nothing_was_created(env, fake):
@@ -154,3 +181,19 @@ def test_adopt_unknown_table_is_an_error_before_any_cli_call(env, fake):
     with pytest.raises(UnknownTableError):
         adopt("dev", ["dim_nope"], env=env)
     assert fake.calls() == []
+
+
+def test_adopt_import_failure_is_reported_even_when_the_state_read_after_it_fails(env, fake):
+    fresh(
+        fake, "dev", fail_commands={"stack export": {"message": "backend unreachable", "skip": 1}}
+    )
+    world = fake.world()
+    del world["cloud"]["wanderbricks_dev.wanderbricks_gold.dim_user"]
+    fake.write(**{k: v for k, v in world.items() if k not in ("version", "project")})
+    with pytest.raises(OperationFailedError) as failed:
+        adopt("dev", None, env=env)
+    message = str(failed.value)
+    assert "resource 'wanderbricks_dev.wanderbricks_gold.dim_user' does not exist" in message
+    assert "could not read the stack's state: error: backend unreachable" in message
+    assert "pulumi stack export --stack dev" in message
+    assert "Nothing was created or deleted in Databricks" in message

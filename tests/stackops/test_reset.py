@@ -48,6 +48,10 @@ def test_reset_writes_token_and_purge_by_path_then_previews_and_updates(
     assert fake.commands() == [
         "version",
         "--non-interactive stack select --stack dev",
+        # Where each monitor stands, and the last deployment's record: before anything is written.
+        "--non-interactive stack export --show-secrets --stack dev",
+        "--non-interactive stack output --json --stack dev",
+        "--non-interactive stack output --json --show-secrets --stack dev",
         f"config set --path resets.dim_host.token --plaintext --stack dev --non-interactive -- "
         f"{token}",
         "config set --path resets.dim_host.purge --plaintext --stack dev --non-interactive -- true",
@@ -240,9 +244,10 @@ def test_missing_cli_is_a_clear_error_and_changes_nothing(env, project, tmp_path
     assert (project / "Pulumi.dev.yaml").read_bytes() == before
 
 
-def test_cli_older_than_3_208_is_refused_before_anything_else(env, fake, project):
-    fake.write(stacks=fake.scenario["stacks"], version="3.207.1")
-    with pytest.raises(CliTooOldError, match=r"3\.207\.1 .* needs 3\.208\.0 or later"):
+@pytest.mark.parametrize("version", ["3.207.1", "3.230.0"])
+def test_cli_older_than_3_231_is_refused_before_anything_else(env, fake, project, version):
+    fake.write(stacks=fake.scenario["stacks"], version=version)
+    with pytest.raises(CliTooOldError, match=rf"{version} .* needs 3\.231\.0 or later"):
         reset("dev", ["dim_host"], assume_yes=True, env=env)
     assert fake.commands() == ["version"]
 
@@ -268,6 +273,8 @@ def test_failed_up_reports_each_monitor_state_and_how_to_resume(env, fake, proje
     assert "Data Monitor creation timed out" in message
     assert "dim_host: deleted in Databricks; kept in state as pending replacement" in message
     assert "dim_user: present in state" in message
+    assert "To finish the reset, run:\n  pulumi up --stack dev\n" in message
+    assert "no new reset is needed" in message
     assert "Running the same reset again is safe" in message
     assert "python -m monitors reset --stack dev --table dim_host --table dim_user" in message
     assert failed.value.exit_code == 1
@@ -276,7 +283,9 @@ def test_failed_up_reports_each_monitor_state_and_how_to_resume(env, fake, proje
     assert "--non-interactive stack export --show-secrets --stack dev" in fake.commands()
 
 
-def test_running_the_same_reset_again_after_a_failure_completes_it(env, fake, project):
+def test_running_the_same_reset_again_after_a_failure_reuses_its_token_and_completes_it(
+    env, fake, project, console
+):
     steps = same_all("dev", but={"dim_host": "replace"})
     fail = {"urn": monitor_urn("dev", "dim_host"), "op": "create-replacement", "message": "boom"}
     fake.write(
@@ -288,8 +297,15 @@ def test_running_the_same_reset_again_after_a_failure_completes_it(env, fake, pr
     world = fake.world()
     world["up"].pop("fail")
     fake.write(**{k: v for k, v in world.items() if k not in ("version", "project")})
+    calls_before = len(fake.calls())
     report = reset("dev", ["dim_host"], assume_yes=True, env=env)
-    assert report.outcomes == {"dim_host": "deleted and recreated"}
-    assert report.tokens["dim_host"] != first
+    # Corrected rule (issue 8.6): the unfinished reset is finished with its own token.
+    assert report.tokens["dim_host"] == first
+    assert report.reused == {"dim_host"}
+    assert not [a for a in fake.argvs()[calls_before:] if a[:2] == ["config", "set"]]
+    assert report.outcomes == {
+        "dim_host": "created again (the earlier, unfinished reset had deleted it)"
+    }
+    assert "Already deleted by an earlier reset that did not complete" in console.text
     states = {r["urn"]: r for r in fake.resources("dev")}
     assert not states[monitor_urn("dev", "dim_host")].get("pendingReplacement")

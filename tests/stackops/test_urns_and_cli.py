@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shlex
+import subprocess
 
 import pytest
 from semver import VersionInfo
@@ -47,23 +49,36 @@ def test_urns_command_prints_bare_urns_for_scripts(project, fake, capsys):
 def test_urns_command_json(project, fake, capsys):
     assert run(["urns", "--stack", "prod", "--json"], project, fake) == 0
     printed = json.loads(capsys.readouterr().out)
+    urn = monitor_urn("prod", "fact_booking_daily")
     assert printed["fact_booking_daily"] == {
-        "urn": monitor_urn("prod", "fact_booking_daily"),
+        "urn": urn,
         "in_state": True,
+        "commands": [
+            f"pulumi state unprotect --stack prod '{urn}'",
+            f"pulumi up --stack prod --replace '{urn}'",
+        ],
     }
 
 
 @pytest.mark.parametrize(
     ("version", "ok"),
-    [("3.208.0", True), ("3.272.0", True), ("3.207.9", False), ("3.1.0", False), ("4.0.0", False)],
+    [
+        ("3.231.0", True),
+        ("3.272.0", True),
+        ("3.230.9", False),  # honours replacement_trigger, but cannot tell the SDK so
+        ("3.208.0", False),
+        ("3.207.9", False),
+        ("3.1.0", False),
+        ("4.0.0", False),
+    ],
 )
-def test_cli_version_minimum_is_3_208(version, ok):
+def test_cli_version_minimum_is_3_231(version, ok):
     if ok:
         check_cli_version(VersionInfo.parse(version))
     else:
         with pytest.raises(CliTooOldError):
             check_cli_version(VersionInfo.parse(version))
-    assert str(MIN_CLI_VERSION) == "3.208.0"
+    assert str(MIN_CLI_VERSION) == "3.231.0"
 
 
 def test_unreadable_cli_version_is_refused():
@@ -113,3 +128,119 @@ def test_adopt_command_refusal_exit_code(project, fake):
         preview={"steps": same_all("dev", but={"dim_host": "replace"})},
     )
     assert run(["adopt", "--stack", "dev"], project, fake) == 3
+
+
+# ---------------------------------------------------------------- the raw path, command by command
+
+
+@pytest.mark.parametrize(
+    ("stack", "expected"),
+    [
+        ("dev", ["pulumi up --stack dev --replace '{urn}'"]),
+        (
+            "prod",
+            [
+                "pulumi state unprotect --stack prod '{urn}'",
+                "pulumi up --stack prod --replace '{urn}'",
+            ],
+        ),
+    ],
+)
+def test_urns_print_the_exact_raw_replace_commands_per_monitor(env, fake, stack, expected):
+    found = {m.table: m for m in urns(stack, env=env)}
+    urn = monitor_urn(stack, "dim_user")
+    assert list(found["dim_user"].commands) == [c.format(urn=urn) for c in expected]
+
+
+def test_urns_text_lists_the_commands_under_each_monitor(project, fake, capsys):
+    assert run(["urns", "--stack", "prod"], project, fake) == 0
+    lines = capsys.readouterr().out.splitlines()
+    urn = monitor_urn("prod", "dim_host")
+    at = next(i for i, line in enumerate(lines) if line.endswith(urn))
+    assert lines[at + 1 : at + 3] == [
+        f"    pulumi state unprotect --stack prod '{urn}'",
+        f"    pulumi up --stack prod --replace '{urn}'",
+    ]
+    assert "the program protects it again in that `up`" in lines[-1]
+
+
+def test_a_monitor_not_in_state_gets_no_replace_commands(env, fake):
+    stacks = fake.scenario["stacks"]
+    stacks["dev"]["resources"] = [monitor_resource("dev", t) for t in TABLES if t != "dim_user"]
+    fake.write(stacks=stacks)
+    found = {m.table: m for m in urns("dev", env=env)}
+    assert found["dim_user"].commands == ()
+    assert found["dim_host"].commands
+
+
+def run_printed(command, fake):
+    """Run one printed `pulumi ...` command line against the fake CLI, as a user's shell would."""
+    argv = shlex.split(command)
+    assert argv[0] == "pulumi"
+    return subprocess.run(
+        [str(fake.root / "bin" / "pulumi"), *argv[1:]], capture_output=True, text=True, check=False
+    )
+
+
+def protected_prod(fake):
+    """prod as deployed: every monitor protected in state, and the program registering protect."""
+    stacks = fake.scenario["stacks"]
+    stacks["prod"]["resources"] = [monitor_resource("prod", t, protect=True) for t in TABLES]
+    up = [{**s, "protect": True} for s in same_all("prod")]
+    fake.write(stacks=stacks, up={"steps": up})
+
+
+def test_in_prod_the_printed_commands_recreate_the_monitor_and_leave_it_protected(env, fake):
+    protected_prod(fake)
+    commands = {m.table: m.commands for m in urns("prod", env=env)}["dim_user"]
+    results = [run_printed(c, fake) for c in commands]
+    assert [r.returncode for r in results] == [0, 0], [r.stderr for r in results]
+    dim_user = next(
+        r for r in fake.resources("prod") if r["urn"] == monitor_urn("prod", "dim_user")
+    )
+    assert dim_user["protect"] is True  # registered again by the program in that same up
+    assert not dim_user.get("pendingReplacement")
+    replaced = [c for c in fake.argvs() if "--replace" in c]
+    assert replaced == [["up", "--stack", "prod", "--replace", monitor_urn("prod", "dim_user")]]
+    # Every other monitor kept its protection throughout.
+    assert all(r["protect"] for r in fake.resources("prod"))
+
+
+def test_in_prod_replace_without_unprotect_fails_on_protection_and_changes_nothing(env, fake):
+    protected_prod(fake)
+    replace = {m.table: m.commands for m in urns("prod", env=env)}["dim_user"][-1]
+    result = run_printed(replace, fake)
+    assert result.returncode != 0
+    assert "update failed" in result.stderr
+    assert not any(r.get("pendingReplacement") for r in fake.resources("prod"))
+
+
+def test_in_dev_the_printed_replace_command_recreates_the_monitor(env, fake):
+    fake.write(stacks=fake.scenario["stacks"], up={"steps": same_all("dev")})
+    (command,) = {m.table: m.commands for m in urns("dev", env=env)}["dim_host"]
+    assert run_printed(command, fake).returncode == 0
+    history = fake.world()["stacks"]["dev"]["history"][0]
+    assert history["result"] == "succeeded"
+    assert history["resourceChanges"] == {"replace": 1, "same": 4}
+
+
+@pytest.mark.parametrize(
+    ("command", "target", "code"),
+    [
+        ("adopt", "monitors.stackops.adopt.adopt", 1),
+        ("urns", "monitors.stackops.urns.urns", 4),
+        ("reset", "monitors.stackops.reset.reset", 4),
+    ],
+)
+def test_an_interrupt_outside_an_update_is_a_sentence_and_an_exit_code_not_a_traceback(
+    project, fake, monkeypatch, capsys, command, target, code
+):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(target, interrupted)
+    extra = ["--table", "dim_host"] if command == "reset" else []
+    assert run([command, "--stack", "dev", *extra], project, fake) == code
+    err = capsys.readouterr().err
+    assert err.startswith("\ninterrupted") or err.startswith("\naborted")
+    assert "Traceback" not in err

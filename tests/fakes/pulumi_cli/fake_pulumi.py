@@ -9,16 +9,24 @@ to a JSON-lines log next to the scenario. Formats follow pulumi/pulumi's
 sdk/go/common/apitype (events.go, core.go) and pkg/cmd/pulumi (stack history, import, config).
 
 Scenario keys (all optional except where a command needs them):
-  version: "3.210.0"                       printed by `pulumi version` as v<version>
+  version: "3.272.0"                       printed by `pulumi version` as v<version>
   project: "lakehouse-monitors"            project name for config keys without a namespace
-  stacks: {name: {resources: [ResourceV3], outputs: {}, history: []}}
+  stacks: {name: {resources: [ResourceV3], outputs: {}, history: [], pending_operations: []}}
+      `outputs` are the root stack resource's outputs (`stack output --json`)
   cloud: {import id: {outputs}}            what exists in the workspace, for `import`
-  preview / up: {steps: [Step], fail: Failure | null}
-      Step = {urn, op: same|create|update|replace|delete, keys?, diffs?, id?}
-      (a replace is expanded to delete-replaced, replace, create-replacement: delete first)
+  preview / up: {steps: [Step], fail: Failure | null, interrupt_after: n, outputs: {}}
+      Step = {urn, op: same|create|update|replace|delete, by?, keys?, diffs?, protect?, id?}
+      A replace is expanded to delete-replaced, replace, create-replacement (delete first; no
+      delete-replaced when the state already holds the resource pending replacement). `by`:
+      trigger (default: replacement_trigger changed, so no keys/diffs in the events), diff
+      (the provider asked: keys, diffs as given) or targeted (`--replace`: keys ["id"]).
+      `protect` is what the program registers (default: the old state's); the engine's
+      protect rules for replace and delete apply.
       Failure = {urn, op?, message}        `op` is the engine step that fails (default: first)
+      interrupt_after (up): after that many steps the caller gets ^C (interrupt_with: SIGINT,
+      or SIGTERM) and the CLI cancels
   import: {fail: {id, message} | null}
-  fail_commands: {"stack export": "message"}  make a command fail with that stderr
+  fail_commands: {"stack export": "message" | {message, skip: n}}  make a command fail
   secrets: {ciphertext: plaintext}          how `config --show-secrets` decrypts `secure:` values
                                             (it also needs PULUMI_CONFIG_PASSPHRASE set)
 """
@@ -28,6 +36,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import sys
 import time
 from datetime import UTC, datetime
@@ -326,7 +335,56 @@ def type_of(urn: str) -> str:
     return urn.split("::")[2] if urn.count("::") >= 3 else ""
 
 
-def step_metadata(op: str, urn: str, step: dict[str, Any], old: dict | None) -> dict[str, Any]:
+# Which engine steps are "logical" (pkg/resource/deploy/step.go, each step's Logical()): a step
+# replacing a resource (create-replacement, delete-replaced) is not.
+LOGICAL_OPS = frozenset({"same", "create", "update", "delete", "replace", "import"})
+# Which steps carry `keys` (step.go: CreateStep.Keys, ReplaceStep.Keys) and `diffs`/`detailedDiff`
+# (CreateStep, UpdateStep, ReplaceStep); pkg/engine/events.go makeStepEventMetadata reads them.
+KEYED_OPS = frozenset({"replace", "create-replacement"})
+DIFFED_OPS = frozenset({"replace", "create-replacement", "update"})
+
+
+def replace_cause(step: dict[str, Any]) -> str:
+    """Why the engine replaces: `trigger` (the default for our monitors), `diff` or `targeted`.
+
+    pkg/resource/deploy/step_generator.go generateStepsFromDiff: when `replacement_trigger`
+    changed, the provider's Diff is skipped and the diff is `DiffResult{Changes: DiffSome}`
+    with no ReplaceKeys, ChangedKeys or DetailedDiff; `--replace <urn>` gives ReplaceKeys
+    `["id"]` (stepGenerator.diff, isTargetedReplace); `diff` is the provider asking for it.
+    """
+    cause = step.get("by", "trigger")
+    if cause == "trigger" and (step.get("keys") or step.get("diffs")):
+        raise Failed(
+            "fake scenario error: a replace forced by replacement_trigger carries no keys or "
+            "diffs in the engine's events; use by: diff for a provider-requested replace",
+            code=2,
+        )
+    return str(cause)
+
+
+def step_diff(op: str, step: dict[str, Any]) -> tuple[list[str], list[str], Any]:
+    """The (keys, diffs, detailedDiff) a step reports, by its cause (see replace_cause)."""
+    if step["op"] != "replace":
+        diffs = step.get("diffs") or [] if op in DIFFED_OPS else []
+        return [], diffs, step.get("detailedDiff") if op in DIFFED_OPS else None
+    cause = replace_cause(step)
+    if cause == "targeted":
+        return (["id"] if op in KEYED_OPS else []), [], None
+    if cause == "diff":
+        keys = step.get("keys") or [] if op in KEYED_OPS else []
+        diffs = step.get("diffs") or [] if op in DIFFED_OPS else []
+        return keys, diffs, step.get("detailedDiff") if op in DIFFED_OPS else None
+    return [], [], None
+
+
+def step_metadata(
+    op: str, urn: str, step: dict[str, Any], old: dict | None, protect: bool
+) -> dict[str, Any]:
+    """One step as the CLI writes it: pkg/engine/events.go makeStepEventMetadata, converted by
+    pkg/backend/display/events.go convertStepEventMetadata into sdk/go/common/apitype/events.go
+    StepEventMetadata, whose `keys`, `diffs` and `logical` are `omitempty` (absent when empty or
+    false) and whose `detailedDiff` is null when the step has none."""
+
     def state(res: dict | None) -> dict[str, Any] | None:
         if res is None:
             return None
@@ -345,33 +403,57 @@ def step_metadata(op: str, urn: str, step: dict[str, Any], old: dict | None) -> 
     new = (
         None
         if op in ("delete", "delete-replaced")
-        else {"type": type_of(urn), "id": step.get("id", "")}
+        else {"type": type_of(urn), "id": step.get("id", ""), "protect": protect}
     )
-    return {
+    keys, diffs, detailed = step_diff(op, step)
+    metadata: dict[str, Any] = {
         "op": op,
         "urn": urn,
         "type": type_of(urn),
         "old": None if op == "create" else state(old),
         "new": state(new),
-        "keys": step.get("keys") if op in ("replace", "create-replacement") else None,
-        "diffs": step.get("diffs"),
-        "detailedDiff": None,
-        "logical": op == "replace",
-        "provider": "",
     }
+    if keys:
+        metadata["keys"] = keys
+    if diffs:
+        metadata["diffs"] = diffs
+    metadata["detailedDiff"] = detailed
+    if op in LOGICAL_OPS:
+        metadata["logical"] = True
+    metadata["provider"] = ""
+    return metadata
 
 
-def engine_steps(steps: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
-    """Each scenario change as the engine's steps, in the order it runs them."""
+def engine_steps(
+    steps: list[dict[str, Any]], stack: dict[str, Any], targets: list[str]
+) -> list[tuple[str, dict[str, Any]]]:
+    """Each scenario change as the engine's steps, in the order it runs them.
+
+    step_generator.go: `--replace <urn>` turns a same or update into a replace; a delete-before-
+    replace replace runs delete-replaced, replace, create-replacement, except that a resource
+    already pending replacement (an earlier run deleted it) gets no delete-replaced step.
+    """
     expanded: list[tuple[str, dict[str, Any]]] = []
     for step in steps:
-        ops = REPLACE_EXPANSION if step["op"] == "replace" else (step["op"],)
+        if step["urn"] in targets and step["op"] in ("same", "update"):
+            step = {**step, "op": "replace", "by": "targeted"}
+        if step["op"] != "replace":
+            expanded.append((step["op"], step))
+            continue
+        pending = any(
+            r["urn"] == step["urn"] and r.get("pendingReplacement")
+            for r in stack.get("resources", [])
+        )
+        ops = REPLACE_EXPANSION[1:] if pending else REPLACE_EXPANSION
         expanded.extend((op, step) for op in ops)
     return expanded
 
 
-def apply_to_state(stack: dict[str, Any], op: str, urn: str, step: dict[str, Any]) -> None:
-    """What a completed step leaves in the stack's checkpoint."""
+def apply_to_state(
+    stack: dict[str, Any], op: str, urn: str, step: dict[str, Any], protect: bool
+) -> None:
+    """What a completed step leaves in the stack's checkpoint (pkg/backend/snapshot.go): the new
+    state carries the protect flag the program registered."""
     resources: list[dict[str, Any]] = stack.setdefault("resources", [])
     current = [r for r in resources if r["urn"] == urn]
     if op == "delete":
@@ -390,17 +472,77 @@ def apply_to_state(stack: dict[str, Any], op: str, urn: str, step: dict[str, Any
                 "type": type_of(urn),
                 "inputs": {},
                 "outputs": {},
+                "protect": protect,
             }
         )
+    elif op in ("same", "update"):
+        for r in current:
+            r["protect"] = protect
+
+
+def protect_error(op: str, urn: str, old: dict | None, protect: bool) -> str | None:
+    """The engine's refusal to replace or delete a protected resource, or None.
+
+    step_generator.go continueStepsFromDiff: a replace fails when the old AND the new state are
+    protected ("we do allow unprotecting and replacing to happen in a single update cycle");
+    step.go DeleteStep.Apply (deleteProtectedError): a delete fails when the old state is.
+    """
+    if old is None or not old.get("protect"):
+        return None
+    if op == "replace" and protect:
+        return (
+            f'unable to replace resource "{urn}"\nas it is currently marked for protection. To '
+            "unprotect the resource, remove the `protect` flag from the resource in your Pulumi "
+            "program and run `pulumi up`"
+        )
+    if op == "delete":
+        return (
+            f'resource "{urn}" cannot be deleted\nbecause it is protected. To unprotect the '
+            "resource, either remove the `protect` flag from the resource in your Pulumi program "
+            f"and run `pulumi up`, or use the command:\n`pulumi state unprotect '{urn}'`"
+        )
+    return None
+
+
+def interrupt_caller(sink: EventSink, name: str) -> None:
+    """A ^C in the terminal (or a CI runner's SIGTERM) reaches the whole process group: the
+    caller gets the signal, and the CLI starts cancelling (pkg/backend/cancellation_scope.go
+    NewScope: it finishes the steps in flight and starts no new one)."""
+    os.kill(os.getppid(), getattr(signal, name))
+    message = (
+        "SIGTERM received; cancelling. If you would like to terminate immediately, send SIGTERM "
+        "again.\n"
+        if name == "SIGTERM"
+        else "^C received; cancelling. If you would like to terminate immediately, press ^C "
+        "again.\n"
+    )
+    print(message, end="", flush=True)
+    sink.emit(stdoutEvent={"message": message, "color": "always"})
+
+
+def diagnostic(sink: EventSink, message: str, urn: str | None = None) -> None:
+    """An error diagnostic; deploymentExecutor.reportExecResult sends the run's result without a
+    URN ("update failed", "update canceled")."""
+    event = {"prefix": "error: ", "message": message + "\n", "color": "raw", "severity": "error"}
+    sink.emit(diagnosticEvent={"urn": urn, **event} if urn else event)
 
 
 def run_engine(world: World, args: Args, kind: str) -> str:
-    """`preview` or `up`: emit the scenario's steps as engine events; `up` also changes state."""
+    """`preview` or `up`: emit the scenario's steps as engine events; `up` also changes state.
+
+    Scenario keys under `preview` / `up`: `steps`, `fail` {urn, op?, message}, `interrupt_after`
+    (up: the caller is sent ^C after that many steps completed), `outputs` (up: the stack outputs
+    the program registers; on a failed run they are merged over the old ones, as
+    pkg/resource/deploy/step_executor.go does: "update any stack outputs that were updated, but
+    don't delete any old outputs").
+    """
     stack_name = args.get("--stack") or ""
     stack = world.stack(stack_name)
     is_preview = kind == "preview"
     behaviour = world.data.get(kind, {})
     failure = behaviour.get("fail")
+    interrupt_after = behaviour.get("interrupt_after")
+    targets = args.flags.get("--replace", [])
     sink = EventSink(args.get("--event-log"))
     config = load_stack_file(stack_name).get("config") or {}
     sink.emit(
@@ -411,34 +553,57 @@ def run_engine(world: World, args: Args, kind: str) -> str:
         }
     )
     counts: dict[str, int] = {}
-    failed = False
-    for op, step in engine_steps(behaviour.get("steps", [])):
+    failed = canceled = False
+    checked: set[int] = set()
+    steps = engine_steps(behaviour.get("steps", []), stack, targets)
+    for done, (op, step) in enumerate(steps, start=1):
         urn = step["urn"]
         old = next((r for r in stack.get("resources", []) if r["urn"] == urn), None)
-        metadata = step_metadata(op, urn, step, old)
+        protect = bool(step.get("protect", old.get("protect", False) if old else False))
+        if op in REPLACE_EXPANSION and id(step) not in checked:
+            # Checked once, while generating the replace's steps, before any of them runs: an
+            # update bails; a preview reports the error and still shows the steps.
+            checked.add(id(step))
+            refusal = protect_error("replace", urn, old, protect)
+            if refusal:
+                diagnostic(sink, refusal, urn)
+                failed = True
+                if not is_preview:
+                    break
+        refusal = protect_error(op, urn, old, protect) if op == "delete" else None
+        metadata = step_metadata(op, urn, step, old, protect)
         pre: dict[str, Any] = {"metadata": metadata}
         if is_preview:
             pre["planning"] = True
         sink.emit(resourcePreEvent=pre)
-        if failure and failure["urn"] == urn and failure.get("op", op) == op:
-            sink.emit(
-                diagnosticEvent={
-                    "urn": urn,
-                    "prefix": "error: ",
-                    "message": failure["message"] + "\n",
-                    "color": "raw",
-                    "severity": "error",
-                }
-            )
+        message = refusal or (
+            failure["message"]
+            if failure and failure["urn"] == urn and failure.get("op", op) == op
+            else None
+        )
+        if message:
+            diagnostic(sink, message, urn)
             sink.emit(resOpFailedEvent={"metadata": metadata, "status": 0, "steps": 0})
             failed = True
             break
         if not is_preview:
-            apply_to_state(stack, op, urn, step)
+            apply_to_state(stack, op, urn, step, protect)
         sink.emit(resOutputsEvent=pre)
         if op not in ("delete-replaced", "create-replacement"):
             counts[op] = counts.get(op, 0) + 1
-    result = "failed" if failed else "succeeded"
+        if not is_preview and interrupt_after is not None and done >= interrupt_after:
+            interrupt_caller(sink, behaviour.get("interrupt_with", "SIGINT"))
+            canceled = True
+            break
+    if not is_preview and "outputs" in behaviour:
+        if failed or canceled:
+            stack["outputs"] = {**stack.get("outputs", {}), **behaviour["outputs"]}
+        else:
+            stack["outputs"] = dict(behaviour["outputs"])
+    verb = "preview" if is_preview else "update"
+    if failed or canceled:
+        diagnostic(sink, f"{verb} {'canceled' if canceled else 'failed'}")
+    result = "failed" if failed or canceled else "succeeded"
     sink.emit(
         summaryEvent={
             "maybeCorrupt": False,
@@ -454,14 +619,14 @@ def run_engine(world: World, args: Args, kind: str) -> str:
     if not is_preview:
         stack.setdefault("history", []).insert(0, history_entry("update", result, counts, config))
     world.save()
-    verb = "Previewing update" if is_preview else "Updating"
-    lines = [f"{verb} ({stack_name})", "", "Resources:"]
+    title = "Previewing update" if is_preview else "Updating"
+    lines = [f"{title} ({stack_name})", "", "Resources:"]
     lines += [
         f"    {n} to {op}" if is_preview else f"    {n} {op}d" for op, n in sorted(counts.items())
     ]
-    if failed:
+    if failed or canceled:
         print("\n".join(lines))
-        raise Failed("update failed" if not is_preview else "preview failed")
+        raise Failed(f"{verb} {'canceled' if canceled else 'failed'}")
     return "\n".join(lines)
 
 
@@ -552,7 +717,7 @@ def stack_export(world: World, args: Args) -> str:
         "manifest": {
             "time": "2026-11-26T00:00:00Z",
             "magic": "",
-            "version": "v" + world.data.get("version", "3.210.0"),
+            "version": "v" + world.data.get("version", "3.272.0"),
         },
         "resources": stack.get("resources", []),
     }
@@ -561,15 +726,59 @@ def stack_export(world: World, args: Args) -> str:
     return json.dumps({"version": 3, "deployment": deployment}, indent=4)
 
 
+def stack_output(world: World, args: Args) -> str:
+    """`stack output --json [--show-secrets]`: the root stack resource's outputs
+    (pkg/cmd/pulumi/stack/stack_output.go stackOutputCmd.Run: `{}` when there are none; our
+    outputs hold no secrets, so both forms print the same)."""
+    return json.dumps(world.stack(args.get("--stack")).get("outputs") or {})
+
+
+def state_unprotect(world: World, args: Args) -> str:
+    """`state unprotect [--stack S] [--yes] URN...` (pkg/cmd/pulumi/state/state_unprotect.go
+    unprotectResourcesInSnapshot): clear `protect` on each URN's live record (records pending
+    deletion are skipped); an unknown URN fails the whole edit (io.go resourceNotFoundError)."""
+    stack = world.stack(args.get("--stack"))
+    urns = args.words[2:] + args.rest
+    if not urns:
+        raise Failed("resource URN must be specified in non-interactive mode", code=2)
+    live = [r for r in stack.get("resources", []) if not r.get("delete")]
+    missing = [u for u in urns if not any(r["urn"] == u for r in live)]
+    if missing:
+        raise Failed(
+            "\n".join(f'No such resource "{u}" exists in the current state' for u in missing)
+        )
+    for resource in live:
+        if resource["urn"] in urns:
+            resource["protect"] = False
+    world.save()
+    return f"{len(urns)} resources unprotected"
+
+
+def failing(world: World, words: list[str]) -> str | None:
+    """The stderr a test asked this command to fail with: `fail_commands: {prefix: message}` or
+    `{prefix: {message, skip}}` (let the first `skip` matching calls succeed)."""
+    line = " ".join(words)
+    for prefix, rule in world.data.get("fail_commands", {}).items():
+        if not line.startswith(prefix):
+            continue
+        if isinstance(rule, str):
+            return rule
+        if rule.get("skip", 0) > 0:
+            rule["skip"] -= 1
+            world.save()
+            return None
+        return str(rule["message"])
+    return None
+
+
 def dispatch(world: World, args: Args) -> str:
     words = args.words
     command = " ".join(words[:2])
-    fail = world.data.get("fail_commands", {})
-    for prefix, message in fail.items():
-        if " ".join(words).startswith(prefix):
-            raise Failed(message)
+    message = failing(world, words)
+    if message is not None:
+        raise Failed(message)
     if words[:1] == ["version"]:
-        return "v" + world.data.get("version", "3.210.0")
+        return "v" + world.data.get("version", "3.272.0")
     if command == "stack select":
         name = args.get("--stack") or (words[2] if len(words) > 2 else "")
         world.stack(name)
@@ -581,7 +790,9 @@ def dispatch(world: World, args: Args) -> str:
     if command == "stack export":
         return stack_export(world, args)
     if command == "stack output":
-        return json.dumps(world.stack(args.get("--stack")).get("outputs", {}))
+        return stack_output(world, args)
+    if command == "state unprotect":
+        return state_unprotect(world, args)
     if command == "stack history":
         history = world.stack(args.get("--stack")).get("history", [])
         size = int(args.get("--page-size") or len(history) or 1)
