@@ -52,7 +52,9 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from monitors.desired.plan import make_plan, plan_document
     from monitors.spec.project import load_project
 
-    document = plan_document(make_plan(load_project(args.stack, args.project_dir)))
+    project = load_project(args.stack, args.project_dir)
+    options.print_skipped(project.skipped, args)
+    document = plan_document(make_plan(project))
     if args.json:
         json.dump(document, out, indent=2)
         out.write("\n")
@@ -89,4 +91,5 @@ def add_command(subparsers: options.Subparsers) -> None:
         help="report what changes relative to the declarations and settings at GIT_REF",
     )
     options.project_dir(parser)
+    options.verbose(parser)
     parser.set_defaults(func=run)
