@@ -69,6 +69,7 @@ def run_against(args: argparse.Namespace, out: TextIO) -> int:
     from monitors.change_report.report import change_report
 
     report = change_report(args.project_dir, args.stack, args.against)
+    options.print_skipped(report.skipped, args)
     if args.json:
         render_json(report, out)
     else:
