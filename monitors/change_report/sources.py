@@ -25,6 +25,7 @@ from monitors.errors import (
 from monitors.naming import DECLARATIONS_PATH, stack_file_name
 from monitors.spec.files import SYMLINK_PROBLEM, FileProblem, decode_text, printable
 from monitors.spec.loader import (
+    DIRECTORY_LINK_PROBLEM,
     DeclarationFiles,
     NameKind,
     classify_name,
@@ -146,6 +147,13 @@ def _declarations_at(root: Path, commit: str) -> DeclarationFiles:
     texts: dict[str, str] = {}
     problems: list[DeclarationError] = []
     skipped: list[str] = []
+    for entry in _ls_tree(root, commit, DECLARATIONS_PATH):
+        if entry.path == DECLARATIONS_PATH and entry.type != "tree":
+            problem = DIRECTORY_LINK_PROBLEM if entry.mode == "120000" else "is not a directory"
+            return DeclarationFiles(
+                problems=(DeclarationError(entry.path, [Problem("", problem)]),)
+            )
+    # None at all at the ref: no monitors were declared there (every one is created now).
     for entry in sorted(_ls_tree(root, commit, f"{DECLARATIONS_PATH}/"), key=lambda e: e.path):
         directory, _, name = entry.path.rpartition("/")
         if directory != DECLARATIONS_PATH:

@@ -36,6 +36,10 @@ from monitors.spec.problems import problems_from_validation_error
 from monitors.spec.yamlfile import YamlError, load_yaml
 
 EXTENSION = ".yaml"
+DIRECTORY_LINK_PROBLEM = (
+    "is a symbolic link; it must be a directory (git stores only the link's target, so "
+    "`plan --against` could not read the declarations at a ref)"
+)
 SCHEMA_FILE = "monitor.schema.json"
 
 
@@ -118,6 +122,8 @@ def read_declaration_files(
     """Every declaration file in `directory` by the rules above; paths shown as users see them
     (relative to the working directory, or `shown_as/<name>` when given)."""
     shown = shown_as if shown_as is not None else _display(directory)
+    if directory.is_symlink():
+        return DeclarationFiles(problems=(_file_error(shown, DIRECTORY_LINK_PROBLEM),))
     try:
         names = sorted(entry.name for entry in os.scandir(directory))
     except FileNotFoundError:

@@ -47,6 +47,9 @@ from monitors.spec.problems import problems_from_validation_error
 from monitors.spec.yamlfile import YamlError, load_yaml
 
 PROVIDER_NAMESPACE = "databricks"
+# The top-level keys of a stack file (sdk/go/common/workspace/project.go `ProjectStack`). Pulumi
+# ignores any other, so a setting indented one level too little would be lost silently.
+STACK_FILE_KEYS = ("config", "environment", "secretsprovider", "encryptedkey", "encryptionsalt")
 # `databricks:*` settings that are credentials: the attributes the Databricks Go SDK marks
 # sensitive (databricks-sdk-go config/config.go, `auth:"...,sensitive"` tags), which the Terraform
 # provider's schema marks Sensitive (internal/providers/sdkv2/sdkv2.go `providerSchema`) and
@@ -406,6 +409,17 @@ def parse_stack_config(text: str, file: str) -> dict[str, Any]:
         return {}
     if not isinstance(document, dict):
         raise StackConfigError(file, [Problem("", "must be a mapping with a `config:` key")])
+    misplaced = [
+        Problem(
+            str(key),
+            "is not a stack file key, and Pulumi ignores it: settings go under `config:` "
+            f"(known keys: {', '.join(STACK_FILE_KEYS)})",
+        )
+        for key in document
+        if key not in STACK_FILE_KEYS
+    ]
+    if misplaced:
+        raise StackConfigError(file, misplaced)
     config = document.get("config")
     if config is None:
         return {}

@@ -26,11 +26,17 @@ from typing import Any, ClassVar, cast
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
 _TAG = "tag:yaml.org,2002:"
 MERGE_TAG = _TAG + "merge"
+# Bounds on what a document may expand to, as gopkg.in/yaml.v3 bounds it: nesting (libyaml's
+# max depth, 10000 in yaml.v3; ours is lower, no setting nests that deep) and the number of
+# values once aliases are expanded (decode.go `allowedAliasRatio`: ~400,000 decodes), so a
+# "billion laughs" file cannot hang whatever reads the data next.
+MAX_DEPTH = 500
+MAX_EXPANDED_VALUES = 400_000
 
 
 class YamlError(Exception):
@@ -64,7 +70,7 @@ _CoreResolver.add_implicit_resolver(
     re.compile(r"^[-+]?(?:0[bB][01_]+|0[oO][0-7_]+|0[xX][0-9a-fA-F_]+|[0-9][0-9_]*)$"),
     list("-+0123456789"),
 )
-_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 _SPECIAL_FLOATS = {
     **dict.fromkeys((".nan", ".NaN", ".NAN"), math.nan),
     **dict.fromkeys((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), math.inf),
@@ -119,10 +125,58 @@ def _key_text(node: Node) -> str:
     return repr(value if len(value) <= 60 else value[:57] + "...")
 
 
+def check_shape(root: Node) -> None:
+    """Refuse a node graph nested deeper than MAX_DEPTH, holding itself through an alias, or
+    expanding to more than MAX_EXPANDED_VALUES values (iterative: no recursion limit to hit)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Node, int, bool]] = [(root, 1, False)]
+    open_nodes: set[int] = set()
+    while stack:
+        node, depth, done = stack.pop()
+        key = id(node)
+        if done:
+            open_nodes.discard(key)
+            children = _children(node)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+            if sizes[key] > MAX_EXPANDED_VALUES:
+                raise ConstructorError(
+                    None, None, "document contains excessive aliasing", node.start_mark
+                )
+            continue
+        if key in sizes:
+            continue
+        if key in open_nodes:
+            raise ConstructorError(
+                None, None, "an alias refers to a value that contains it", node.start_mark
+            )
+        if depth > MAX_DEPTH:
+            raise ConstructorError(
+                None, None, f"values nested more than {MAX_DEPTH} levels deep", node.start_mark
+            )
+        open_nodes.add(key)
+        stack.append((node, depth, True))
+        stack.extend((child, depth + 1, False) for child in _children(node))
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
+
+
 class _StrictConstructor(SafeConstructor):
     """SafeConstructor limited to the core schema, refusing repeated keys in any mapping."""
 
     yaml_constructors: ClassVar[dict[Any, Any]] = {}
+
+    may_be_deep = True  # StrictLoader knows better from the text
+
+    def construct_document(self, node: Node) -> Any:
+        if self.may_be_deep:
+            check_shape(node)
+        return super().construct_document(node)
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Hashable, Any]:
         # Before merging: `<<` keys legitimately bring keys that the mapping overrides.
@@ -167,7 +221,7 @@ class _StrictConstructor(SafeConstructor):
         if text in _SPECIAL_FLOATS:
             return _SPECIAL_FLOATS[text]
         plain = text.replace("_", "")
-        if _FLOAT.match(plain):
+        if _FLOAT.fullmatch(plain):
             return float(plain)
         return text  # yaml.v3: what parses as no number is a string
 
@@ -211,6 +265,9 @@ class StrictLoader(_Parser, _StrictConstructor, _CoreResolver):  # type: ignore[
         _Parser.__init__(self, stream)
         _StrictConstructor.__init__(self)
         _CoreResolver.__init__(self)
+        # Without an anchor there is no alias, so nothing expands or refers to itself; and each
+        # level of nesting takes one of these characters, so fewer cannot nest too deep.
+        self.may_be_deep = "&" in stream or sum(map(stream.count, "[{-:?")) >= MAX_DEPTH
 
 
 def _line_of(text: str, position: int) -> int:

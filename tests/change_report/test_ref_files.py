@@ -164,3 +164,24 @@ def test_a_fifo_in_the_working_tree_is_an_error_and_never_blocks(repo):
         f"error: in the working tree: {DECLARATIONS}/x_table.yaml: is a named pipe (FIFO), "
         "not a regular file\n"
     )
+
+
+def test_a_committed_symlinked_declarations_directory_is_an_error_at_the_ref(repo):
+    def link():
+        declarations = repo.path / DECLARATIONS
+        declarations.rename(repo.path / "shared")
+        declarations.symlink_to("../shared")
+
+    at_ref_only(repo, link)
+    report = repo.report(ref="broken")
+    assert report.code == 2
+    assert report.err.startswith(
+        f"error: at broken: {DECLARATIONS}: is a symbolic link; it must be a directory"
+    )
+
+
+def test_a_ref_without_a_declarations_directory_declared_nothing(repo):
+    at_ref_only(repo, lambda: repo.git("rm", "-q", "-r", DECLARATIONS))
+    report = repo.report(ref="broken")
+    assert report.code == 0
+    assert set(report.outcomes().values()) == {"created"}

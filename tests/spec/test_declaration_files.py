@@ -301,3 +301,11 @@ def test_a_stack_file_that_is_not_utf8_is_an_error(project):
 
 def test_reading_skips_without_listing_the_schema_file():
     assert read_declaration_files(SHIPPED).skipped == ()
+
+
+def test_a_symlinked_declarations_directory_is_an_error(project, declarations):
+    elsewhere = project / "elsewhere"
+    declarations.rename(elsewhere)
+    declarations.symlink_to(elsewhere)
+    (line,) = errors_of(declarations)
+    assert line.startswith(f"{declarations}: is a symbolic link; it must be a directory")

@@ -416,3 +416,20 @@ def test_every_stack_file_problem_is_reported_at_once():
         }
     )
     assert {line.split(": ")[1] for line in lines} == expected
+
+
+def test_a_setting_outside_config_is_an_error_not_ignored():
+    """Pulumi reads only config, environment and the secrets keys of a stack file
+    (workspace/project.go ProjectStack) and ignores the rest."""
+    with pytest.raises(StackConfigError) as caught:
+        parse_stack_config(BASE + "lakehouse-monitors:protect: true\n", FILE)
+    assert str(caught.value) == (
+        f"{FILE}: lakehouse-monitors:protect: is not a stack file key, and Pulumi ignores it: "
+        "settings go under `config:` (known keys: config, environment, secretsprovider, "
+        "encryptedkey, encryptionsalt)"
+    )
+
+
+def test_the_secrets_keys_pulumi_writes_are_fine():
+    text = "secretsprovider: passphrase\nencryptionsalt: v1:abc\n" + BASE
+    assert from_file("", text).catalog == "wanderbricks"

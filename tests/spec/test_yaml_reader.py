@@ -119,3 +119,30 @@ def test_an_empty_document_is_none():
 def test_the_reader_uses_libyamls_parser():
     """Hundreds of declarations must load as fast as with yaml.CSafeLoader."""
     assert issubclass(StrictLoader, yaml.cyaml.CParser)
+
+
+def laughs(levels: int) -> str:
+    """Each level an anchored list of nine aliases of the one before: 9**levels values."""
+    lines = ["l0: &l0 [x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, levels + 1):
+        lines.append(f"l{level}: &l{level} [{', '.join([f'*l{level - 1}'] * 9)}]")
+    return "\n".join(lines) + "\n"
+
+
+def test_aliases_that_expand_beyond_bounds_are_an_error():
+    """gopkg.in/yaml.v3 refuses such a document too ("excessive aliasing"); whatever reads
+    the data next (JSON, validation) would otherwise run for hours."""
+    assert len(load_yaml(laughs(4))["l4"]) == 9
+    with pytest.raises(YamlError, match="document contains excessive aliasing"):
+        load_yaml(laughs(7))
+
+
+def test_an_alias_inside_its_own_anchor_is_an_error():
+    with pytest.raises(YamlError, match="an alias refers to a value that contains it"):
+        load_yaml("slicing_exprs: &a [country, *a]\n")
+
+
+@pytest.mark.parametrize("text", ["a: " + "[" * 600 + "]" * 600, "a:\n" + "- " * 600 + "x"])
+def test_values_nested_too_deep_are_an_error_not_a_recursion_error(text):
+    with pytest.raises(YamlError, match="values nested more than 500 levels deep"):
+        load_yaml(text + "\n")
