@@ -433,3 +433,29 @@ def test_a_setting_outside_config_is_an_error_not_ignored():
 def test_the_secrets_keys_pulumi_writes_are_fine():
     text = "secretsprovider: passphrase\nencryptionsalt: v1:abc\n" + BASE
     assert from_file("", text).catalog == "wanderbricks"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("lakehouse-monitor:protect", "true", "namespace 'lakehouse-monitor' is not"),
+        ("lakehouse-monitors:protect", "", "is empty"),
+        ("lakehouse-monitors:protect", "yes", "must be true or false"),
+        ("lakehouse-monitors:colour", "blue", "unknown key"),
+    ],
+)
+def test_the_program_stops_on_a_settings_typo_before_registering_anything(key, value, message):
+    import runpy
+
+    from monitors.program.testing import run_program
+
+    config = {k: engine_text(v) for k, v in read_stack_config("prod").items()}
+    config.pop("lakehouse-monitors:protect")
+    run = run_program(
+        lambda: runpy.run_path(str(PROJECT_ROOT / "__main__.py")),
+        stack="prod",
+        config={**config, key: value},
+        expect_failure=True,
+    )
+    assert f"Pulumi.prod.yaml: {key}: {message}" in str(run.failure)
+    assert (run.registrations, run.reads) == ([], [])
