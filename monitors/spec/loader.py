@@ -101,14 +101,12 @@ class DeclarationFiles:
     skipped: tuple[str, ...] = ()
 
 
-def _display(path: Path) -> str:
-    """A path relative to the working directory when possible, as users see it in their tree.
-
-    Only the directory is resolved: a declaration that is a link is shown as itself."""
+def _display(directory: Path) -> str:
+    """A directory relative to the working directory when possible, as users see it."""
     try:
-        shown = str(path.parent.resolve().relative_to(Path.cwd()) / path.name)
+        shown = str(directory.resolve().relative_to(Path.cwd()))
     except (ValueError, OSError):
-        shown = str(path)
+        shown = str(directory)
     return printable(shown)
 
 
@@ -121,8 +119,12 @@ def read_declaration_files(
 ) -> DeclarationFiles:
     """Every declaration file in `directory` by the rules above; paths shown as users see them
     (relative to the working directory, or `shown_as/<name>` when given)."""
-    shown = shown_as if shown_as is not None else _display(directory)
-    if directory.is_symlink():
+    linked = directory.is_symlink()
+    if shown_as is not None:
+        shown = shown_as
+    else:  # a linked directory is shown as itself, not as its target
+        shown = printable(str(directory)) if linked else _display(directory)
+    if linked:
         return DeclarationFiles(problems=(_file_error(shown, DIRECTORY_LINK_PROBLEM),))
     try:
         names = sorted(entry.name for entry in os.scandir(directory))
@@ -137,7 +139,7 @@ def read_declaration_files(
     problems: list[DeclarationError] = []
     skipped: list[str] = []
     for name in names:
-        path = f"{shown}/{printable(name)}" if shown_as is not None else _display(directory / name)
+        path = f"{shown}/{printable(name)}"
         rule = classify_name(name)
         if rule.kind is NameKind.SKIPPED:
             if rule.reason:

@@ -303,53 +303,61 @@ def _unknown_key(name: str) -> str:
     return f"unknown key{hint}"
 
 
+def _setting_value(key: str, name: str, raw: Any) -> tuple[Any, list[Problem]]:
+    """One of our settings as the model takes it (JSON decoded where the engine sends JSON),
+    or the problems that stop it: no value, an empty one, nulls inside."""
+    if raw is None:
+        message = "has no value (Pulumi would pass an empty string): set one or remove the line"
+        return None, [Problem(key, message)]
+    text = engine_text(raw)
+    if not text:
+        return None, [Problem(key, "is empty: set a value or remove the line")]
+    value: Any = text
+    if name in _JSON_KEYS:
+        with contextlib.suppress(json.JSONDecodeError):  # not JSON: the model reports it
+            value = json.loads(text)
+    return value, [
+        Problem(f"{key}{path}", "is null: set a value or remove it") for path in _nulls(value)
+    ]
+
+
+def _foreign_key_problem(key: str) -> Problem | None:
+    """A key outside our namespace: fine, unless it looks meant to be ours."""
+    namespace, sep, name = key.partition(":")
+    if not sep:
+        return Problem(key, "is not a configuration key (write namespace:name)")
+    if is_near_miss(namespace):
+        return Problem(
+            key,
+            f"namespace {namespace!r} is not {CONFIG_NAMESPACE!r}, so the program would ignore "
+            f"this setting: write `{CONFIG_NAMESPACE}:{name}`",
+        )
+    return None
+
+
 def settings_from_config(stack: str, config: Mapping[str, Any], file: str) -> StackSettings:
     """Build settings from `{namespace:key: value}` (the file's values or the engine's strings);
-    other namespaces (`databricks:`) are skipped, near-misses of ours are errors."""
+    other namespaces (`databricks:`) are skipped, near-misses of ours are errors. Every problem
+    is raised at once."""
     prefix = f"{CONFIG_NAMESPACE}:"
     problems: list[Problem] = []
     values: dict[str, Any] = {}
-    dropped: set[str] = set()
+    refused: set[str] = set()
     for key, raw in config.items():
-        namespace, _, name = key.partition(":")
-        if namespace != CONFIG_NAMESPACE:
-            if is_near_miss(namespace):
-                problems.append(
-                    Problem(
-                        key,
-                        f"namespace {namespace!r} is not {CONFIG_NAMESPACE!r}, so the program "
-                        f"would ignore this setting: write `{prefix}{name}`",
-                    )
-                )
+        if not key.startswith(prefix):
+            foreign = _foreign_key_problem(key)
+            problems += [foreign] if foreign else []
             continue
+        name = key[len(prefix) :]
         if name not in SETTING_NAMES:
             problems.append(Problem(key, _unknown_key(name)))
             continue
-        dropped.add(name)
-        if raw is None:
-            problems.append(
-                Problem(
-                    key,
-                    "has no value (Pulumi would pass an empty string): set one or remove the line",
-                )
-            )
-            continue
-        text = engine_text(raw)
-        if not text:
-            problems.append(Problem(key, "is empty: set a value or remove the line"))
-            continue
-        value: Any = text
-        if name in _JSON_KEYS:
-            with contextlib.suppress(json.JSONDecodeError):  # not JSON: the model reports it
-                value = json.loads(text)
-        nulls = [
-            Problem(f"{key}{path}", "is null: set a value or remove it") for path in _nulls(value)
-        ]
-        if nulls:
-            problems.extend(nulls)
-            continue
-        values[name] = value
-        dropped.discard(name)
+        value, found = _setting_value(key, name, raw)
+        if found:
+            problems += found
+            refused.add(name)
+        else:
+            values[name] = value
     try:
         settings = StackSettings.model_validate({**values, "stack": stack})
     except ValidationError as exc:
@@ -357,7 +365,7 @@ def settings_from_config(stack: str, config: Mapping[str, Any], file: str) -> St
             p
             for p in problems_from_validation_error(exc, prefix=prefix)
             # A setting already reported above is not also "required".
-            if p.field.removeprefix(prefix).split(".")[0].split("[")[0] not in dropped
+            if p.field.removeprefix(prefix).split(".")[0].split("[")[0] not in refused
         )
     else:
         if not problems:
