@@ -459,3 +459,9 @@ def test_the_program_stops_on_a_settings_typo_before_registering_anything(key, v
     )
     assert f"Pulumi.prod.yaml: {key}: {message}" in str(run.failure)
     assert (run.registrations, run.reads) == ([], [])
+
+
+def test_a_config_key_without_a_namespace_is_an_error():
+    """The engine always passes `namespace:key`; a bare key can only be a mistake."""
+    with pytest.raises(StackConfigError, match="protect: is not a configuration key"):
+        settings_from_config("prod", {**ENGINE_BASE, "protect": "true"}, FILE)
