@@ -2,7 +2,8 @@
 
 JSON shape (`schema_version` 1; fields are only ever added within a version):
   schema_version, stack, against {ref, commit, stack_file_present}, protect,
-  summary {created, updated, replaced, deleted, unchanged}, approval_required, exit_code,
+  summary {created, updated, replaced, deleted, unchanged}, approval_required,
+  approval_reasons [sentence], protect_at_ref, protection_removed, exit_code,
   stack_changes [{field, before, after}],
   monitors {table: {table_name, outcome, profile_type, reasons, warning, reset_requested,
     needs_reset, reset_command, needs_unprotect, unprotect_command, changed_fields,
@@ -17,7 +18,12 @@ import json
 from typing import Any, TextIO
 
 from monitors.change_report.diff import FieldChange, MetricChanges
-from monitors.change_report.report import ChangeReport, MonitorChange, Outcome
+from monitors.change_report.report import (
+    PROTECTION_REMOVED,
+    ChangeReport,
+    MonitorChange,
+    Outcome,
+)
 from monitors.desired.protection import (
     RESET_LIFTS_PROTECTION,
     delete_needs_unprotect,
@@ -84,6 +90,9 @@ def report_document(report: ChangeReport) -> dict[str, Any]:
         "protect": report.protect,
         "summary": {outcome.value: report.count(outcome) for outcome in Outcome},
         "approval_required": report.approval_required,
+        "approval_reasons": list(report.approval_reasons),
+        "protect_at_ref": report.protect_at_ref,
+        "protection_removed": report.protection_removed,
         "exit_code": report.exit_code,
         "stack_changes": [_change(c) for c in report.stack_changes],
         "monitors": {t: _monitor(report.stack, c) for t, c in report.monitors.items()},
@@ -153,9 +162,14 @@ def render_text(report: ChangeReport, out: TextIO) -> None:
         f"Summary: {summary}",
     ]
     if report.approval_required:
-        lines.append(
-            f"APPROVAL REQUIRED: monitors are replaced or deleted (exit code {report.exit_code})"
-        )
+        what = []
+        if report.count(Outcome.REPLACED) or report.count(Outcome.DELETED):
+            what.append("monitors are replaced or deleted")
+        if report.protection_removed:
+            what.append("protection is switched off")
+        lines.append(f"APPROVAL REQUIRED: {' and '.join(what)} (exit code {report.exit_code})")
+    if report.protection_removed:
+        lines.append(f"PROTECTION SWITCHED OFF: {PROTECTION_REMOVED.format(report=report)}")
     if not report.stack_at_ref:
         lines.append(f"Pulumi.{report.stack}.yaml does not exist at {report.ref}: a new stack")
     if report.stack_changes:

@@ -5,9 +5,14 @@ working tree. Each monitor is created, updated in place (with the changed fields
 every reason from `monitors.replacement.decide`, the very rule the program applies, and the
 history-loss warning), deleted, or unchanged. No Pulumi CLI, credentials or network: only git.
 
-Exit codes (see `monitors.errors.ExitCode`): 0 nothing is replaced or deleted; 2 an invalid
-declaration or stack file at either side (each line names the side); 10 at least one monitor is
-replaced or deleted, so require an approval; 11 the ref cannot be read.
+A stack that was protected at the ref and is not protected now needs an approval too: from then
+on nothing stops a replace or delete in that stack, so switching protection off is as serious as
+a replacement (`protection_removed`).
+
+Exit codes (see `monitors.errors.ExitCode`): 0 nothing is replaced or deleted and protection
+stays; 2 an invalid declaration or stack file at either side (each line names the side); 10 at
+least one monitor is replaced or deleted, or protection is switched off, so require an approval;
+11 the ref cannot be read.
 """
 
 from __future__ import annotations
@@ -28,6 +33,12 @@ from monitors.desired.plan import Plan, make_plan
 from monitors.desired.protection import is_protected
 from monitors.desired.replacement import decide
 from monitors.errors import ExitCode, SideInvalidError
+
+PROTECTION_REMOVED = (
+    "stack {report.stack!r} protects its monitors at {report.ref} "
+    "(lakehouse-monitors:protect: true) and not in the working tree: after this change "
+    "nothing stops a replace or delete of its monitors"
+)
 
 
 class Outcome(StrEnum):
@@ -66,19 +77,45 @@ class ChangeReport:
     stack_at_ref: bool
     monitors: dict[str, MonitorChange]
     stack_changes: tuple[FieldChange, ...] = ()
+    protect_at_ref: bool | None = None
+    skipped: tuple[str, ...] = ()
 
     def count(self, outcome: Outcome) -> int:
         """How many monitors have `outcome`."""
         return sum(1 for change in self.monitors.values() if change.outcome is outcome)
 
     @property
+    def protection_removed(self) -> bool:
+        """The stack protected its monitors at the ref and does not now."""
+        return bool(self.protect_at_ref) and not self.protect
+
+    @property
+    def approval_reasons(self) -> tuple[str, ...]:
+        """Why an approval is needed, one sentence each (empty when none is)."""
+        reasons: list[str] = []
+        lost = [
+            table
+            for table, change in self.monitors.items()
+            if change.outcome in (Outcome.REPLACED, Outcome.DELETED)
+        ]
+        if lost:
+            reasons.append(
+                f"monitors replaced or deleted ({', '.join(lost)}): monitoring history older "
+                "than about 30 days, or the monitor itself, is lost"
+            )
+        if self.protection_removed:
+            reasons.append(PROTECTION_REMOVED.format(report=self))
+        return tuple(reasons)
+
+    @property
     def approval_required(self) -> bool:
-        """True when a monitor is replaced or deleted (its history or the monitor itself goes)."""
-        return bool(self.count(Outcome.REPLACED) or self.count(Outcome.DELETED))
+        """True when a monitor is replaced or deleted (its history or the monitor itself goes),
+        or when a protected stack stops being protected."""
+        return bool(self.approval_reasons)
 
     @property
     def exit_code(self) -> ExitCode:
-        """0 when nothing is lost, 10 when a replacement or deletion is coming."""
+        """0 when nothing is lost, 10 when a replacement, deletion or unprotection is coming."""
         return ExitCode.REPLACEMENTS if self.approval_required else ExitCode.OK
 
 
@@ -114,7 +151,9 @@ def _classify(table: str, last: Plan | None, now: Plan) -> MonitorChange:
     return MonitorChange(table, name, outcome, profile, diff=diff)
 
 
-def compare(ref: str, commit: str, last: Plan | None, now: Plan) -> ChangeReport:
+def compare(
+    ref: str, commit: str, last: Plan | None, now: Plan, skipped: tuple[str, ...] = ()
+) -> ChangeReport:
     """Classify every monitor of either side; `last` is None when the stack is new at the ref."""
     tables = sorted(set(now.structures) | set(last.structures if last else ()))
     settings = now.project.settings
@@ -134,6 +173,8 @@ def compare(ref: str, commit: str, last: Plan | None, now: Plan) -> ChangeReport
         stack_at_ref=last is not None,
         monitors={table: _classify(table, last, now) for table in tables},
         stack_changes=stack_changes,
+        protect_at_ref=last.project.settings.protect if last is not None else None,
+        skipped=skipped,
     )
 
 
@@ -147,11 +188,11 @@ def change_report(root: Path, stack: str, ref: str) -> ChangeReport:
     at_ref, working_tree = read_ref(root, ref, commit, stack), read_working_tree(root, stack)
     problems: list[str] = []
     # A stack file missing at the ref is a stack added since: every monitor is created.
-    last = _plan(at_ref, problems) if at_ref.stack_text is not None else None
+    last = _plan(at_ref, problems) if at_ref.stack_present else None
     now = _plan(working_tree, problems)
     if problems or now is None:
         raise SideInvalidError(tuple(problems))
-    return compare(ref, commit, last, now)
+    return compare(ref, commit, last, now, at_ref.skipped + working_tree.skipped)
 
 
 def _plan(files: ProjectFiles, problems: list[str]) -> Plan | None:

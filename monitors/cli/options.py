@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,3 +49,21 @@ def json_output(parser: argparse.ArgumentParser, what: str = "machine-readable o
 def tables(parser: argparse.ArgumentParser, what: str) -> None:
     """`--table T` (repeatable): limit a command to some tables."""
     parser.add_argument("--table", action="append", metavar="TABLE", help=what)
+
+
+def verbose(parser: argparse.ArgumentParser) -> None:
+    """`-v/--verbose`: also say, on stderr, which files were skipped and why."""
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also list on stderr the files in the declarations directory that were skipped "
+        "(dot-files such as editor locks, editor backups, other names) and why",
+    )
+
+
+def print_skipped(lines: tuple[str, ...] | list[str], args: argparse.Namespace) -> None:
+    """With --verbose, the skipped files, one per line on stderr (stdout stays clean for --json)."""
+    if getattr(args, "verbose", False):
+        for line in lines:
+            print(line, file=sys.stderr)

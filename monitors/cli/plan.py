@@ -54,6 +54,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from monitors.spec.project import load_project
 
     project = load_project(args.stack, args.project_dir)
+    options.print_skipped(project.skipped, args)
     for line in project_warnings(project):
         print(f"warning: {line}", file=sys.stderr)
     document = plan_document(make_plan(project))
@@ -71,6 +72,7 @@ def run_against(args: argparse.Namespace, out: TextIO) -> int:
     from monitors.change_report.report import change_report
 
     report = change_report(args.project_dir, args.stack, args.against)
+    options.print_skipped(report.skipped, args)
     if args.json:
         render_json(report, out)
     else:
@@ -93,4 +95,5 @@ def add_command(subparsers: options.Subparsers) -> None:
         help="report what changes relative to the declarations and settings at GIT_REF",
     )
     options.project_dir(parser)
+    options.verbose(parser)
     parser.set_defaults(func=run)

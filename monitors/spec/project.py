@@ -1,6 +1,6 @@
 """A stack's whole input: its settings and the declarations it enables, checked together.
 
-`build_project` is the one way a Project is made, from (stack config, declaration texts): the
+`build_project` is the one way a Project is made, from (stack config, declaration files): the
 program (config from the engine), `plan` (files on disk), the change report (files at a git ref),
 the tests and the benchmark all go through it, so all judge input by the same rules.
 """
@@ -14,17 +14,19 @@ from typing import Any
 
 from monitors.errors import DeclarationError, DeclarationErrors, Problem, StackConfigError
 from monitors.naming import DECLARATIONS_PATH, PROJECT_ROOT, stack_file_name
-from monitors.spec.loader import parse_declarations, read_declaration_texts
+from monitors.spec.loader import DeclarationFiles, parse_declarations, read_declaration_files
 from monitors.spec.models import MonitorSpec
 from monitors.spec.settings import StackSettings, read_stack_config, settings_from_config
 
 
 @dataclass(frozen=True)
 class Project:
-    """Settings of one stack and the monitors it deploys (enabled ones, sorted by table)."""
+    """Settings of one stack and the monitors it deploys (enabled ones, sorted by table), and
+    the files in the declarations directory that were skipped (`path: why`, for --verbose)."""
 
     settings: StackSettings
     monitors: dict[str, MonitorSpec]
+    skipped: tuple[str, ...] = ()
 
 
 def select_monitors(
@@ -45,11 +47,10 @@ def select_monitors(
 
 
 def build_project(
-    stack: str, config: Mapping[str, Any], declarations: Mapping[str, str]
+    stack: str, config: Mapping[str, Any], declarations: Mapping[str, str] | DeclarationFiles
 ) -> Project:
-    """Validate a stack's config and the declaration texts (keyed by file path) together.
-
-    Every problem of the stack file and of every declaration is raised at once.
+    """Validate a stack's config and the declarations (texts keyed by file path, or what a
+    reader found) together. Every problem of the stack file and of every file is raised at once.
     """
     file = stack_file_name(stack)
     errors: list[DeclarationError] = []
@@ -64,8 +65,9 @@ def build_project(
     except DeclarationErrors as exc:
         errors.extend(exc.errors)
     if settings is not None and specs is not None:
+        skipped = declarations.skipped if isinstance(declarations, DeclarationFiles) else ()
         try:
-            return Project(settings, select_monitors(settings, specs, file))
+            return Project(settings, select_monitors(settings, specs, file), skipped)
         except DeclarationError as exc:
             errors.append(exc)
     if len(errors) == 1:
@@ -79,13 +81,24 @@ def declarations_dir(root: Path) -> Path:
 
 
 def load_project(stack: str, root: Path = PROJECT_ROOT) -> Project:
-    """A stack's file and the declarations on disk, without Pulumi: what `plan` evaluates."""
-    config = read_stack_config(stack, root)
-    return build_project(stack, config, read_declaration_texts(declarations_dir(root)))
+    """A stack's file and the declarations on disk, without Pulumi: what `plan` evaluates.
+
+    A stack file that cannot be read is reported together with the declarations' problems.
+    """
+    declarations = read_declaration_files(declarations_dir(root))
+    try:
+        config = read_stack_config(stack, root)
+    except StackConfigError as exc:
+        try:
+            parse_declarations(declarations)
+        except DeclarationErrors as more:
+            raise DeclarationErrors([exc, *more.errors]) from None
+        raise
+    return build_project(stack, config, declarations)
 
 
 def project_from_config(
     stack: str, config: Mapping[str, Any], root: Path = PROJECT_ROOT
 ) -> Project:
     """The same, from the config the Pulumi engine hands the program."""
-    return build_project(stack, config, read_declaration_texts(declarations_dir(root)))
+    return build_project(stack, config, read_declaration_files(declarations_dir(root)))

@@ -116,8 +116,11 @@ class ProjectRepo:
                 document["config"][f"{PROJECT_NAME}:{key}"] = value
         self.stack_path(stack).write_text(yaml.safe_dump(document, sort_keys=False))
 
-    def report(self, stack: str = "dev", ref: str = "HEAD", *, as_json: bool = True) -> Report:
+    def report(
+        self, stack: str = "dev", ref: str = "HEAD", *, as_json: bool = True, verbose: bool = False
+    ) -> Report:
         argv = ["plan", "--stack", stack, f"--against={ref}", "--project-dir", str(self.path)]
+        argv += ["--verbose"] if verbose else []
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = main([*argv, "--json"] if as_json else argv)
