@@ -75,5 +75,11 @@ def reset_command(stack: str, table: str) -> str:
 
 
 def unprotect_command(stack: str, table: str) -> str:
-    """The command that lets a protected monitor be deleted on purpose."""
-    return f"pulumi state unprotect '{monitor_urn(stack, table)}'"
+    """The command that clears a monitor's recorded protection, so that a delete or a raw
+    `pulumi up --replace` of it is allowed (the program registers protection again)."""
+    return f"pulumi state unprotect --stack {short_stack(stack)} '{monitor_urn(stack, table)}'"
+
+
+def replace_command(stack: str, table: str) -> str:
+    """Pulumi's own way to recreate one monitor: `pulumi up --replace <urn>`."""
+    return f"pulumi up --stack {short_stack(stack)} --replace '{monitor_urn(stack, table)}'"

@@ -22,7 +22,11 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         with sigterm_as_interrupt():
-            adopt(args.stack, args.table, env=Env(args.project_dir, args.pulumi_root))
+            adopt(
+                args.stack,
+                args.table,
+                env=Env(args.project_dir, args.pulumi_root, skipped=options.skipped_reporter(args)),
+            )
     except (KeyboardInterrupt, EOFError):
         print(
             "\ninterrupted. adopt creates, updates and deletes nothing in Databricks, but some "
@@ -46,4 +50,5 @@ def add_command(subparsers: options.Subparsers) -> None:
     options.tables(parser, "a table to adopt (default: all enabled)")
     options.pulumi_root(parser)
     options.project_dir(parser)
+    options.verbose(parser)
     parser.set_defaults(func=run)

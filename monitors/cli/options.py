@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,3 +68,10 @@ def print_skipped(lines: tuple[str, ...] | list[str], args: argparse.Namespace) 
     if getattr(args, "verbose", False):
         for line in lines:
             print(line, file=sys.stderr)
+
+
+def skipped_reporter(args: argparse.Namespace) -> Callable[[str], None] | None:
+    """With --verbose, a callback printing each skipped file on stderr; None otherwise."""
+    if not getattr(args, "verbose", False):
+        return None
+    return lambda line: print(line, file=sys.stderr)

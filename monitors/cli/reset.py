@@ -30,7 +30,11 @@ def run(args: argparse.Namespace) -> int:
                 purge=args.purge,
                 assume_yes=args.yes,
                 confirm=input,
-                env=Env(project_root=args.project_dir, pulumi_root=args.pulumi_root),
+                env=Env(
+                    project_root=args.project_dir,
+                    pulumi_root=args.pulumi_root,
+                    skipped=options.skipped_reporter(args),
+                ),
             )
     except (KeyboardInterrupt, EOFError):
         # reset() turns an interrupt during or after its update into an OperationFailedError
@@ -60,4 +64,5 @@ def add_command(subparsers: options.Subparsers) -> None:
     parser.add_argument("--yes", action="store_true", help="do not ask for confirmation (CI)")
     options.pulumi_root(parser)
     options.project_dir(parser)
+    options.verbose(parser)
     parser.set_defaults(func=run)

@@ -20,7 +20,10 @@ def run(args: argparse.Namespace) -> int:
     from monitors.stackops.urns import urns
 
     try:
-        found = urns(args.stack, env=Env(args.project_dir, args.pulumi_root))
+        found = urns(
+            args.stack,
+            env=Env(args.project_dir, args.pulumi_root, skipped=options.skipped_reporter(args)),
+        )
     except KeyboardInterrupt:
         print("\ninterrupted (urns only reads: nothing was changed).", file=sys.stderr)
         return int(ExitCode.ABORTED)
@@ -66,4 +69,5 @@ def add_command(subparsers: options.Subparsers) -> None:
     options.tables(parser, "print only this table's URN (bare)")
     options.pulumi_root(parser)
     options.project_dir(parser)
+    options.verbose(parser)
     parser.set_defaults(func=run)

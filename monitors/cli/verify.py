@@ -32,6 +32,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     if args.timeout < 0:
         raise MonitorsError(f"--timeout must be 0 or more seconds, not {args.timeout:g}")
     project = load_project(args.stack, args.project_dir)
+    options.print_skipped(project.skipped, args)
     expected = expected_monitors(project, args.table)
     settings = stack_provider_settings(args.stack, args.project_dir, args.pulumi_root)
     settings = settings.overridden(host=args.host, profile=args.profile)
@@ -67,5 +68,6 @@ def add_command(subparsers: options.Subparsers) -> None:
     parser.add_argument("--profile", help="~/.databrickscfg profile to use")
     parser.add_argument("--host", help="workspace URL (default: the stack's databricks:host)")
     options.project_dir(parser)
+    options.verbose(parser)
     options.pulumi_root(parser)
     parser.set_defaults(func=run)

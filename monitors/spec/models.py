@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from monitors.spec.datatypes import normalise_output_data_type
+from monitors.spec.identifiers import MAX_NAME_LENGTH, name_problem
 from monitors.spec.quartz import check_quartz_cron
 from monitors.spec.timezones import check_timezone
 
@@ -38,10 +39,9 @@ GRANULARITIES: tuple[str, ...] = (
     "1 year",
 )
 MAX_EMAILS = 5
-# Unity Catalog: "Object names cannot exceed 255 characters" and may not hold "ASCII control
-# characters (00-1F hex)" or DELETE (7F) (Databricks SQL reference, "Names"). A metric's name is a
-# column of the metric tables; input and profile columns are columns of the monitored table.
-MAX_NAME_LENGTH = 255
+# A metric's name is a column of the metric tables; input and profile columns are columns of the
+# monitored table: at most MAX_NAME_LENGTH characters, no "ASCII control characters (00-1F hex)"
+# or DELETE (7F) (Databricks SQL reference, "Names").
 # A metric name is also referenced bare from derived metrics, so it is a plain identifier.
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -121,6 +121,19 @@ def _email(value: str) -> str:
         raise ValueError(
             f"{value!r}: the part before '@' is over {MAX_LOCAL_PART_LENGTH} characters"
         )
+    return value
+
+
+def _table_reference(value: str) -> str:
+    """A table in the stack's gold schema (`name`) or anywhere (`catalog.schema.name`), each part
+    a plain Unity Catalog name: it goes unquoted into the API body."""
+    parts = value.split(".")
+    if len(parts) not in (1, 3):
+        raise ValueError(f"{value!r} is not a table name: write `table` or `catalog.schema.table`")
+    for part in parts:
+        problem = name_problem(part, "table name part")
+        if problem:
+            raise ValueError(problem)
     return value
 
 
@@ -223,7 +236,7 @@ class MonitorSpec(_Strict):
     time_series: TimeSeries | None = None
     snapshot: Snapshot | None = None
     inference_log: InferenceLog | None = None
-    baseline_table_name: NonEmptyStr | None = None
+    baseline_table_name: Annotated[str, AfterValidator(_table_reference)] | None = None
     schedule: Schedule | None = None
     notifications: Notifications | None = None
     data_classification_config: DataClassificationConfig | None = None

@@ -44,23 +44,16 @@ from monitors.spec.files import FileProblem, read_text
 from monitors.spec.identifiers import check_name
 from monitors.spec.models import EmailList, Schedule
 from monitors.spec.problems import problems_from_validation_error
+from monitors.spec.provider_config import PROVIDER_SETTINGS
 from monitors.spec.yamlfile import YamlError, load_yaml
 
 PROVIDER_NAMESPACE = "databricks"
 # The top-level keys of a stack file (sdk/go/common/workspace/project.go `ProjectStack`). Pulumi
 # ignores any other, so a setting indented one level too little would be lost silently.
 STACK_FILE_KEYS = ("config", "environment", "secretsprovider", "encryptedkey", "encryptionsalt")
-# `databricks:*` settings that are credentials: the attributes the Databricks Go SDK marks
-# sensitive (databricks-sdk-go config/config.go, `auth:"...,sensitive"` tags), which the Terraform
-# provider's schema marks Sensitive (internal/providers/sdkv2/sdkv2.go `providerSchema`) and
-# pulumi-databricks 1.118 turns into secret outputs (provider.py `additional_secret_outputs`).
-SECRET_PROVIDER_SETTINGS: tuple[str, ...] = (
-    "azureClientSecret",
-    "clientSecret",
-    "googleCredentials",
-    "metadataServiceUrl",
-    "password",
-    "token",
+# `databricks:*` settings that are credentials (one owner: monitors.spec.provider_config).
+SECRET_PROVIDER_SETTINGS: tuple[str, ...] = tuple(
+    sorted(setting.key for setting in PROVIDER_SETTINGS if setting.secret)
 )
 MAX_TOKEN_LENGTH = 128  # our rule: a token is a label (`2026-11-26T17:02:11Z-3f9a`), not a document
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

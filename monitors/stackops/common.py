@@ -22,6 +22,8 @@ class Env:
     project_root: Path = PROJECT_ROOT
     pulumi_root: Path | None = None
     out: Callable[[str], None] = print
+    # Called with each declarations-directory file that was skipped, and why (`--verbose`).
+    skipped: Callable[[str], None] | None = None
 
     @property
     def declarations(self) -> Path:
@@ -31,7 +33,11 @@ class Env:
 
 def load(stack: str, env: Env) -> Project:
     """The project as the stack's file and the declarations in `env`'s checkout declare it."""
-    return load_project(short_stack(stack), env.project_root)
+    project = load_project(short_stack(stack), env.project_root)
+    if env.skipped is not None:
+        for line in project.skipped:
+            env.skipped(line)
+    return project
 
 
 def resolve_tables(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from monitors.desired.protection import is_protected
 from monitors.errors import CliNotFoundError, CliTooOldError
-from monitors.naming import short_stack
+from monitors.naming import replace_command, unprotect_command
 from monitors.stackops.common import Env, load, urns_of
 from monitors.stackops.pulumi_cli import open_stack
 from monitors.stackops.state import urns_in_state
@@ -30,13 +30,10 @@ class MonitorUrn:
     commands: tuple[str, ...] = ()
 
 
-def replace_commands(stack: str, urn: str, protected: bool) -> tuple[str, ...]:
+def replace_commands(stack: str, table: str, protected: bool) -> tuple[str, ...]:
     """The raw path for one monitor: `pulumi up --replace`, after `state unprotect` if protected."""
-    short = short_stack(stack)
-    replace = f"pulumi up --stack {short} --replace '{urn}'"
-    if not protected:
-        return (replace,)
-    return (f"pulumi state unprotect --stack {short} '{urn}'", replace)
+    replace = replace_command(stack, table)
+    return (unprotect_command(stack, table), replace) if protected else (replace,)
 
 
 def urns(stack_name: str, *, env: Env | None = None) -> list[MonitorUrn]:
@@ -57,6 +54,6 @@ def urns(stack_name: str, *, env: Env | None = None) -> list[MonitorUrn]:
     found = []
     for table, urn in computed.items():
         in_state = None if managed is None else urn in managed
-        commands = () if in_state is False else replace_commands(stack_name, urn, protected)
+        commands = () if in_state is False else replace_commands(stack_name, table, protected)
         found.append(MonitorUrn(table, urn, in_state, commands))
     return found

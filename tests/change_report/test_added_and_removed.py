@@ -39,7 +39,7 @@ def test_disabling_a_monitor_deletes_it_and_a_protected_one_needs_unprotect(repo
     assert report.code == 10
     assert report.outcome("dim_user") == "deleted"
     assert report.monitor("dim_user")["unprotect_command"] == (
-        "pulumi state unprotect "
+        "pulumi state unprotect --stack prod "
         "'urn:pulumi:prod::lakehouse-monitors::databricks:index/qualityMonitor:QualityMonitor"
         "::dim_user'"
     )

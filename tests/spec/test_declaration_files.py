@@ -309,3 +309,18 @@ def test_a_symlinked_declarations_directory_is_an_error(project, declarations):
     declarations.symlink_to(elsewhere)
     (line,) = errors_of(declarations)
     assert line.startswith(f"{declarations}: is a symbolic link; it must be a directory")
+
+
+@pytest.mark.parametrize("command", [["urns"], ["verify", "--host", "http://127.0.0.1:9"]])
+def test_other_commands_list_skipped_files_only_with_verbose(
+    project, declarations, command, capsys
+):
+    """Every command that reads the declarations says what it skipped, and only when asked."""
+    (declarations / ".#dim_host.yaml").symlink_to("user@host.1:2")
+    argv = [*command, "--stack", "dev", "--project-dir", str(project)]
+    if command == ["urns"]:
+        argv += ["--pulumi-root", str(project / "no-cli")]
+    main(argv)
+    assert ".#dim_host.yaml" not in capsys.readouterr().err
+    main([*argv, "--verbose"])
+    assert f"{declarations / '.#dim_host.yaml'}: skipped, a dot-file" in capsys.readouterr().err
