@@ -11,7 +11,6 @@ from tests.fakes.engine import Failure
 from tests.program.conftest import deployed
 
 TABLE = "fact_booking_daily"
-SNAPSHOT_TABLE = "dim_host"
 
 
 def metrics(decls: dict, table: str = TABLE) -> list[dict]:
@@ -20,15 +19,6 @@ def metrics(decls: dict, table: str = TABLE) -> list[dict]:
 
 def metric(decls: dict, name: str, table: str = TABLE) -> dict:
     return next(m for m in metrics(decls, table) if m["name"] == name)
-
-
-NEW_AGGREGATE = {
-    "name": "max_guests_in_a_day",
-    "type": "aggregate",
-    "input_columns": [":table"],
-    "definition": "MAX(total_guests)",
-    "output_data_type": "long",
-}
 
 
 def test_every_monitor_deletes_before_it_replaces(declarations, transition):
