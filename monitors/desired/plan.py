@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from monitors.desired.alerts import AlertRequest, alert_requests
+from monitors.desired.alerts import AlertRequest, alert_requests, declared_alerts
 from monitors.desired.payload import monitor_request
 from monitors.desired.protection import is_protected
 from monitors.desired.replacement import Structure, structure_of
@@ -72,4 +72,5 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "refresh_after_update": settings.refresh_after_update,
         "monitors": monitors,
         "alerts": alerts,
+        "undeployed_alerts": [] if settings.alerts else declared_alerts(plan.project),
     }

@@ -19,6 +19,7 @@ import pulumi
 import pulumi_databricks as databricks
 from pulumi.output import Unknown
 
+from monitors.desired.alert_record import ALERTS_OUTPUT
 from monitors.desired.plan import Plan, make_plan
 from monitors.desired.protection import (
     RESET_LIFTS_PROTECTION,
@@ -46,6 +47,7 @@ from monitors.desired.replacement import (
 from monitors.errors import MonitorsError
 from monitors.naming import resource_name
 from monitors.program.engine import require_engine_support
+from monitors.program.register_alerts import register_alerts
 from monitors.spec.project import Project
 
 # Create-only inputs the monitor API never returns (GET omits them), so the provider can only
@@ -159,12 +161,19 @@ def _monitor_outputs(monitor: databricks.QualityMonitor, generation: int) -> Any
     return pulumi.Output.all(**fields).apply(known, run_with_unknowns=True)
 
 
-def _register(plan: Plan, last: LastDeployment, hooks: Hooks) -> dict[str, Any]:
-    """Register every monitor with its decision; return the stack outputs (as inputs)."""
+def _register(
+    plan: Plan,
+    last: LastDeployment,
+    hooks: Hooks,
+    outputs: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Register every monitor with its decision, then the alerts; return the stack outputs (as
+    inputs). `outputs` are the last deployment's, as read back."""
     settings = plan.project.settings
     decisions = decide_all(plan, last)
     announce(decisions, last, plan.project)
     monitors: dict[str, Any] = {}
+    resources: dict[str, databricks.QualityMonitor] = {}
     for table, decision in decisions.items():
         reset = settings.resets.get(table)
         if decision.reset and reset is not None and reset.purge:
@@ -183,16 +192,19 @@ def _register(plan: Plan, last: LastDeployment, hooks: Hooks) -> dict[str, Any]:
             opts=opts,
         )
         monitors[table] = _monitor_outputs(monitor, decision.generation)
+        resources[table] = monitor
     structures = {t: entry(d.structure) for t, d in decisions.items()}
-    return {MONITORS_OUTPUT: monitors, STRUCTURE_OUTPUT: structures}
+    alerts = register_alerts(plan, decisions, resources, outputs)
+    return {MONITORS_OUTPUT: monitors, STRUCTURE_OUTPUT: structures, **alerts}
 
 
 def _register_or_stop(plan: Plan, outputs: Any, hooks: Hooks) -> dict[str, Any]:
     """`_register` on the last outputs; a MonitorsError becomes a RunError, which the Python
     language host prints without a traceback (unlike any other exception raised in an apply)."""
     try:
-        last = read_last_deployment(outputs if isinstance(outputs, Mapping) else None)
-        return _register(plan, last, hooks)
+        mapping = outputs if isinstance(outputs, Mapping) else None
+        last = read_last_deployment(mapping)
+        return _register(plan, last, hooks, mapping)
     except MonitorsError as exc:
         raise pulumi.RunError(str(exc)) from None
 
@@ -213,4 +225,6 @@ def deploy(project: Project, hooks: Hooks | None = None) -> pulumi.Output[dict[s
     )
     pulumi.export(MONITORS_OUTPUT, registered.apply(lambda r: r[MONITORS_OUTPUT]))
     pulumi.export(STRUCTURE_OUTPUT, registered.apply(lambda r: r[STRUCTURE_OUTPUT]))
+    if project.settings.alerts is not None:  # stacks without alerts keep their outputs as they were
+        pulumi.export(ALERTS_OUTPUT, registered.apply(lambda r: r[ALERTS_OUTPUT]))
     return registered

@@ -148,17 +148,22 @@ def _check_drift(
         return
     drift = drift_type_of(spec, alert)
     where = alert_field(index, alert, "drift_type" if alert.drift_type else "metric")
-    if drift == CONSECUTIVE and spec.profile_type == "snapshot":
+    snapshot = spec.profile_type == "snapshot"
+    if snapshot and not spec.baseline_table_name:
+        problems.append(
+            Problem(
+                where,
+                f"{alert.metric!r} is a drift metric, and this monitor computes no drift: a "
+                "snapshot monitor has no time windows to compare, and it has no "
+                "baseline_table_name",
+            )
+        )
+    elif drift == CONSECUTIVE and snapshot:
         problems.append(
             Problem(
                 where,
                 f"{alert.metric!r} is a drift metric, and a snapshot monitor computes no "
-                "consecutive drift (it has no time windows): "
-                + (
-                    "use drift_type: baseline"
-                    if spec.baseline_table_name
-                    else "this monitor computes no drift at all (no baseline_table_name)"
-                ),
+                "consecutive drift (it has no time windows): use drift_type: baseline",
             )
         )
     elif drift == BASELINE and not spec.baseline_table_name:
