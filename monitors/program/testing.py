@@ -113,10 +113,12 @@ class _Mocks(pulumi.runtime.Mocks):
             )
         return f"{args.name}-id", state
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
-        """A provider function (data source): the answer the test gave for its token, or none
-        (a dict alone: the SDK's mock monitor reads a tuple as (answer, check failures))."""
-        return dict(self.invokes.get(args.token, {}))
+    def call(
+        self, args: pulumi.runtime.MockCallArgs
+    ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        """A provider function (data source): the answer the test gave for its token, or none,
+        and no check failures (the SDK's mock monitor iterates them: [] not None)."""
+        return dict(self.invokes.get(args.token, {})), []
 
 
 class _RecordingMonitor(mocks.MockMonitor):
