@@ -16,13 +16,16 @@ What keeps an alert alive through its monitor's replace or reset:
   service rename the new one "... (1)" (terraform-provider-databricks issue 4867).
 
 Notification destinations named in declarations are resolved through the provider's
-`getNotificationDestinations` lookup, once per run and only when some alert names one; a name
-that matches no destination, or several, stops the run with a sentence naming the alert.
+`getNotificationDestinations` lookup (it lists every destination and filters by name; TF
+`notificationdestinations/data_notification_destinations.go` `Read`), once per run and only
+when some alert names one, before anything is registered; a name that matches no destination,
+or several, stops the run naming the file and field that wrote it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -38,7 +41,14 @@ from monitors.desired.alerts import AlertRequest, alert_requests, documented_met
 from monitors.desired.plan import Plan
 from monitors.desired.protection import alert_delete_needs_unprotect, is_protected
 from monitors.desired.replacement import Decision
-from monitors.naming import alert_resource_name
+from monitors.errors import DeclarationError, DeclarationErrors, Problem
+from monitors.naming import (
+    CONFIG_NAMESPACE,
+    DECLARATIONS_PATH,
+    alert_resource_name,
+    stack_file_name,
+)
+from monitors.spec.alerts import alert_field
 
 # Top-level input keys (camelCase, as the engine diffs them) whose change replaces the alert.
 CREATE_ONLY_INPUTS = ["parentPath"]
@@ -81,37 +91,85 @@ def _with_recorded_tables(plan: Plan, outputs: Mapping[str, Any] | None) -> dict
     return alert_requests(plan.project, recorded)
 
 
-def _destination_ids(key: str, names: Sequence[str], found: Any) -> list[dict[str, str]]:
-    """Subscriptions for `names`, from the lookup's result; RunError for a name not found once."""
+@dataclass(frozen=True)
+class PreparedAlerts:
+    """The alerts of this run, checked before anything is registered: their inputs (metric
+    tables as recorded), and the ids of the destinations they name."""
+
+    requests: dict[str, AlertRequest]
+    destination_ids: dict[str, str] = field(default_factory=dict)
+
+
+def destinations_lookup(plan: Plan) -> pulumi.Output[Any] | None:
+    """The workspace's notification destinations (one lookup), when some alert names one."""
+    if not any(request.destinations for request in plan.alerts.values()):
+        return None
+    return databricks.get_notification_destinations_output()
+
+
+def _where_named(plan: Plan, request: AlertRequest, name: str) -> tuple[str, Problem]:
+    """The file and field that name a destination: the alert's `notify`, else the stack's."""
+    settings = plan.project.settings
+    spec = plan.project.monitors[request.table]
+    index, alert = next((i, a) for i, a in enumerate(spec.alerts) if a.name == request.name)
+    if alert.notify is not None:
+        position = alert.notify.destinations.index(name)
+        field_name = alert_field(index, alert, f"notify.destinations[{position}]")
+        return f"{DECLARATIONS_PATH}/{request.table}.yaml", Problem(field_name, "", request.table)
+    notify = settings.alerts.notify if settings.alerts else None
+    position = notify.destinations.index(name) if notify else 0
+    key = f"{CONFIG_NAMESPACE}:alerts.notify.destinations[{position}]"
+    return stack_file_name(settings.stack), Problem(key, "")
+
+
+def _resolve(plan: Plan, found: Any) -> dict[str, str]:
+    """Each destination name some alert uses, to its id; DeclarationErrors naming the file and
+    field of every name that matches no destination, or several (names match exactly)."""
     destinations = getattr(found, "notification_destinations", None) or []
-    subscriptions: list[dict[str, str]] = []
-    for name in names:
-        ids = [d.id for d in destinations if d.display_name == name and d.id]
-        if len(ids) != 1:
-            how = "no notification destination is" if not ids else f"{len(ids)} destinations are"
-            raise pulumi.RunError(
-                f"alert '{key}': {how} named {name!r} in the workspace (names are matched "
-                "exactly; see them under Settings > Notifications): fix `notify.destinations`"
+    ids: dict[str, str] = {}
+    errors: dict[str, list[Problem]] = {}
+    for request in plan.alerts.values():
+        for name in request.destinations:
+            matches = [d.id for d in destinations if d.display_name == name and d.id]
+            if len(matches) == 1:
+                ids[name] = matches[0]
+                continue
+            file, where = _where_named(plan, request, name)
+            how = "no notification destination" if not matches else f"{len(matches)} destinations"
+            message = (
+                f"{how} in the workspace is named {name!r} (names match exactly; an admin "
+                "sees them under Settings > Notifications)"
             )
-        subscriptions.append({"destination_id": ids[0]})
-    return subscriptions
+            problem = Problem(where.field, message, where.monitor)
+            if problem not in errors.setdefault(file, []):
+                errors[file].append(problem)
+    if errors:
+        raise DeclarationErrors([DeclarationError(f, p) for f, p in sorted(errors.items())])
+    return ids
 
 
-def _evaluation(request: AlertRequest, lookup: pulumi.Output[Any] | None) -> Any:
-    """The evaluation input, with the named destinations' ids once the lookup answers."""
+def prepare_alerts(
+    plan: Plan, outputs: Mapping[str, Any] | None, destinations: Any = None
+) -> PreparedAlerts:
+    """Check this run's alerts before any resource is registered: resolve the destinations they
+    name (`destinations` is the lookup's answer), and say which alerts this run deletes."""
+    requests = _with_recorded_tables(plan, outputs)
+    ids = _resolve(plan, destinations) if destinations is not None else {}
+    _announce_deletes(plan, requests, deployed_alerts(outputs))
+    return PreparedAlerts(requests, ids)
+
+
+def _evaluation(request: AlertRequest, ids: Mapping[str, str]) -> Any:
+    """The evaluation input, with the named destinations' ids after the addresses."""
     evaluation = request.body["evaluation"]
-    if not request.destinations or lookup is None:
+    if not request.destinations:
         return evaluation
-
-    def resolved(found: Any) -> dict[str, Any]:
-        notification = dict(evaluation["notification"])
-        notification["subscriptions"] = [
-            *notification.get("subscriptions", []),
-            *_destination_ids(request.key, request.destinations, found),
-        ]
-        return {**evaluation, "notification": notification}
-
-    return lookup.apply(resolved)
+    notification = dict(evaluation["notification"])
+    notification["subscriptions"] = [
+        *notification.get("subscriptions", []),
+        *({"destination_id": ids[name]} for name in request.destinations),
+    ]
+    return {**evaluation, "notification": notification}
 
 
 def _alert_outputs(alert: databricks.AlertV2, display_name: str) -> Any:
@@ -128,22 +186,15 @@ def _alert_outputs(alert: databricks.AlertV2, display_name: str) -> Any:
 
 
 def register_alerts(
+    prepared: PreparedAlerts,
     plan: Plan,
     decisions: Mapping[str, Decision],
     monitors: Mapping[str, pulumi.Resource],
-    outputs: Mapping[str, Any] | None,
 ) -> dict[str, Any]:
     """Register every alert the stack deploys; return the `alerts` stack output (as inputs)."""
     settings = plan.project.settings
-    requests = _with_recorded_tables(plan, outputs)
-    _announce_deletes(plan, requests, deployed_alerts(outputs))
-    lookup = (
-        databricks.get_notification_destinations_output()
-        if any(r.destinations for r in requests.values())
-        else None
-    )
     entries: dict[str, Any] = {}
-    for key, request in requests.items():
+    for key, request in prepared.requests.items():
         decision = decisions[request.table]
         opts = pulumi.ResourceOptions(
             protect=is_protected(settings.protect, decision.reset),
@@ -153,7 +204,7 @@ def register_alerts(
         )
         alert = databricks.AlertV2(
             alert_resource_name(request.table, request.name),
-            **{**request.body, "evaluation": _evaluation(request, lookup)},
+            **{**request.body, "evaluation": _evaluation(request, prepared.destination_ids)},
             opts=opts,
         )
         entries[key] = _alert_outputs(alert, request.body["display_name"])

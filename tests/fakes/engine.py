@@ -422,6 +422,7 @@ class Engine:
         config: Mapping[str, Any] | None = None,
         preview: bool = False,
         failed: Collection[str] = (),
+        invokes: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> ProgramRun:
         """Evaluate the program with this stack's last outputs behind its StackReference."""
         return run_program(
@@ -432,6 +433,7 @@ class Engine:
             preview=preview,
             expect_failure=True,
             failed=failed,
+            invokes=invokes,
         )
 
     def up(
