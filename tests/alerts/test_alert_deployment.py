@@ -188,3 +188,18 @@ def test_an_unknown_destination_stops_the_run_before_anything_is_registered(decl
         "workspace is named 'On-call Slack' (names match exactly; an admin sees them under "
         "Settings > Notifications)"
     )
+
+
+def test_the_program_notes_declared_alerts_its_stack_does_not_deploy_without_warning():
+    import runpy
+
+    from monitors.naming import PROJECT_ROOT
+    from monitors.program.testing import run_program
+
+    run = run_program(
+        lambda: runpy.run_path(str(PROJECT_ROOT / "__main__.py")),
+        stack="dev",
+        config=stack_config("dev"),
+    )
+    assert [i for i in run.infos if "deploys none of the 4 declared alerts" in i]
+    assert not [w for w in run.warnings if "alerts" in w]
