@@ -220,8 +220,8 @@ def _steps_for(run: _Run, urn: str, reg: Registration, replace_targets: Collecti
     """Generate and (unless previewing) apply the steps for one registration.
 
     step_generator.go `generateSteps` -> `continueStepsFromImport` (Case 3 / Case 4) ->
-    `generateStepsFromDiff` (`replace_on_changes`: a changed key listed there turns the diff
-    into a replace) -> `continueStepsFromDiff`.
+    `generateStepsFromDiff` (`applyReplaceOnChanges`: a changed key listed in
+    `replace_on_changes` turns the diff into a replace) -> `continueStepsFromDiff`.
     """
     new_trigger = _trigger_value(reg.replacement_trigger)
     old = run.resources.get(urn)
