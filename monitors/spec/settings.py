@@ -197,7 +197,8 @@ class AlertSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    warehouse_id: Annotated[str, AfterValidator(_warehouse_id)]
+    # Digits only would be a number in YAML and in `config set --path` (object.go `coerce`).
+    warehouse_id: Annotated[str, BeforeValidator(_token_from_number), AfterValidator(_warehouse_id)]
     schedule: Schedule
     notify: AlertNotify | None = None
 

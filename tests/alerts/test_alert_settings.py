@@ -99,3 +99,12 @@ def test_a_stack_without_alert_settings_says_which_declared_alerts_it_does_not_d
         "deploy them"
     ]
     assert project_notes(make_project(real_declarations(), "dev", alerting())) == []
+
+
+def test_a_warehouse_id_of_digits_only_is_the_id_in_text():
+    extra = (
+        "  lakehouse-monitors:alerts:\n    warehouse_id: 1234567890123456\n"
+        "    schedule: {quartz_cron_expression: 0 0 7 * * ?}\n"
+    )
+    settings = from_file(extra)
+    assert settings.alerts is not None and settings.alerts.warehouse_id == "1234567890123456"
