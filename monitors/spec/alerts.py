@@ -279,4 +279,14 @@ def review_alerts(spec: MonitorSpec) -> AlertReview:
             _warn_equality(index, alert, watched, warnings)
         _check_windows(spec, index, alert, problems)
         _check_slice(spec, index, alert, problems)
+        if spec.inference_log is not None:
+            warnings.append(
+                Problem(
+                    alert_field(index, alert, "metric"),
+                    "an inference_log monitor's metric tables hold a row per model id in each "
+                    f"window ({spec.inference_log.model_id_col}): this alert reads the latest "
+                    "rows whatever their model, so with several models a window counts more "
+                    "than once",
+                )
+            )
     return AlertReview(problems, warnings)

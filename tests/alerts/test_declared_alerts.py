@@ -13,7 +13,7 @@ import pytest
 
 from monitors.errors import DeclarationError
 from monitors.spec.loader import parse_declaration
-from tests.spec.declaration_cases import TABLE, declaration, refusals, warnings
+from tests.spec.declaration_cases import TABLE, declaration, inference, refusals, warnings
 
 DRIFT_METRIC = {
     "name": "cancellation_rate_drift",
@@ -246,3 +246,13 @@ def test_the_loader_names_the_file_the_monitor_and_the_alert():
         "fact_booking_daily.yaml: monitor fact_booking_daily: alerts[0] (spike).metric: "
         "unknown metric 'nope'"
     )
+
+
+def test_an_alert_on_an_inference_log_monitor_warns_that_it_reads_every_models_rows():
+    data = inference()
+    data["alerts"] = [alert(metric="accuracy_score", op="<", threshold=0.8)]
+    assert warnings(data) == [
+        "alerts[0] (spike).metric: an inference_log monitor's metric tables hold a row per "
+        "model id in each window (model_version): this alert reads the latest rows whatever "
+        "their model, so with several models a window counts more than once"
+    ]
