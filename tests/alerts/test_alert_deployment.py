@@ -203,3 +203,28 @@ def test_the_program_notes_declared_alerts_its_stack_does_not_deploy_without_war
     )
     assert [i for i in run.infos if "deploys none of the 4 declared alerts" in i]
     assert not [w for w in run.warnings if "alerts" in w]
+
+
+def test_alerts_read_the_metric_tables_their_monitor_reported_and_say_so(declarations):
+    import dataclasses
+
+    stack = deployed(declarations, config=alerting())
+    outputs = dict(stack.engine.checkpoint.outputs)
+    monitors = dict(outputs["monitors"])
+    monitors[TABLE] = {
+        **monitors[TABLE],
+        "profile_metrics_table_name": "wanderbricks_dev.moved.fact_booking_daily_profile_metrics",
+    }
+    stack.engine.checkpoint = dataclasses.replace(
+        stack.engine.checkpoint, outputs={**outputs, "monitors": monitors}
+    )
+    result = stack.up()
+    assert result.ok and result.changed == {
+        stack.alert_urn(SPIKE): "update",  # it reads the profile table
+    }
+    query = result.program.alert(SPIKE).inputs["queryText"]
+    assert "FROM `wanderbricks_dev`.`moved`.`fact_booking_daily_profile_metrics`" in query
+    assert any(
+        w.startswith(f"monitor '{TABLE}' reported its metric tables as wanderbricks_dev.moved.")
+        for w in result.program.warnings
+    )
