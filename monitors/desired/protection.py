@@ -6,7 +6,13 @@ warnings, the change report and the stack operations say the same thing.
 
 from __future__ import annotations
 
-from monitors.naming import CONFIG_NAMESPACE, reset_command, reset_token_key, unprotect_command
+from monitors.naming import (
+    API_LEGACY,
+    CONFIG_NAMESPACE,
+    reset_command,
+    reset_token_key,
+    unprotect_command,
+)
 
 
 def is_protected(stack_protects: bool, reset_applied_now: bool) -> bool:
@@ -42,11 +48,12 @@ def held_replace_needs_reset(stack: str, table: str) -> str:
     )
 
 
-def delete_needs_unprotect(stack: str, table: str) -> str:
-    """How to retire a monitor on purpose in a protected stack."""
+def delete_needs_unprotect(stack: str, table: str, api: str = API_LEGACY) -> str:
+    """How to retire a monitor (deployed through the `api` backend) on purpose in a protected
+    stack."""
     return (
         f"Stack '{stack}' protects it: to retire it on purpose, run "
-        f"`{unprotect_command(stack, table)}` first."
+        f"`{unprotect_command(stack, table, api)}` first."
     )
 
 

@@ -30,6 +30,8 @@ from monitors.naming import API_LEGACY, APIS
 
 STRUCTURE_OUTPUT = "monitor_structure"
 MONITORS_OUTPUT = "monitors"
+# Written only by a stack with schema-level anomaly detection on: {schema_name, ...}.
+ANOMALY_OUTPUT = "anomaly_detection"
 _WHERE = f"stack output '{STRUCTURE_OUTPUT}'"
 METRIC_TYPES = (
     "CUSTOM_METRIC_TYPE_AGGREGATE",
@@ -224,6 +226,8 @@ class LastDeployment:
 
     structures: dict[str, Structure] = field(default_factory=dict)
     registered: set[str] = field(default_factory=set)
+    # The schema the last run's anomaly detection monitor watched (None: it had none).
+    anomaly_schema: str | None = None
 
     def applied(self, table: str) -> bool:
         """True when the last run's registration of `table` completed."""
@@ -236,4 +240,14 @@ def read_last_deployment(outputs: Mapping[str, Any] | None) -> LastDeployment:
     return LastDeployment(
         read_last_structures(outputs.get(STRUCTURE_OUTPUT)),
         registered_tables(outputs.get(MONITORS_OUTPUT)),
+        anomaly_schema(outputs.get(ANOMALY_OUTPUT)),
     )
+
+
+def anomaly_schema(raw: Any) -> str | None:
+    """The schema named by the last run's anomaly detection output, None when it had none; an
+    entry without a readable name still counts as deployed (`?`), so removing it is announced."""
+    if raw is None:
+        return None
+    name = raw.get("schema_name") if isinstance(raw, Mapping) else None
+    return name if isinstance(name, str) and name else "?"

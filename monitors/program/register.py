@@ -1,4 +1,5 @@
-"""The Pulumi program: each enabled declaration becomes one `databricks.QualityMonitor`.
+"""The Pulumi program: each enabled declaration becomes one `databricks.QualityMonitor` (or, on
+the `data_quality` backend, one `databricks.DataQualityMonitor`: `monitors.program.register_dq`).
 
 The program reads what it deployed last time through a StackReference to its own stack, lets
 `monitors.desired.replacement` decide update or replace for each monitor, and passes that
@@ -6,7 +7,8 @@ decision to the engine as `replacement_trigger` (replace; none when the history 
 `protect` (production safety) and `ignore_changes` (the inputs the API never returns, or all of
 them for a replace held back one run).
 Resources are registered inside one `apply` on the last deployment because `protect` must be a
-plain value; an unreadable record stops the run there, before any monitor is registered.
+plain value; an unreadable record, or monitors recorded on another backend than the stack's
+(`monitors.desired.backend`), stop the run there, before any monitor is registered.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pulumi
 import pulumi_databricks as databricks
 from pulumi.output import Unknown
 
+from monitors.desired.backend import describe_migrating, prepare_last
 from monitors.desired.plan import Plan, make_plan
 from monitors.desired.protection import (
     RESET_LIFTS_PROTECTION,
@@ -28,6 +31,7 @@ from monitors.desired.protection import (
     replace_needs_reset,
 )
 from monitors.desired.record import (
+    ANOMALY_OUTPUT,
     MONITORS_OUTPUT,
     STRUCTURE_OUTPUT,
     LastDeployment,
@@ -44,7 +48,8 @@ from monitors.desired.replacement import (
     describe_unknown,
 )
 from monitors.errors import MonitorsError
-from monitors.naming import resource_name
+from monitors.naming import anomaly_urn, resource_name, short_stack
+from monitors.program import register_dq
 from monitors.program.engine import require_engine_support
 from monitors.spec.project import Project
 
@@ -54,14 +59,15 @@ from monitors.spec.project import Project
 UNREADABLE_INPUTS: tuple[str, ...] = ("skipBuiltinDashboard", "warehouseId")
 
 
-def ignored_inputs(decision: Decision) -> list[str] | None:
+def ignored_inputs(decision: Decision, data_quality: bool = False) -> list[str] | None:
     """`ignore_changes` for one monitor: everything for a replace held back one run, nothing for
-    a replace (the new monitor must get the new values), else the inputs the API never returns."""
+    a replace (the new monitor must get the new values), else the inputs the API never returns
+    (on the data quality backend: its create-only inputs, `register_dq.CREATE_ONLY_INPUTS`)."""
     if decision.held:
         return ["*"]
     if decision.replace:
         return None
-    return list(UNREADABLE_INPUTS)
+    return list(register_dq.CREATE_ONLY_INPUTS if data_quality else UNREADABLE_INPUTS)
 
 
 @dataclass
@@ -118,7 +124,8 @@ def announce(decisions: Mapping[str, Decision], last: LastDeployment, project: P
             "(its metric tables and dashboard stay in the workspace)."
         )
         if settings.protect:
-            message += " " + delete_needs_unprotect(settings.stack, table)
+            api = last.structures[table].api
+            message += " " + delete_needs_unprotect(settings.stack, table, api)
         pulumi.log.warn(message)
 
 
@@ -131,8 +138,9 @@ def decide_all(plan: Plan, last: LastDeployment) -> dict[str, Decision]:
     }
 
 
-def _monitor_outputs(monitor: databricks.QualityMonitor, generation: int) -> Any:
-    """One monitor's entry in the `monitors` stack output.
+def _monitor_outputs(fields: dict[str, Any], generation: int) -> Any:
+    """One monitor's entry in the `monitors` stack output, from its resource's output `fields`
+    (table_name, status, dashboard_id, both metric table names).
 
     Outside a preview it is never unknown: a registration the engine answers as failed (under
     `--continue-on-error`) leaves the resource's outputs unknown, and a recorded unknown makes
@@ -141,13 +149,6 @@ def _monitor_outputs(monitor: databricks.QualityMonitor, generation: int) -> Any
     there. Such an entry is recorded with nulls instead, which is also how the next run tells
     that this registration did not complete (`monitors.desired.record.registered_tables`).
     """
-    fields: dict[str, Any] = {
-        "table_name": monitor.table_name,
-        "status": monitor.status,
-        "dashboard_id": monitor.dashboard_id,
-        "profile_metrics_table_name": monitor.profile_metrics_table_name,
-        "drift_metrics_table_name": monitor.drift_metrics_table_name,
-    }
     if pulumi.runtime.is_dry_run():
         return {**fields, "replacement_generation": generation}
 
@@ -159,11 +160,25 @@ def _monitor_outputs(monitor: databricks.QualityMonitor, generation: int) -> Any
     return pulumi.Output.all(**fields).apply(known, run_with_unknowns=True)
 
 
+def _legacy_fields(monitor: databricks.QualityMonitor) -> dict[str, Any]:
+    return {
+        "table_name": monitor.table_name,
+        "status": monitor.status,
+        "dashboard_id": monitor.dashboard_id,
+        "profile_metrics_table_name": monitor.profile_metrics_table_name,
+        "drift_metrics_table_name": monitor.drift_metrics_table_name,
+    }
+
+
 def _register(plan: Plan, last: LastDeployment, hooks: Hooks) -> dict[str, Any]:
     """Register every monitor with its decision; return the stack outputs (as inputs)."""
     settings = plan.project.settings
+    last, migrating = prepare_last(settings, last, plan.structures)
     decisions = decide_all(plan, last)
     announce(decisions, last, plan.project)
+    for table in sorted(migrating):
+        pulumi.log.info(describe_migrating(table, settings))
+    lookups = register_dq.Lookups()
     monitors: dict[str, Any] = {}
     for table, decision in decisions.items():
         reset = settings.resets.get(table)
@@ -173,18 +188,55 @@ def _register(plan: Plan, last: LastDeployment, hooks: Hooks) -> dict[str, Any]:
             protect=is_protected(settings.protect, decision.reset),
             delete_before_replace=True,
             replacement_trigger=decision.trigger,
-            ignore_changes=ignored_inputs(decision),
+            ignore_changes=ignored_inputs(decision, plan.data_quality),
             hooks=hooks.binding,
         )
-        monitor = databricks.QualityMonitor(
-            resource_name(table),
-            table_name=settings.full_table_name(table),
-            **plan.requests[table],
-            opts=opts,
-        )
-        monitors[table] = _monitor_outputs(monitor, decision.generation)
+        if plan.data_quality:
+            fields = register_dq.register_monitor(
+                table, settings.full_table_name(table), plan.dq_requests[table], lookups, opts
+            )
+        else:
+            monitor = databricks.QualityMonitor(
+                resource_name(table),
+                table_name=settings.full_table_name(table),
+                **plan.requests[table],
+                opts=opts,
+            )
+            fields = _legacy_fields(monitor)
+        monitors[table] = _monitor_outputs(fields, decision.generation)
     structures = {t: entry(d.structure) for t, d in decisions.items()}
-    return {MONITORS_OUTPUT: monitors, STRUCTURE_OUTPUT: structures}
+    outputs: dict[str, Any] = {MONITORS_OUTPUT: monitors, STRUCTURE_OUTPUT: structures}
+    announce_anomaly_detection(plan, last)
+    if plan.anomaly is not None:
+        outputs[ANOMALY_OUTPUT] = register_dq.register_anomaly_detection(
+            plan.anomaly,
+            lookups,
+            settings.gold_schema_name,
+            pulumi.ResourceOptions(
+                protect=is_protected(settings.protect, reset_applied_now=False),
+                delete_before_replace=True,
+                # The schema is the monitor's identity: another schema is another monitor.
+                replacement_trigger=settings.gold_schema_name,
+            ),
+        )
+    return outputs
+
+
+def announce_anomaly_detection(plan: Plan, last: LastDeployment) -> None:
+    """Warn when the schema monitor is removed, or moves to another schema (a replace)."""
+    settings = plan.project.settings
+    before, now = last.anomaly_schema, settings.gold_schema_name if plan.anomaly else None
+    if before is None or before == now:
+        return
+    what = "DELETED" if now is None else f"REPLACED (it now watches {now})"
+    message = f"schema anomaly detection of {before} will be {what}."
+    if settings.protect:
+        stack = short_stack(settings.stack)
+        message += (
+            f" Stack '{stack}' protects it: run `pulumi state unprotect --stack {stack} "
+            f"'{anomaly_urn(stack)}'` first."
+        )
+    pulumi.log.warn(message)
 
 
 def _register_or_stop(plan: Plan, outputs: Any, hooks: Hooks) -> dict[str, Any]:
