@@ -48,6 +48,9 @@ def test_json_has_a_stable_documented_shape(repo):
         "exit_code",
         "stack_changes",
         "monitors",
+        "api",
+        "api_at_ref",
+        "backend_switched",
     ]
     assert doc["schema_version"] == 1
     assert (doc["stack"], doc["protect"], doc["exit_code"]) == ("prod", True, 10)
