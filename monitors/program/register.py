@@ -265,4 +265,6 @@ def deploy(project: Project, hooks: Hooks | None = None) -> pulumi.Output[dict[s
     )
     pulumi.export(MONITORS_OUTPUT, registered.apply(lambda r: r[MONITORS_OUTPUT]))
     pulumi.export(STRUCTURE_OUTPUT, registered.apply(lambda r: r[STRUCTURE_OUTPUT]))
+    if plan.anomaly is not None:  # a stack without it keeps exactly its outputs
+        pulumi.export(ANOMALY_OUTPUT, registered.apply(lambda r: r[ANOMALY_OUTPUT]))
     return registered
