@@ -106,6 +106,7 @@ def test_verify_checks_that_anomaly_detection_exists_and_its_exclusions(
     fake_workspace, workspace_client
 ):
     schema = fake_workspace.add_schema(SCHEMA)
+    fake_workspace.add_table(TABLE)
     missing = verify_monitor(workspace_client, _schema_expected())
     assert marks(missing)["exists"] is FAIL and not missing.ok
     workspace_client.data_quality.create_monitor(
@@ -120,6 +121,9 @@ def test_verify_checks_that_anomaly_detection_exists_and_its_exclusions(
     differs = verify_monitor(workspace_client, _schema_expected())
     assert marks(differs)["status"] is WARN and differs.ok
     assert {marks(same)[k] for k in ("dashboard", "latest_refresh")} == {SKIP}
+    del fake_workspace.tables[TABLE]
+    gone = verify_monitor(workspace_client, _schema_expected((TABLE,)))
+    assert marks(gone)["status"] is WARN and TABLE in gone.check("status").detail
 
 
 def test_wait_skips_the_schema_monitor(fake_workspace, workspace_client, dq_monitor):
