@@ -78,12 +78,20 @@ class Lookups:
             )
         return self._ids[key]
 
-    def resolve(self, value: Any) -> Any:
-        """`value` with every UUID placeholder replaced by its lookup."""
-        if isinstance(value, Mapping):
-            return {key: self.resolve(child) for key, child in value.items()}
-        if isinstance(value, list):
-            return [self.resolve(child) for child in value]
+    def resolve(self, request: Mapping[str, Any]) -> dict[str, Any]:
+        """The body with its two UUID placeholders (`object_id`, and the profiling config's
+        `output_schema_id`) replaced by their lookups; nothing else is read as a placeholder."""
+        body = dict(request)
+        body["object_id"] = self._lookup(body["object_id"])
+        config = body.get("data_profiling_config")
+        if isinstance(config, Mapping):
+            body["data_profiling_config"] = {
+                **config,
+                "output_schema_id": self._lookup(config["output_schema_id"]),
+            }
+        return body
+
+    def _lookup(self, value: Any) -> Any:
         found = placeholder_name(value)
         if found is None:
             return value
