@@ -24,11 +24,11 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from monitors.errors import Problem
-from monitors.naming import API_DATA_QUALITY, API_LEGACY, CONFIG_NAMESPACE, migrate_command
+from monitors.naming import API_DATA_QUALITY, CONFIG_NAMESPACE, migrate_command
 from monitors.spec.identifiers import check_name
 from monitors.spec.models import MonitorSpec
 
-Api = Literal["legacy", "data_quality"]
+Api = Literal["legacy", "data_quality"]  # monitors.naming.APIS, as a type
 API_SETTING = "api"
 MIGRATION_SETTING = "migratingTo"
 ANOMALY_SETTING = "anomalyDetection"
@@ -116,16 +116,3 @@ def migration_problem(stack: str, api: str, migrating_to: str | None) -> str | N
         "or remove this setting"
     )
 
-
-__all__ = [
-    "ANOMALY_SETTING",
-    "API_DATA_QUALITY",
-    "API_LEGACY",
-    "API_SETTING",
-    "MIGRATION_SETTING",
-    "AnomalyDetection",
-    "Api",
-    "backend_problems",
-    "migration_problem",
-    "unexpressible_fields",
-]

@@ -4,10 +4,13 @@ cannot express: refused before anything is registered, naming the file, monitor 
 from __future__ import annotations
 
 import json
+from typing import get_args
 
 import pytest
 
 from monitors.errors import DeclarationError, DeclarationErrors, StackConfigError
+from monitors.naming import APIS
+from monitors.spec.backend import Api
 from monitors.spec.project import build_project
 from monitors.spec.settings import parse_stack_config, settings_from_config
 from tests.spec.test_stack_settings import BASE, ENGINE_BASE, FILE, file_errors, from_file
@@ -25,6 +28,10 @@ def test_a_stack_without_the_setting_deploys_through_the_legacy_api():
         None,
         None,
     )
+
+
+def test_the_settings_type_names_the_same_apis_as_the_names_module():
+    assert get_args(Api) == APIS
 
 
 @pytest.mark.parametrize("api", ["legacy", "data_quality"])
