@@ -115,4 +115,3 @@ def migration_problem(stack: str, api: str, migrating_to: str | None) -> str | N
         f"is {api!r}: finish the migration with `{migrate_command(stack, migrating_to)}`, "
         "or remove this setting"
     )
-
