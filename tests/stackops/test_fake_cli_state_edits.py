@@ -276,3 +276,12 @@ def test_an_interrupted_state_edit_is_saved_only_if_it_ended_first(fake, at, rem
     subprocess.run(["sh", "-c", command + "; true"], capture_output=True, check=False)
     assert (DIM_HOST not in urns(fake)) is removed
     assert "interrupt_commands" not in fake.world() or fake.world()["interrupt_commands"] == {}
+
+
+@pytest.mark.parametrize("line", ["{}", "x" * 200, "é" * 70000])
+def test_the_events_go_on_the_wire_as_the_sdks_event_request(line):
+    from pulumi.runtime.proto import events_pb2
+
+    from tests.fakes.pulumi_cli.fake_pulumi import event_request
+
+    assert event_request(line) == events_pb2.EventRequest(event=line).SerializeToString()

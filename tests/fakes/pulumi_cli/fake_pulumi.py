@@ -38,15 +38,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 VALUE_FLAGS = {
     "--stack",
@@ -163,6 +160,8 @@ def record(world: World, argv: list[str], args: Args) -> None:
         copies = log_dir / "files"
         copies.mkdir(exist_ok=True)
         copy = copies / f"{len(list(copies.iterdir())):03d}-{Path(given).name}"
+        import shutil  # only here: every call pays for each import (a process per command)
+
         shutil.copyfile(given, copy)
         entry["files"] = {"--file": str(copy)}
     with (log_dir / "calls.jsonl").open("a") as log:
@@ -178,10 +177,14 @@ def stack_file(stack: str) -> Path:
 
 def load_stack_file(stack: str) -> dict[str, Any]:
     path = stack_file(stack)
+    import yaml  # only for the commands that read the stack file (it costs a third of a call)
+
     return (yaml.safe_load(path.read_text()) or {}) if path.exists() else {}
 
 
 def save_stack_file(stack: str, content: dict[str, Any]) -> None:
+    import yaml
+
     stack_file(stack).write_text(yaml.safe_dump(content, sort_keys=False))
 
 
@@ -307,6 +310,20 @@ def secure_value_json(world: World, value: dict[str, str], show: bool) -> dict[s
 # ---------------------------------------------------------------- engine events
 
 
+def event_request(line: str) -> bytes:
+    """A `pulumirpc.EventRequest` on the wire (proto/pulumi/events.proto: `string event = 1`),
+    the bytes the SDK's generated `EventRequest.SerializeToString` gives; written by hand so that
+    each engine command does not import the whole `pulumi` package for its stubs."""
+    data = line.encode("utf-8")
+    size, length = bytearray(), len(data)
+    while True:
+        byte, length = length & 0x7F, length >> 7
+        size.append(byte | (0x80 if length else 0))
+        if not length:
+            break
+    return b"\x0a" + bytes(size) + data
+
+
 class EventSink:
     """Writes engine events where `--event-log` says: a JSON-lines file or a gRPC stream."""
 
@@ -324,11 +341,14 @@ class EventSink:
         lines = [json.dumps(e) + "\n" for e in self.events]
         if self.target.startswith("tcp://"):
             import grpc
-            from pulumi.runtime.proto import events_pb2, events_pb2_grpc
 
             with grpc.insecure_channel(self.target.removeprefix("tcp://")) as channel:
-                stub = events_pb2_grpc.EventsStub(channel)
-                stub.StreamEvents(iter([events_pb2.EventRequest(event=line) for line in lines]))
+                stream = channel.stream_unary(
+                    "/pulumirpc.Events/StreamEvents",
+                    request_serializer=event_request,
+                    response_deserializer=lambda answer: answer,
+                )
+                stream(iter(lines))
         else:
             with open(self.target, "a", encoding="utf-8") as log:
                 log.writelines(lines)
