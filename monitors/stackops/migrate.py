@@ -285,7 +285,11 @@ class Migration:
         type and whose preview plans nothing: its update must change nothing else."""
         misplaced = {t: p for t, p in places.items() if p is not Placement.SOURCE}
         if misplaced:
-            lines = [f"  {t}: {p.describe(self.target)}" for t, p in misplaced.items()]
+            lines = [
+                f"  {t}: "
+                + ("not in the state" if p is Placement.REMOVED else p.describe(self.target))
+                for t, p in misplaced.items()
+            ]
             raise RefusedError(
                 f"refusing to migrate stack '{self.name}': {CONFIG_NAMESPACE}:api is "
                 f"'{self.source}', so every enabled monitor must be in the state as "

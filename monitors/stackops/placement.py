@@ -182,7 +182,7 @@ class Dependent:
             urn,
             str(resource["type"]),
             urn.rsplit("::", 1)[-1],
-            str(resource["id"]),
+            str(resource.get("id") or ""),
             bool(resource.get("protect")),
         )
 
