@@ -80,6 +80,7 @@ from monitors.stackops.state_edit import (
     export_checkpoint,
     import_checkpoint,
     import_into_state,
+    read_outputs,
     remove_from_state,
 )
 from monitors.workspace.client import (
@@ -231,7 +232,7 @@ class Migration:
     def _read_outputs(self) -> tuple[dict[str, Any], LastRecord]:
         """The stack outputs as plain values, and the record the program reads from them."""
         try:
-            outputs = {k: v.value for k, v in self.stack.outputs().items()}
+            outputs = read_outputs(self.stack)
         except CommandError as exc:
             problem = f"`pulumi stack output` failed: {cli_stderr(exc)}"
             return {}, LastRecord(problem=problem)
@@ -580,20 +581,18 @@ class Migration:
         return log
 
     def _write_config(self) -> None:
-        """Step 2, in an order that keeps the stack file valid after each write (settings refuse
-        a `migratingTo` other than `api`): a marker for the other direction goes first."""
+        """Step 2: `api` and `migratingTo` in one write of the stack file (`pulumi config
+        set-all`), so it never holds one without the other (settings refuse a `migratingTo`
+        other than `api`)."""
         marker = f"{CONFIG_NAMESPACE}:{MIGRATION_SETTING}"
-        if self.settings.migrating_to not in (None, self.target):
-            self._run(f"removing {marker}", lambda _: self.stack.remove_config(MIGRATION_SETTING))
-        if self.settings.api != self.target:
+        if self.settings.api != self.target or self.settings.migrating_to != self.target:
+            values = {
+                API_SETTING: ConfigValue(self.target),
+                MIGRATION_SETTING: ConfigValue(self.target),
+            }
             self._run(
-                f"writing {CONFIG_NAMESPACE}:{API_SETTING}",
-                lambda _: self.stack.set_config(API_SETTING, ConfigValue(self.target)),
-            )
-        if self.settings.migrating_to != self.target:
-            self._run(
-                f"writing {marker}",
-                lambda _: self.stack.set_config(MIGRATION_SETTING, ConfigValue(self.target)),
+                f"writing {CONFIG_NAMESPACE}:{API_SETTING} and {marker}",
+                lambda _: self.stack.set_all_config(values),
             )
         self.env.out(
             f"Wrote {CONFIG_NAMESPACE}:{API_SETTING} and {marker}: {self.target} to "

@@ -1,6 +1,7 @@
 """The Pulumi CLI commands that edit a stack's state without touching the cloud, as `migrate`
 runs them. Each raises the Automation API's CommandError when the CLI fails.
 
+- `pulumi stack output --json --show-secrets`: the outputs the program recorded, as values.
 - `pulumi stack export` WITHOUT `--show-secrets` (the Automation API's `export_stack` always
   decrypts): the checkpoint with its secrets still encrypted, safe to keep in a file, and what
   `pulumi stack import` takes back (pkg/cmd/pulumi/stack/stack_import.go: the stack's own
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from pulumi.automation import Deployment, Stack
 from pulumi.automation._stack import ImportResource  # the TypedDict `import_resources` takes
@@ -41,6 +43,18 @@ def export_checkpoint(stack: Stack) -> Deployment:
     )
     document = json.loads(result.stdout)
     return Deployment(version=document.get("version"), deployment=document.get("deployment"))
+
+
+def read_outputs(stack: Stack) -> dict[str, Any]:
+    """The stack outputs as plain values (`pulumi stack output --json --show-secrets`: one call,
+    where the Automation API's `outputs()` makes a second one only to mark secrets)."""
+    result = stack.workspace.pulumi_command.run(
+        ["stack", "output", "--json", "--show-secrets", "--stack", stack.name],
+        stack.workspace.work_dir,
+        _env(stack),
+    )
+    outputs = json.loads(result.stdout or "{}")
+    return dict(outputs) if isinstance(outputs, dict) else {}
 
 
 def import_checkpoint(stack: Stack, checkpoint: Deployment) -> None:

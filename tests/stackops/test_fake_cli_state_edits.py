@@ -285,3 +285,23 @@ def test_the_events_go_on_the_wire_as_the_sdks_event_request(line):
     from tests.fakes.pulumi_cli.fake_pulumi import event_request
 
     assert event_request(line) == events_pb2.EventRequest(event=line).SerializeToString()
+
+
+def test_config_set_all_writes_every_pair_in_one_save(fake, project):
+    import yaml
+
+    args = ["--plaintext", "api=data_quality", "--plaintext", "migratingTo=data_quality"]
+    result = subprocess.run(
+        [str(fake.root / "bin" / "pulumi"), "config", "set-all", "--stack", "dev", *args],
+        capture_output=True,
+        text=True,
+        cwd=project,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    config = yaml.safe_load((project / "Pulumi.dev.yaml").read_text())["config"]
+    assert (
+        config["lakehouse-monitors:api"]
+        == config["lakehouse-monitors:migratingTo"]
+        == ("data_quality")
+    )

@@ -47,6 +47,7 @@ from typing import Any
 
 VALUE_FLAGS = {
     "--stack",
+    "--plaintext",
     "-s",
     "--event-log",
     "--file",
@@ -231,6 +232,26 @@ def config_set(world: World, args: Args) -> None:
         if not isinstance(node, dict):
             raise Failed(f"invalid configuration key: {key}: parent is not a map")
         node[path[-1]] = coerce(value)
+    save_stack_file(stack, content)
+
+
+def config_set_all(world: World, args: Args) -> None:
+    """`config set-all --plaintext key=value ...` (pkg/cmd/pulumi/config/config.go
+    `newConfigSetAllCmd`): every pair is set (io.go `parseKeyValuePair`: split at the first `=`,
+    the value kept as text), then the stack file is saved once."""
+    stack = args.get("--stack") or ""
+    world.stack(stack)
+    if args.has("--secret") or args.has("--path") or args.has("--json"):
+        raise Failed("the fake pulumi implements `config set-all --plaintext` only", code=2)
+    content = load_stack_file(stack)
+    config = content.setdefault("config", {}) or {}
+    content["config"] = config
+    for pair in args.flags.get("--plaintext", []):
+        key, found, value = pair.partition("=")
+        if not found:
+            raise Failed(f"could not parse {pair!r}: expected the form key=value")
+        head, _ = split_key(world, key, False)
+        config[head] = value
     save_stack_file(stack, content)
 
 
@@ -1060,6 +1081,9 @@ def dispatch(world: World, args: Args) -> str:
         return json.dumps(history[:size])
     if command == "config set":
         config_set(world, args)
+        return ""
+    if command == "config set-all":
+        config_set_all(world, args)
         return ""
     if command == "config rm":
         config_rm(world, args)

@@ -26,6 +26,7 @@ from monitors.naming import (
     RESOURCE_TYPES,
     alert_display_name,
     alert_urn,
+    anomaly_urn,
     monitor_urn,
 )
 from monitors.stackops.journal import journal_path
@@ -173,6 +174,21 @@ class Scene:
             **overrides,
         }
         self.fake.write(**scenario)
+
+    def add_anomaly_detection(self) -> dict[str, Any]:
+        """The schema-level anomaly detection monitor, as another resource in the state."""
+        anomaly = {
+            "urn": anomaly_urn(self.stack),
+            "custom": True,
+            "id": "missing ID",
+            "type": RESOURCE_TYPES[DQ],
+            "inputs": {"objectType": "schema"},
+            "protect": self.protect,
+        }
+        world = self.fake.world()
+        world["stacks"][self.stack]["resources"].append(anomaly)
+        self.fake.write(**world)
+        return anomaly
 
     # ---- the stack file and the journal -----------------------------------------------
 

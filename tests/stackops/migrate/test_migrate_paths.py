@@ -8,80 +8,81 @@ import json
 import pytest
 
 from monitors.cli.main import main
-from monitors.errors import ExitCode
+from monitors.errors import AbortedError, ExitCode
 from monitors.naming import (
     ALERT_RESOURCE_TYPE,
     API_LEGACY,
     DQ_RESOURCE_TYPE,
     RESOURCE_TYPE,
     alert_urn,
+    anomaly_urn,
     monitor_urn,
 )
 from monitors.stackops.adopt import databricks_provider_version
 from monitors.stackops.migrate import migrate
 from monitors.stackops.placement import Placement
 from tests.stackops.conftest import TABLES, full_name
-from tests.stackops.migrate.scene import (
-    DQ,
-    VERSION,
-    Scene,
-    alert_id,
-    alert_keys,
-    records,
-)
+from tests.stackops.migrate.conftest import Migrated
+from tests.stackops.migrate.scene import DQ, VERSION, Scene, alert_id, alert_keys, records
 
 
-def state_commands(fake) -> list[list[str]]:
-    """The calls that change the state or the stack file, in order (argv without the flags the
-    Automation API adds to every call)."""
+def state_commands(scene: Scene) -> list[list[str]]:
+    """The calls that change the state or the stack file, in order (argv without the flag the
+    Automation API puts first)."""
     changing = ("config set", "config rm", "state", "import", "stack import", "up")
     found = []
-    for argv in fake.argvs():
+    for argv in scene.fake.argvs():
         words = [a for a in argv if a != "--non-interactive"]
         if " ".join(words).startswith(changing):
             found.append(words)
     return found
 
 
-def test_a_dev_stack_moves_to_data_quality_with_every_monitor_kept(scene: Scene, env, console):
-    scene.install()
-    report = migrate("dev", DQ, assume_yes=True, env=env)
-    assert report.placements == dict.fromkeys(TABLES, Placement.RECORDED)
+# ---------------------------------------------------------------- dev, one migration
+
+
+def test_every_monitor_ends_as_a_data_quality_monitor_recorded_on_the_new_api(migrated_dev):
+    scene = migrated_dev.scene
+    assert migrated_dev.report.placements == dict.fromkeys(TABLES, Placement.RECORDED)
     assert scene.state_urns() == scene.urns(DQ)
-    assert all(r["type"] == DQ_RESOURCE_TYPE for r in scene.state())
+    assert {r["type"] for r in scene.state()} == {DQ_RESOURCE_TYPE}
     assert records(scene.state_outputs()) == dict.fromkeys(TABLES, DQ)
-    config = scene.config()
+
+
+def test_the_stack_file_says_data_quality_without_the_marker_and_the_journal_is_gone(
+    migrated_dev,
+):
+    config = migrated_dev.scene.config()
     assert config["lakehouse-monitors:api"] == DQ
     assert "lakehouse-monitors:migratingTo" not in config
-    assert not scene.journal.exists()
-    assert set(report.after) == set(TABLES)
-    assert all(f.monitor_version == VERSION for f in report.after.values())
-    assert "every monitor kept its history" in console.text
+    assert not migrated_dev.scene.journal.exists()
 
 
-def test_the_state_is_changed_by_one_remove_and_one_import_of_the_same_monitors(
-    scene: Scene, env, fake
-):
-    scene.install()
-    migrate("dev", DQ, assume_yes=True, env=env)
-    legacy = [monitor_urn("dev", t) for t in TABLES]
-    commands = state_commands(fake)
+def test_the_state_changes_by_one_remove_and_one_import_of_the_same_monitors(migrated_dev):
+    scene = migrated_dev.scene
+    commands = state_commands(scene)
     assert [c[:2] for c in commands] == [
-        ["config", "set"],
-        ["config", "set"],
+        ["config", "set-all"],
         ["state", "remove"],
         ["import", "--yes"],
         ["up", "--yes"],
         ["config", "rm"],
     ]
-    assert commands[0][-3:] == ["dev", "--", "data_quality"] and "api" in commands[0]
-    assert commands[1][-3:] == ["dev", "--", "data_quality"] and "migratingTo" in commands[1]
-    assert commands[2] == ["state", "remove", "--yes", "--stack", "dev", "--", *legacy]
-    assert commands[5] == ["config", "rm", "migratingTo", "--stack", "dev"]
-    imported = state_commands(fake)[3]
-    assert imported[:3] == ["import", "--yes", "--skip-preview"]
-    assert "--protect=false" in imported and "--generate-code=false" in imported
-    assert fake.file_given(0) == {
+    assert commands[0] == [
+        "config",
+        "set-all",
+        "--stack",
+        "dev",
+        "--plaintext",
+        f"api={DQ}",
+        "--plaintext",
+        f"migratingTo={DQ}",
+    ]
+    legacy = [monitor_urn("dev", t) for t in TABLES]
+    assert commands[1] == ["state", "remove", "--yes", "--stack", "dev", "--", *legacy]
+    assert "--protect=false" in commands[2] and "--generate-code=false" in commands[2]
+    assert commands[4] == ["config", "rm", "migratingTo", "--stack", "dev"]
+    assert scene.fake.file_given(0) == {
         "resources": [
             {
                 "type": DQ_RESOURCE_TYPE,
@@ -95,51 +96,82 @@ def test_the_state_is_changed_by_one_remove_and_one_import_of_the_same_monitors(
     }
 
 
-def test_nothing_is_ever_deleted_or_created_in_the_workspace(scene: Scene, env):
-    scene.install()
-    migrate("dev", DQ, assume_yes=True, env=env)
-    methods = {(c.method, c.path.split("/")[3]) for c in scene.workspace.api_calls()}
-    assert {m for m, _ in methods} == {"GET"}
+def test_the_workspace_is_only_read(migrated_dev):
+    assert {c.method for c in migrated_dev.scene.workspace.api_calls()} == {"GET"}
 
 
-def test_prod_is_migrated_under_protection_with_force_and_imported_protected(
-    scene: Scene, env, fake, console
+def test_the_facts_are_read_through_both_apis_before_and_through_the_new_one_after(
+    migrated_dev,
 ):
-    scene.stack = "prod"
-    scene.install()
-    console.answers = ["prod"]
-    migrate("prod", DQ, confirm=console.confirm, env=env)
-    assert console.prompts == [
-        "Monitors are protected in stack 'prod'. Type the stack name to go on: "
-    ]
-    remove = next(c for c in state_commands(fake) if c[:2] == ["state", "remove"])
-    assert "--force" in remove and "--target-dependents" not in remove
-    assert "--protect=true" in next(c for c in state_commands(fake) if c[0] == "import")
-    assert all(r["protect"] for r in scene.state())
-    assert scene.state_urns() == scene.urns(DQ)
+    paths = [c.path for c in migrated_dev.scene.workspace.api_calls()]
+    legacy = [p for p in paths if p.endswith("/monitor")]
+    new = [p for p in paths if p.startswith("/api/data-quality/v1/monitors/table/")]
+    assert len(legacy) == len(TABLES)  # before, through the source API
+    assert len(new) == 2 * len(TABLES)  # before (the same monitor?), after (the proof)
 
 
-def test_a_wrong_stack_name_aborts_before_anything_changed(scene: Scene, env, fake, console):
-    scene.stack = "prod"
-    scene.install()
-    before = scene.stack_file.read_bytes()
-    console.answers = ["dev"]
-    with pytest.raises(Exception, match="aborted: you typed 'dev', not 'prod'") as caught:
-        migrate("prod", DQ, confirm=console.confirm, env=env)
-    assert caught.value.exit_code == ExitCode.ABORTED  # type: ignore[attr-defined]
-    assert state_commands(fake) == []
-    assert scene.stack_file.read_bytes() == before and not scene.journal.exists()
+def test_the_proof_says_each_monitor_kept_its_version_dashboard_and_tables(migrated_dev):
+    text = migrated_dev.console.text
+    for table in TABLES:
+        assert f"  {table}: unchanged (monitor_version {VERSION}, dashboard " in text
+    assert all(f.monitor_version == VERSION for f in migrated_dev.report.after.values())
+    assert migrated_dev.report.after == migrated_dev.report.before
+    assert "every monitor kept its history" in text
+
+
+def test_the_journal_holds_the_facts_and_the_encrypted_restore_point_while_it_runs(
+    migrated_dev: Migrated,
+):
+    seen = json.loads(str(migrated_dev.journal_seen["text"]))
+    assert migrated_dev.journal_seen["mode"] == 0o600
+    assert (seen["source"], seen["target"], seen["resumed"]) == (API_LEGACY, DQ, False)
+    assert seen["before"]["dim_host"]["monitor_version"] == VERSION
+    restore_point = [r["urn"] for r in seen["checkpoint"]["deployment"]["resources"][1:]]
+    assert restore_point == migrated_dev.scene.urns(API_LEGACY)
+    exports = [a for a in migrated_dev.scene.fake.argvs() if a[1:3] == ["stack", "export"]]
+    assert exports and all("--show-secrets" not in a for a in exports)
+    assert "lakehouse-monitors:api" not in seen["stack_file"]
+
+
+def test_a_migrated_stack_has_nothing_to_migrate(migrated_dev, capsys):
+    scene = migrated_dev.scene
+    calls = len(scene.fake.calls())
+    report = migrate("dev", DQ, assume_yes=True, env=_env(scene, print))
+    assert report.nothing_to_do
+    assert "already deploys every monitor through the Data Quality Monitoring API" in (
+        capsys.readouterr().out
+    )
+    changing = [c["argv"] for c in scene.fake.calls()[calls:]]
+    assert not [a for a in changing if {"state", "import", "up", "set", "rm"} & set(a)]
+
+
+def _env(scene: Scene, out):
+    from monitors.stackops.common import Env
+
+    return Env(scene.project, scene.fake.root, out)
+
+
+# ---------------------------------------------------------------- prod, alerts, anomaly
+
+
+def test_prod_is_migrated_under_protection(migrated_prod):
+    scene = migrated_prod.scene
+    commands = state_commands(scene)
+    remove = next(c for c in commands if c[:2] == ["state", "remove"])
+    assert "--force" in remove
+    assert "--protect=true" in next(c for c in commands if c[0] == "import")
+    dq = [monitor_urn("prod", t, DQ) for t in TABLES]
+    monitors = [r for r in scene.state() if r["urn"] in dq]
+    assert len(monitors) == len(TABLES) and all(r["protect"] for r in monitors)
 
 
 def test_alerts_leave_the_state_with_their_monitor_and_come_back_with_the_same_ids(
-    scene: Scene, env, fake
+    migrated_prod,
 ):
-    scene.stack, scene.alerts = "prod", True
-    scene.install()
-    migrate("prod", DQ, assume_yes=True, env=env)
-    remove = next(c for c in state_commands(fake) if c[:2] == ["state", "remove"])
-    assert "--force" in remove and "--target-dependents" in remove
-    imported = fake.file_given(0)["resources"]
+    scene = migrated_prod.scene
+    remove = next(c for c in state_commands(scene) if c[:2] == ["state", "remove"])
+    assert "--target-dependents" in remove
+    imported = scene.fake.file_given(0)["resources"]
     assert [r for r in imported if r["type"] == ALERT_RESOURCE_TYPE] == [
         {
             "type": ALERT_RESOURCE_TYPE,
@@ -149,112 +181,48 @@ def test_alerts_leave_the_state_with_their_monitor_and_come_back_with_the_same_i
         }
         for table, alert in alert_keys()
     ]
-    alerts = {r["urn"]: r for r in scene.state() if r["type"] == ALERT_RESOURCE_TYPE}
-    assert alerts.keys() == {alert_urn("prod", t, a) for t, a in alert_keys()}
-    assert all(r["protect"] and r["id"] == r["importID"] for r in alerts.values())
-    assert [a["id"] for a in alerts.values()] == [alert_id(t, a) for t, a in alert_keys()]
+    alerts = [r for r in scene.state() if r["type"] == ALERT_RESOURCE_TYPE]
+    assert [r["urn"] for r in alerts] == [alert_urn("prod", t, a) for t, a in alert_keys()]
+    assert [r["id"] for r in alerts] == [alert_id(t, a) for t, a in alert_keys()]
+    assert all(r["protect"] and r["importID"] == r["id"] for r in alerts)
 
 
-def test_anomaly_detection_and_resources_that_depend_on_nothing_are_not_touched(
-    scene: Scene, env, fake
-):
+def test_anomaly_detection_is_not_touched(migrated_prod):
+    scene = migrated_prod.scene
+    anomaly = [r for r in scene.state() if r["urn"] == anomaly_urn("prod")]
+    assert anomaly and "importID" not in anomaly[0] and anomaly[0]["protect"]
+    assert all(anomaly_urn("prod") not in c for c in state_commands(scene))
+
+
+# ---------------------------------------------------------------- runs of their own
+
+
+def test_a_wrong_stack_name_aborts_before_anything_changed(scene: Scene, env, console):
+    scene.stack = "prod"
     scene.install()
-    anomaly = {
-        "urn": f"urn:pulumi:dev::lakehouse-monitors::{DQ_RESOURCE_TYPE}::schema-anomaly-detection",
-        "custom": True,
-        "id": "missing ID",
-        "type": DQ_RESOURCE_TYPE,
-        "inputs": {"objectType": "schema"},
-    }
-    stacks = fake.world()["stacks"]
-    stacks["dev"]["resources"].append(anomaly)
-    fake.write(**{**fake.world(), "stacks": stacks})
-    migrate("dev", DQ, assume_yes=True, env=env)
-    assert [r for r in scene.state() if r["urn"] == anomaly["urn"]] == [anomaly]
-    remove = next(c for c in state_commands(fake) if c[:2] == ["state", "remove"])
-    assert anomaly["urn"] not in remove
+    before = scene.stack_file.read_bytes()
+    console.answers = ["dev"]
+    with pytest.raises(AbortedError, match="aborted: you typed 'dev', not 'prod'"):
+        migrate("prod", DQ, confirm=console.confirm, env=env)
+    assert console.prompts == [
+        "Monitors are protected in stack 'prod'. Type the stack name to go on: "
+    ]
+    assert state_commands(scene) == []
+    assert scene.stack_file.read_bytes() == before and not scene.journal.exists()
 
 
-def test_the_history_facts_are_read_through_both_apis_before_and_the_new_one_after(
-    scene: Scene, env
-):
-    scene.install()
-    migrate("dev", DQ, assume_yes=True, env=env)
-    paths = [c.path for c in scene.workspace.api_calls()]
-    legacy = [p for p in paths if p.endswith("/monitor")]
-    dq = [p for p in paths if p.startswith("/api/data-quality/v1/monitors/table/")]
-    assert len(legacy) == len(TABLES)  # before, through the source API
-    assert len(dq) == 2 * len(TABLES)  # before (the same monitor?) and after (the proof)
-
-
-def test_back_to_legacy_works_the_same_way_with_the_table_name_as_import_id(
-    scene: Scene, env, fake
+def test_back_to_legacy_from_the_command_line_imports_by_table_name_and_exits_0(
+    scene: Scene, project, fake, capsys
 ):
     scene.api = DQ
     scene.install()
-    report = migrate("dev", API_LEGACY, assume_yes=True, env=env)
-    assert report.placements == dict.fromkeys(TABLES, Placement.RECORDED)
+    argv = ["migrate", "--stack", "dev", "--to", "legacy", "--yes"]
+    code = main([*argv, "--project-dir", str(project), "--pulumi-root", str(fake.root)])
+    assert code == ExitCode.OK, capsys.readouterr().err
     assert scene.state_urns() == scene.urns(API_LEGACY)
-    assert all(r["type"] == RESOURCE_TYPE for r in scene.state())
+    assert {r["type"] for r in scene.state()} == {RESOURCE_TYPE}
     assert [r["id"] for r in fake.file_given(0)["resources"]] == [
         full_name("dev", t) for t in TABLES
     ]
     assert scene.config()["lakehouse-monitors:api"] == API_LEGACY
-
-
-def test_a_migrated_stack_has_nothing_to_migrate(scene: Scene, env, fake, console):
-    scene.install()
-    migrate("dev", DQ, assume_yes=True, env=env)
-    calls = len(fake.calls())
-    report = migrate("dev", DQ, assume_yes=True, env=env)
-    assert report.nothing_to_do
-    assert "already deploys every monitor through the Data Quality Monitoring API" in (console.text)
-    assert all(
-        c["argv"][1] not in ("state", "import", "up", "config")
-        for c in fake.calls()[calls:]
-        if len(c["argv"]) > 1
-    )
-
-
-def test_the_command_line_migrates_and_exits_0(scene: Scene, project, fake, capsys):
-    scene.install()
-    code = main(
-        [
-            "migrate",
-            "--stack",
-            "dev",
-            "--to",
-            "data_quality",
-            "--yes",
-            "--project-dir",
-            str(project),
-            "--pulumi-root",
-            str(fake.root),
-        ]
-    )
-    assert code == ExitCode.OK, capsys.readouterr().err
     assert "every monitor kept its history" in capsys.readouterr().out
-
-
-def test_the_journal_holds_the_facts_and_the_encrypted_restore_point_while_it_runs(
-    scene: Scene, env, fake
-):
-    seen = {}
-
-    def peek(line: str) -> None:
-        if line.startswith("Wrote lakehouse-monitors:api"):
-            seen.update(json.loads(scene.journal.read_text()))
-            seen["mode"] = scene.journal.stat().st_mode & 0o777
-
-    scene.install()
-    migrate("dev", DQ, assume_yes=True, env=env.__class__(env.project_root, env.pulumi_root, peek))
-    assert seen["mode"] == 0o600
-    assert (seen["source"], seen["target"]) == (API_LEGACY, DQ)
-    assert seen["before"]["dim_host"]["monitor_version"] == VERSION
-    assert [r["urn"] for r in seen["checkpoint"]["deployment"]["resources"][1:]] == scene.urns(
-        API_LEGACY
-    )
-    assert "--show-secrets" not in next(
-        c["argv"] for c in fake.calls() if c["argv"][1:3] == ["stack", "export"]
-    )
-    assert seen["stack_file"].count("lakehouse-monitors:api") == 0
