@@ -646,21 +646,11 @@ class Migration:
                 "`pulumi import`",
                 lambda _: import_into_state(self.stack, specs, protect=self.settings.protect),
             )
+            others = len(specs) - len(ids)
+            with_them = f"; and {others} resource(s) that depend on them" if others else ""
             self.env.out(
-                f"Imported as {type_name(self.target)}: {', '.join(ids) or 'none'}"
-                + (
-                    f"; and {len(specs) - len(ids)} dependent resource(s)"
-                    if len(specs) > len(ids)
-                    else ""
-                )
-                + "."
+                f"Imported as {type_name(self.target)}: {', '.join(ids) or 'none'}{with_them}."
             )
-
-    def _export_or_stop(self) -> Deployment:
-        try:
-            return export_checkpoint(self.stack)
-        except CommandError as exc:
-            raise _Stopped(command_failure("`pulumi stack export`", exc, None)) from None
 
     # ------------------------------------------------------------------ step 4: the preview
 

@@ -178,7 +178,7 @@ def test_import_leaves_a_resource_with_the_same_id_alone_and_fails_on_another_id
     first = run(fake, "import", "--yes", "--file", import_file(tmp_path, dq), "--stack", "dev")
     again = run(fake, "import", "--yes", "--file", import_file(tmp_path, dq), "--stack", "dev")
     assert first.returncode == 0 and again.returncode == 0, (first.stderr, again.stderr)
-    assert [r["importID"] for r in fake.resources("dev")] == ["table,uuid-1"]
+    assert [(r["id"], "importID" in r) for r in fake.resources("dev")] == [("table,uuid-1", False)]
     other = {**dq, "id": "table,uuid-2"}
     clash = run(fake, "import", "--yes", "--file", import_file(tmp_path, other), "--stack", "dev")
     assert clash.returncode != 0

@@ -47,7 +47,6 @@ from typing import Any
 
 VALUE_FLAGS = {
     "--stack",
-    "--plaintext",
     "-s",
     "--event-log",
     "--file",
@@ -246,7 +245,9 @@ def config_set_all(world: World, args: Args) -> None:
     content = load_stack_file(stack)
     config = content.setdefault("config", {}) or {}
     content["config"] = config
-    for pair in args.flags.get("--plaintext", []):
+    # `--plaintext` is a boolean flag of `config set` but takes each pair here: the parser keeps
+    # the pairs as words, and only `--plaintext` ones are accepted.
+    for pair in args.words[2:]:
         key, found, value = pair.partition("=")
         if not found:
             raise Failed(f"could not parse {pair!r}: expected the form key=value")
@@ -712,8 +713,10 @@ def run_import(world: World, args: Args) -> str:
     same URN with the same ID (its `importID` when it has one) is skipped, nothing to do; with
     another ID the import step fails ("resource '<urn>' already exists", step.go
     `ImportStep.Apply`). Each resource is read from the provider by its import ID and recorded
-    with the read inputs and outputs, `protect` from `--protect` (default true), no dependencies
-    and no replacement trigger. Steps that completed before a failed one stay in the state.
+    with the read inputs and outputs, the ID the Read gave (here: the import ID), `protect` from
+    `--protect` (default true), no dependencies, no replacement trigger, and no `importID`
+    ("we would never set ImportID for resources imported via `pulumi import`", ImportStep.Apply).
+    Steps that completed before a failed one stay in the state.
     """
     stack_name = args.get("--stack") or ""
     stack = world.stack(stack_name)
@@ -754,7 +757,6 @@ def run_import(world: World, args: Args) -> str:
                 "inputs": outputs,
                 "outputs": outputs,
                 "protect": protect,
-                "importID": spec["id"],
             }
         )
         counts["import"] += 1
@@ -1038,10 +1040,12 @@ def interrupting(world: World, words: list[str]) -> str | None:
 
 def die_of_interrupt() -> None:
     """A ^C in the terminal reaches the caller and the CLI. Outside an update the CLI installs no
-    handler (pkg/backend/cancellation_scope.go cancels gracefully only around updates), and a Go
-    program without one exits on SIGINT (os/signal package docs), so the process ends by the
-    signal. The caller is signalled first and given a moment, as a terminal's ^C reaches the
-    whole process group at once."""
+    handler (pkg/backend/cancellation_scope.go cancels gracefully only around updates, previews
+    and imports: operations/import.go uses its scopes, state/*.go do not), and a Go program
+    without one exits on SIGINT (os/signal package docs), so the process ends by the signal. An
+    `import` interrupted "after" is approximated the same way: what it imported is saved and the
+    command fails. The caller is signalled first and given a moment, as a terminal's ^C reaches
+    the whole process group at once."""
     os.kill(os.getppid(), signal.SIGINT)
     time.sleep(0.05)
     signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -84,6 +84,7 @@ class Migrated:
     report: MigrateReport
     console: Console
     journal_seen: dict[str, object]
+    anomaly: dict[str, object] | None = None
 
 
 def _migrated(
@@ -100,8 +101,7 @@ def _migrated(
         fake.write(stacks={})
         scene = Scene(fake, copy_project(tmp / "project"), workspace, stack=stack, alerts=alerts)
         scene.install()
-        if anomaly:
-            scene.add_anomaly_detection()
+        schema_monitor = scene.add_anomaly_detection() if anomaly else None
         console = Console()
         seen: dict[str, object] = {}
 
@@ -112,7 +112,7 @@ def _migrated(
                 seen["mode"] = scene.journal.stat().st_mode & 0o777
 
         report = migrate(stack, DQ, assume_yes=True, env=Env(scene.project, fake.root, out))
-        yield Migrated(scene, report, console, seen)
+        yield Migrated(scene, report, console, seen, schema_monitor)
 
 
 @pytest.fixture(scope="module")

@@ -184,13 +184,13 @@ def test_alerts_leave_the_state_with_their_monitor_and_come_back_with_the_same_i
     alerts = [r for r in scene.state() if r["type"] == ALERT_RESOURCE_TYPE]
     assert [r["urn"] for r in alerts] == [alert_urn("prod", t, a) for t, a in alert_keys()]
     assert [r["id"] for r in alerts] == [alert_id(t, a) for t, a in alert_keys()]
-    assert all(r["protect"] and r["importID"] == r["id"] for r in alerts)
+    assert all(r["protect"] and "dependencies" not in r for r in alerts)  # as imported
 
 
 def test_anomaly_detection_is_not_touched(migrated_prod):
     scene = migrated_prod.scene
     anomaly = [r for r in scene.state() if r["urn"] == anomaly_urn("prod")]
-    assert anomaly and "importID" not in anomaly[0] and anomaly[0]["protect"]
+    assert anomaly == [migrated_prod.anomaly]
     assert all(anomaly_urn("prod") not in c for c in state_commands(scene))
 
 
