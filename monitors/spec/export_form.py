@@ -132,8 +132,10 @@ class DeclarationForm:
 
 
 def quoted(value: object) -> str:
-    """A value for a one-line message: JSON, control characters escaped, long ones cut."""
-    text = printable(json.dumps(value, ensure_ascii=False))
+    """A value for a one-line message: text in double quotes (not escaped inside), anything
+    else as JSON; control characters escaped, long values cut."""
+    shown = f'"{value}"' if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = printable(shown)
     return text if len(text) <= MAX_QUOTED else text[: MAX_QUOTED - 3] + "..."
 
 
