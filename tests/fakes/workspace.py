@@ -100,6 +100,7 @@ _ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("GET", re.compile(_TABLE + r"/monitor/refreshes"), "_list_refreshes"),
     ("GET", re.compile(_TABLE + r"/monitor/refreshes/(?P<refresh_id>\d+)"), "_get_refresh"),
     ("GET", re.compile(_TABLE), "_get_table"),
+    ("GET", re.compile(r"/api/2\.1/unity-catalog/tables"), "_list_tables"),
     ("DELETE", re.compile(_TABLE), "_delete_table"),
     ("GET", re.compile(r"/api/2.0/lakeview/dashboards/(?P<dashboard_id>[^/]+)"), "_get_dashboard"),
     ("DELETE", re.compile(r"/api/2.0/lakeview/dashboards/(?P<dashboard_id>[^/]+)"), "_trash"),
@@ -189,6 +190,7 @@ class FakeWorkspace:
         self._injections: list[_Injection] = []
         self._activate_after: dict[str, int] = {}
         self._refresh_ids = itertools.count(1)
+        self.tables_page_size = 50  # tables per page of GET .../tables (server configured)
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -444,13 +446,18 @@ class FakeWorkspace:
         parts = urlsplit(raw_path)
         path = unquote(parts.path)
         query = parse_qs(parts.query)
-        response = self._dispatch(method, path, headers, body)
+        response = self._dispatch(method, path, headers, body, query)
         with self._lock:
             self.calls.append(Call(method, path, body, query, response.status))
         return response
 
     def _dispatch(
-        self, method: str, path: str, headers: dict[str, str], body: dict[str, Any] | None
+        self,
+        method: str,
+        path: str,
+        headers: dict[str, str],
+        body: dict[str, Any] | None,
+        query: dict[str, list[str]] | None = None,
     ) -> _Response:
         with self._lock:
             injected = self._take_injection(method, path)
@@ -465,8 +472,11 @@ class FakeWorkspace:
         ):
             return _error(401, "UNAUTHENTICATED", "Invalid access token.")
         try:
+            arguments: dict[str, Any] = dict(params)
+            if handler_name in _QUERY_HANDLERS:
+                arguments["query"] = query or {}
             with self._lock:
-                result = getattr(self, handler_name)(body=body or {}, **params)
+                result = getattr(self, handler_name)(body=body or {}, **arguments)
         except ApiError as err:
             return _error(err.status, err.error_code, err.message)
         return _Response(200, result)
@@ -611,6 +621,35 @@ class FakeWorkspace:
     def _get_table(self, body: dict[str, Any], table: str) -> dict[str, Any]:
         return dict(self._require_table(table))
 
+    def _list_tables(self, body: dict[str, Any], query: dict[str, list[str]]) -> dict[str, Any]:
+        """GET /api/2.1/unity-catalog/tables?catalog_name=&schema_name=: one page of the schema's
+        tables, `next_page_token` while more follow (databricks-sdk `TablesAPI.list` sends
+        `max_results=0`, "the page length is set to a server configured value", and reads pages
+        until no token comes back). No order is promised; this one keeps creation order. A
+        schema without tables answers with no `tables` key (empty lists are not written).
+        """
+        catalog = (query.get("catalog_name") or [""])[0]
+        schema = (query.get("schema_name") or [""])[0]
+        if not catalog or not schema:
+            raise ApiError(400, "Both catalog_name and schema_name are required.")
+        names = [
+            name
+            for name, table in self.tables.items()
+            if (table["catalog_name"], table["schema_name"]) == (catalog, schema)
+        ]
+        start = int((query.get("page_token") or ["0"])[0])
+        page = names[start : start + self.tables_page_size]
+        answer: dict[str, Any] = {}
+        if page:
+            omit = (query.get("omit_columns") or [""])[0] == "true"
+            answer["tables"] = [
+                {k: v for k, v in self.tables[n].items() if not (omit and k == "columns")}
+                for n in page
+            ]
+        if start + self.tables_page_size < len(names):
+            answer["next_page_token"] = str(start + self.tables_page_size)
+        return answer
+
     def _delete_table(self, body: dict[str, Any], table: str) -> dict[str, Any]:
         self._require_table(table)
         del self.tables[table]
@@ -635,6 +674,8 @@ class FakeWorkspace:
 _CREATE_ONLY_UNRETURNED = ("skip_builtin_dashboard", "warehouse_id")
 _IGNORED_ON_UPDATE = ("assets_dir", *_CREATE_ONLY_UNRETURNED)
 PAUSE_STATUS_UNPAUSED = "UNPAUSED"
+# Handlers that read the query string (the others take path parameters and the body only).
+_QUERY_HANDLERS = frozenset({"_list_tables"})
 
 
 def _as_stored(body: dict[str, Any]) -> dict[str, Any]:
