@@ -54,6 +54,11 @@ class MonitorExport:
         return tuple(g for g in self.gaps if not g.changes)
 
 
+def compared_part(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of a payload the workspace returns, to compare with `held_configuration`."""
+    return {key: value for key, value in payload.items() if key in COMPARED_FIELDS}
+
+
 def held_configuration(config: Mapping[str, Any]) -> dict[str, Any]:
     """The settable fields of a monitor as the workspace returned them, `pause_status` aside."""
     held = {key: config[key] for key in COMPARED_FIELDS if config.get(key) is not None}

@@ -320,7 +320,10 @@ def declaration_data(
         data["notifications"] = notifications
     if config.get("data_classification_config") is not None:
         data["data_classification_config"] = config["data_classification_config"]
-    gaps += _dashboard(config)
+    skips, note = _dashboard(config)
+    if skips:
+        data["skip_builtin_dashboard"] = True
+    gaps += note
     gaps += _notes(config)
     for key in config:
         if key not in _KNOWN_FIELDS:
@@ -328,22 +331,30 @@ def declaration_data(
     return data, gaps
 
 
-def _dashboard(config: Mapping[str, Any]) -> list[Gap]:
-    """skip_builtin_dashboard is never returned: a monitor past PENDING without a dashboard
-    was created without one."""
+def _dashboard(config: Mapping[str, Any]) -> tuple[bool, list[Gap]]:
+    """Whether the monitor skips the built-in dashboard, which the API never returns: a monitor
+    past PENDING without a dashboard was created without one. The program ignores changes to
+    this create-only setting outside a replace, so a wrong guess changes nothing until then."""
     if config.get("dashboard_id"):
-        return []
+        return False, []
+    key = ("skip_builtin_dashboard",)
     if config.get("status") == PENDING:
-        return [
+        return False, [
             Gap(
-                ("skip_builtin_dashboard",),
+                key,
                 "the monitor is still initialising and has no dashboard yet, so whether it "
                 "skips the built-in dashboard cannot be told (the API never returns the "
-                "setting): written as not skipping",
+                "setting): written as not skipping; export it again once it is ACTIVE",
                 changes=False,
             )
         ]
-    return []
+    return True, [
+        Gap(
+            key,
+            "true because the monitor has no dashboard (the API never returns the setting)",
+            changes=False,
+        )
+    ]
 
 
 def _notes(config: Mapping[str, Any]) -> list[Gap]:
