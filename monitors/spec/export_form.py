@@ -110,14 +110,15 @@ class Gap:
 
 
 class NotExpressible(MonitorsError):
-    """A monitor no declaration can describe (its profile is not one we can write)."""
+    """A monitor no declaration can describe (its profile is not one we can write); the
+    message also names what was left out on the way, which may be why."""
 
-    def __init__(self, table: str, problems: Sequence[Problem]) -> None:
+    def __init__(self, table: str, problems: Sequence[Problem], left_out: Sequence[Gap]) -> None:
         self.table = table
         self.problems = tuple(problems)
-        super().__init__(
-            "; ".join(f"{p.field}: {p.message}" if p.field else p.message for p in problems)
-        )
+        lines = [f"{p.field}: {p.message}" if p.field else p.message for p in problems]
+        lines += [f"{g.field}: {g.message}" for g in left_out if g.changes]
+        super().__init__("; ".join(lines))
 
 
 @dataclass(frozen=True)
@@ -422,8 +423,8 @@ def _remove(data: dict[str, Any], path: tuple[str | int, ...]) -> None:
     for step in parents:
         node = node[step]
     del node[last]
-    if parents and not node and parents[0] != "custom_metrics":
-        _remove(data, tuple(parents))  # e.g. the last event of `notifications`
+    if parents == ["notifications"] and not node:
+        del data["notifications"]  # its last event went: no `notifications: {}` left behind
 
 
 def _at(data: Mapping[str, Any], path: tuple[str | int, ...]) -> Any:
@@ -466,7 +467,7 @@ def declaration_form(
             for problem in exc.problems:
                 part = _part_of(problem, data)
                 if part is None:
-                    raise NotExpressible(table, exc.problems) from None
+                    raise NotExpressible(table, exc.problems, gaps) from None
                 parts.setdefault(part.path, (part, []))[1].append(problem.message)
             # Deepest and last first, so the indices of what is still to go stay valid.
             for path in sorted(parts, key=lambda p: (len(p), p), reverse=True):
