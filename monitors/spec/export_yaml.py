@@ -37,6 +37,15 @@ def _reads_back(text: str, expected: Any) -> bool:
         return False
 
 
+def quoted(value: str) -> str:
+    """A double-quoted scalar: JSON's escapes are YAML's; non-ASCII is kept readable unless YAML
+    would fold it (U+0085, U+2028 and U+2029 are line breaks to YAML, not to JSON)."""
+    text = json.dumps(value, ensure_ascii=False)
+    if _reads_back(f"k: {text}\n", {"k": value}):
+        return text
+    return json.dumps(value, ensure_ascii=True)
+
+
 def scalar(value: Any, *, in_list: bool = False) -> str:
     """One value as YAML: `true`, `42`, a plain string when it reads back as itself, else JSON."""
     if isinstance(value, bool):
@@ -50,11 +59,11 @@ def scalar(value: Any, *, in_list: bool = False) -> str:
             return value
         if not in_list and _reads_back(f"k: {value}\n", {"k": value}):
             return value
-    return json.dumps(value, ensure_ascii=False)
+    return quoted(value)
 
 
 def _flow(values: Sequence[Any]) -> str:
-    return "[" + ", ".join(json.dumps(v, ensure_ascii=False) for v in values) + "]"
+    return "[" + ", ".join(quoted(v) for v in values) + "]"
 
 
 def _lines(data: Mapping[str, Any], depth: int) -> Iterator[str]:

@@ -12,8 +12,9 @@ import pytest
 
 from monitors.desired.export_check import compared_part, held_configuration
 from monitors.desired.payload import monitor_request
-from monitors.naming import DECLARATIONS_PATH
+from monitors.naming import DECLARATIONS_DIR, DECLARATIONS_PATH
 from monitors.spec.loader import load_declarations, parse_declaration, parse_declaration_text
+from monitors.spec.yamlfile import load_yaml
 from monitors.workspace.export import Outcome, export_monitors
 from tests.export.conftest import (
     EVERY_MONITOR,
@@ -224,3 +225,16 @@ def test_other_declaration_shapes_export_exactly(
     registration = run.monitor("dim_host")
     imported = provider.import_(inputs["tableName"])
     assert planned_changes(imported, registration.inputs, registration.ignore_changes) == []
+
+
+@pytest.mark.parametrize(("stack", "table"), EVERY_MONITOR)
+def test_the_exported_file_says_what_the_shipped_file_says_in_the_same_words(
+    workspace, client, provider, project, stack, table
+):
+    """Friendly forms restored, and no schedule or notifications the stack already gives."""
+    create_through_program(workspace, provider, registered(stack, table))
+    export_one(client, project, stack, table)
+    shipped = load_yaml((DECLARATIONS_DIR / f"{table}.yaml").read_text())
+    shipped["custom_metrics"].sort(key=lambda m: m["name"])  # the program sends them by name
+    exported = load_yaml((project / DECLARATIONS_PATH / f"{table}.yaml").read_text())
+    assert exported == shipped
