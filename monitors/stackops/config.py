@@ -59,8 +59,10 @@ def write_reset(
     raw = read_stack_config(short_stack(stack.name), project_root).get(
         f"{CONFIG_NAMESPACE}:{RESETS_KEY}"
     )
-    if isinstance(raw, dict) and isinstance(raw.get(table), str):
-        # The bare-string shorthand cannot take sub-keys: drop it before writing the object.
+    shorthand = raw.get(table) if isinstance(raw, dict) else None
+    if isinstance(shorthand, str | int) and not isinstance(shorthand, bool):
+        # The bare-token shorthand (`dim_host: 2026-...`, or `dim_host: 123`, which
+        # `config set --path` stores as a number) cannot take sub-keys: drop it first.
         stack.remove_config(f"{RESETS_KEY}.{table}", path=True)
     token_key = reset_token_key(table)
     purge_key = reset_purge_key(table)

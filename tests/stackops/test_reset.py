@@ -93,9 +93,10 @@ def test_reset_all_writes_a_fresh_token_for_every_enabled_monitor(env, fake, pro
     assert "history older than about 30 days" in console.text
 
 
-def test_reset_replaces_a_bare_string_token_with_the_object_form(env, fake, project):
+@pytest.mark.parametrize("shorthand", ["old-token", "123"], ids=["text", "number"])
+def test_reset_replaces_a_bare_token_with_the_object_form(env, fake, project, shorthand):
     path = project / "Pulumi.dev.yaml"
-    path.write_text(path.read_text() + "  lakehouse-monitors:resets:\n    dim_host: old-token\n")
+    path.write_text(path.read_text() + f"  lakehouse-monitors:resets:\n    dim_host: {shorthand}\n")
     plan(fake, "dev", same_all("dev", but={"dim_host": "replace"}))
     report = reset("dev", ["dim_host"], assume_yes=True, env=env)
     assert "--non-interactive config rm resets.dim_host --stack dev --path" in fake.commands()
