@@ -6,7 +6,7 @@ shipped files use, so that `adopt` followed by `pulumi up` changes nothing. What
 cannot say is left out and reported, never guessed. An existing declaration is overwritten only
 with --force. Credentials come from where the provider finds them, as for `verify`.
 Exit codes: 0 every table written exactly (or skipped); 1 a table failed, could not be written
-exactly, or the workspace did not answer; 2 bad input or missing credentials.
+exactly, or the workspace did not answer; 2 bad input or missing credentials; 4 interrupted.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import sys
 from typing import TextIO
 
 from monitors.cli import options
+from monitors.errors import ExitCode
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -26,6 +27,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     from monitors.workspace.export import (
         EXPORT_LIMITS,
         chosen_tables,
+        declarations_directory,
         export_monitors,
         render_json,
         render_report,
@@ -34,21 +36,31 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     out = out or sys.stdout
     err = err or sys.stderr
     settings = load_stack_settings(args.stack, args.project_dir)
-    chosen_tables(settings, args.table)  # refuse a bad --table before connecting
+    chosen_tables(settings, args.table)  # refuse bad input before connecting
+    declarations_directory(args.project_dir)
     provider = stack_provider_settings(args.stack, args.project_dir, args.pulumi_root)
     provider = provider.overridden(host=args.host, profile=args.profile)
     deadline = Deadline(EXPORT_LIMITS.total_s)
     connection = connect(provider, EXPORT_LIMITS, deadline)
     for line in connection.sources:
         print(f"export: {line}", file=err)
-    report = export_monitors(
-        connection.client,
-        settings,
-        args.project_dir,
-        args.table,
-        force=args.force,
-        deadline=deadline,
-    )
+    try:
+        report = export_monitors(
+            connection.client,
+            settings,
+            args.project_dir,
+            args.table,
+            force=args.force,
+            deadline=deadline,
+        )
+    except KeyboardInterrupt:
+        print(
+            "\ninterrupted. export changes nothing in Databricks and writes each declaration "
+            "whole, after reading every monitor: run the same export again (add --force for "
+            "any file it wrote already).",
+            file=err,
+        )
+        return int(ExitCode.ABORTED)
     options.print_skipped(report.skipped_files, args)
     if args.json:
         render_json(report, out)

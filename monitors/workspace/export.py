@@ -22,12 +22,17 @@ from typing import Any, TextIO
 from databricks.sdk import WorkspaceClient
 
 from monitors.desired.export_check import MonitorExport, export_monitor
-from monitors.errors import ExitCode, UnknownTableError, WorkspaceUnreachableError
+from monitors.errors import (
+    ExitCode,
+    MonitorsError,
+    UnknownTableError,
+    WorkspaceUnreachableError,
+)
 from monitors.naming import DECLARATIONS_PATH, short_stack
 from monitors.spec.export_form import Gap, NotExpressible
 from monitors.spec.files import printable
 from monitors.spec.identifiers import name_problem
-from monitors.spec.loader import EXTENSION, NameKind, classify_name
+from monitors.spec.loader import DIRECTORY_LINK_PROBLEM, EXTENSION, NameKind, classify_name
 from monitors.spec.settings import StackSettings
 from monitors.workspace.client import Deadline, Limits, describe_error, is_unreachable
 from monitors.workspace.read_config import MonitorRead, read_legacy_monitor, schema_tables
@@ -129,6 +134,31 @@ def existing_files(directory: Path, shown: str) -> tuple[dict[str, str], tuple[s
     return found, tuple(skipped)
 
 
+def declarations_directory(project_root: Path) -> Path:
+    """The project's declarations directory; MonitorsError when it cannot take a file (a
+    symbolic link, which the loader refuses, or not a directory)."""
+    directory = project_root / DECLARATIONS_PATH
+    if directory.is_symlink():
+        raise MonitorsError(f"{DECLARATIONS_PATH}: {DIRECTORY_LINK_PROBLEM}")
+    if directory.exists() and not directory.is_dir():
+        raise MonitorsError(f"{DECLARATIONS_PATH}: is not a directory")
+    return directory
+
+
+def _why_not_written(directory: Path, name: str | None, table: str, force: bool) -> str:
+    """Why an existing file keeps `table` from being written ("" when it may be)."""
+    if name is None:
+        return ""
+    if name != f"{table}{EXTENSION}":
+        return (
+            f"not written: {DECLARATIONS_PATH}/{printable(name)} already declares it (remove "
+            "or rename that file first)"
+        )
+    if not (directory / name).is_file() or (directory / name).is_symlink():
+        return "exists and is not a regular file: not overwritten"
+    return "" if force else "exists (--force overwrites it)"
+
+
 # ------------------------------------------------------------------------ reading
 
 
@@ -220,7 +250,7 @@ def export_monitors(
     `tables` is None) into the project's declarations directory."""
     deadline = deadline or Deadline(EXPORT_LIMITS.total_s)
     chosen = chosen_tables(settings, tables)
-    directory = project_root / DECLARATIONS_PATH
+    directory = declarations_directory(project_root)
     existing, skipped = existing_files(directory, DECLARATIONS_PATH)
     report = ExportReport(settings.stack, api, skipped_files=skipped)
     listed = chosen is None
@@ -232,14 +262,8 @@ def export_monitors(
         if listed and name_problem(table, "table name"):
             report.unmonitored += 1  # not a name a declaration can have; see `--table`
             continue
-        name = existing.get(table)
-        if name is not None and not (force and name == f"{table}{EXTENSION}"):
-            why = (
-                "exists (--force overwrites it)"
-                if name == f"{table}{EXTENSION}"
-                else f"{DECLARATIONS_PATH}/{printable(name)} already declares it: remove or "
-                "rename that file first"
-            )
+        why = _why_not_written(directory, existing.get(table), table, force)
+        if why:
             report.results.append(TableResult(table, Outcome.SKIPPED, f"{shown} {why}"))
             continue
         try:

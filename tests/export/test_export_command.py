@@ -230,3 +230,36 @@ def test_verbose_lists_the_files_the_loader_skips(deployed, project, capsys):
     (declarations(project) / "notes.txt").write_text("x")
     assert export(project, deployed, "--table", "dim_host", "--verbose") == 0
     assert f"{DECLARATIONS_PATH}/notes.txt: skipped, not a declaration" in capsys.readouterr().err
+
+
+def test_force_never_overwrites_a_linked_declaration(deployed, project, tmp_path, capsys):
+    target = tmp_path / "elsewhere.yaml"
+    target.write_text("snapshot: {}\n")
+    (declarations(project) / "dim_user.yaml").symlink_to(target)
+    assert export(project, deployed, "--table", "dim_user", "--force") == 0
+    assert "exists and is not a regular file: not overwritten" in capsys.readouterr().out
+    assert target.read_text() == "snapshot: {}\n"
+    assert (declarations(project) / "dim_user.yaml").is_symlink()
+
+
+def test_a_linked_declarations_directory_is_refused_before_asking_the_workspace(
+    deployed, project, tmp_path, capsys
+):
+    declarations(project).rmdir()
+    (tmp_path / "real").mkdir()
+    declarations(project).symlink_to(tmp_path / "real")
+    before = len(deployed.api_calls())
+    assert export(project, deployed) == 2
+    assert f"error: {DECLARATIONS_PATH}: is a symbolic link" in capsys.readouterr().err
+    assert deployed.api_calls()[before:] == []
+
+
+def test_an_interrupt_is_a_sentence_and_exit_4(deployed, project, monkeypatch, capsys):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(export_module, "export_monitors", interrupted)
+    assert export(project, deployed) == 4
+    err = capsys.readouterr().err
+    assert "interrupted. export changes nothing in Databricks" in err
+    assert "Traceback" not in err
