@@ -186,6 +186,7 @@ class FakeWorkspace:
         self.monitors: dict[str, dict[str, Any]] = {}
         self.refreshes: dict[str, list[dict[str, Any]]] = {}
         self.dashboards: dict[str, dict[str, Any]] = {}
+        self.query: dict[str, list[str]] = {}  # the query of the request being handled
         self.calls: list[Call] = []
         self._injections: list[_Injection] = []
         self._activate_after: dict[str, int] = {}
@@ -472,11 +473,9 @@ class FakeWorkspace:
         ):
             return _error(401, "UNAUTHENTICATED", "Invalid access token.")
         try:
-            arguments: dict[str, Any] = dict(params)
-            if handler_name in _QUERY_HANDLERS:
-                arguments["query"] = query or {}
             with self._lock:
-                result = getattr(self, handler_name)(body=body or {}, **arguments)
+                self.query = query or {}
+                result = getattr(self, handler_name)(body=body or {}, **params)
         except ApiError as err:
             return _error(err.status, err.error_code, err.message)
         return _Response(200, result)
@@ -621,13 +620,14 @@ class FakeWorkspace:
     def _get_table(self, body: dict[str, Any], table: str) -> dict[str, Any]:
         return dict(self._require_table(table))
 
-    def _list_tables(self, body: dict[str, Any], query: dict[str, list[str]]) -> dict[str, Any]:
+    def _list_tables(self, body: dict[str, Any]) -> dict[str, Any]:
         """GET /api/2.1/unity-catalog/tables?catalog_name=&schema_name=: one page of the schema's
         tables, `next_page_token` while more follow (databricks-sdk `TablesAPI.list` sends
         `max_results=0`, "the page length is set to a server configured value", and reads pages
         until no token comes back). No order is promised; this one keeps creation order. A
         schema without tables answers with no `tables` key (empty lists are not written).
         """
+        query = self.query
         catalog = (query.get("catalog_name") or [""])[0]
         schema = (query.get("schema_name") or [""])[0]
         if not catalog or not schema:
@@ -674,8 +674,6 @@ class FakeWorkspace:
 _CREATE_ONLY_UNRETURNED = ("skip_builtin_dashboard", "warehouse_id")
 _IGNORED_ON_UPDATE = ("assets_dir", *_CREATE_ONLY_UNRETURNED)
 PAUSE_STATUS_UNPAUSED = "UNPAUSED"
-# Handlers that read the query string (the others take path parameters and the body only).
-_QUERY_HANDLERS = frozenset({"_list_tables"})
 
 
 def _as_stored(body: dict[str, Any]) -> dict[str, Any]:
