@@ -53,7 +53,11 @@ DECLARED_FIELDS = (
     "notifications",
     "data_classification_config",
 )
-_KNOWN_FIELDS = frozenset((*STACK_LEVEL_FIELDS, *COMPUTED_FIELDS, *DECLARED_FIELDS))
+# Create-only fields the legacy API never returns; used when an answer has them.
+CREATE_ONLY_FIELDS = ("warehouse_id", "skip_builtin_dashboard")
+_KNOWN_FIELDS = frozenset(
+    (*STACK_LEVEL_FIELDS, *COMPUTED_FIELDS, *DECLARED_FIELDS, *CREATE_ONLY_FIELDS)
+)
 _METRIC_KEYS = ("name", "type", "input_columns", "definition", "output_data_type")
 _PROFILE_KEYS = {
     "time_series": ("timestamp_col", "granularities"),
@@ -224,10 +228,20 @@ def _unique(values: list[Any], key: tuple[str, ...], gaps: list[Gap]) -> list[An
     return kept
 
 
-def _addresses(destination: Any) -> list[Any]:
-    if isinstance(destination, Mapping):
-        return list(destination.get("email_addresses") or [])
-    return []
+def _addresses(destination: Any, event: str, gaps: list[Gap]) -> list[Any]:
+    """A destination's addresses; other kinds of destination are reported, not dropped quietly."""
+    if not isinstance(destination, Mapping):
+        return []
+    for key, value in destination.items():
+        if key != "email_addresses" and value:
+            gaps.append(
+                Gap(
+                    ("notifications",),
+                    f"{event}.{key} {quoted(value)} not expressed: "
+                    "declarations name email addresses only",
+                )
+            )
+    return list(destination.get("email_addresses") or [])
 
 
 def _schedule(config: Mapping[str, Any], settings: StackSettings, gaps: list[Gap]) -> Any:
@@ -249,8 +263,8 @@ def _schedule(config: Mapping[str, Any], settings: StackSettings, gaps: list[Gap
         gaps.append(
             Gap(
                 ("schedule", "pause_status"),
-                "the schedule is PAUSED; a declaration cannot say so (read-only in the legacy "
-                "API, and not sent by the program)",
+                "the schedule is PAUSED; a declaration cannot say so (the program never sends "
+                "pause_status, read-only in the legacy API), and `pulumi up` leaves it paused",
                 changes=False,
             )
         )
@@ -280,11 +294,13 @@ def _notifications(
     held = config.get("notifications")
     held = held if isinstance(held, Mapping) else {}
     data: dict[str, Any] = {}
-    on_failure = _addresses(held.get("on_failure"))
+    on_failure = _addresses(held.get("on_failure"), "on_failure", gaps)
     if on_failure != list(settings.notification_emails):
         # `[]` means "nobody": the stack's addresses are not used for this monitor.
         data["on_failure"] = {"email_addresses": on_failure}
-    tagged = _addresses(held.get("on_new_classification_tag_detected"))
+    tagged = _addresses(
+        held.get("on_new_classification_tag_detected"), "on_new_classification_tag_detected", gaps
+    )
     if tagged:
         data["on_new_classification_tag_detected"] = {"email_addresses": tagged}
     for key in held:
@@ -325,6 +341,7 @@ def declaration_data(
     if skips:
         data["skip_builtin_dashboard"] = True
     gaps += note
+    gaps += _warehouse(config, settings)
     gaps += _notes(config)
     for key in config:
         if key not in _KNOWN_FIELDS:
@@ -336,9 +353,11 @@ def _dashboard(config: Mapping[str, Any]) -> tuple[bool, list[Gap]]:
     """Whether the monitor skips the built-in dashboard, which the API never returns: a monitor
     past PENDING without a dashboard was created without one. The program ignores changes to
     this create-only setting outside a replace, so a wrong guess changes nothing until then."""
+    key = ("skip_builtin_dashboard",)
+    if isinstance(config.get(key[0]), bool):  # returned after all (the data quality API may)
+        return bool(config[key[0]]), []
     if config.get("dashboard_id"):
         return False, []
-    key = ("skip_builtin_dashboard",)
     if config.get("status") == PENDING:
         return False, [
             Gap(
@@ -353,6 +372,24 @@ def _dashboard(config: Mapping[str, Any]) -> tuple[bool, list[Gap]]:
         Gap(
             key,
             "true because the monitor has no dashboard (the API never returns the setting)",
+            changes=False,
+        )
+    ]
+
+
+def _warehouse(config: Mapping[str, Any], settings: StackSettings) -> list[Gap]:
+    """A returned warehouse the stack does not set: create-only, so nothing changes until a
+    replace, which would use the stack's."""
+    held = config.get("warehouse_id")
+    if not held or held == settings.warehouse_id:
+        return []
+    wanted = settings.warehouse_id or "none (the first running warehouse)"
+    return [
+        Gap(
+            ("warehouse_id",),
+            f"the monitor uses SQL warehouse {quoted(held)}, stack {settings.stack} sets "
+            f"{wanted} (lakehouse-monitors:warehouseId): create-only, so `pulumi up` leaves it; "
+            "a replace or reset would use the stack's",
             changes=False,
         )
     ]
