@@ -12,7 +12,7 @@ returned (the program ignores changes to them outside a replace), and the schedu
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -166,17 +166,49 @@ def header_lines(source: str, differences: Sequence[Gap]) -> list[str]:
     return lines
 
 
+def _ignored(gap: Gap, held: Mapping[str, Any], payload: Mapping[str, Any]) -> Gap:
+    """A difference in a field the program ignores outside a replace, as the note it is."""
+    field = gap.key[0]
+    return Gap(
+        gap.key,
+        f"is {_shown(held.get(field))} in the workspace, the stack's is "
+        f"{_shown(payload.get(field))}: create-only, so `pulumi up` leaves it; a replace or "
+        "reset would use the stack's",
+        changes=False,
+    )
+
+
+PayloadCheck = Callable[[MonitorSpec, Mapping[str, Any]], list[Gap]]
+
+
 def export_monitor(
-    table: str, config: Mapping[str, Any], settings: StackSettings, *, file: str, source: str
+    table: str,
+    config: Mapping[str, Any],
+    settings: StackSettings,
+    *,
+    file: str,
+    source: str,
+    ignored: Sequence[str] = (),
+    also_check: PayloadCheck | None = None,
 ) -> MonitorExport:
     """The declaration file of an existing monitor, its gaps, checked by reading it back.
 
-    Raises `NotExpressible` (monitors.spec.export_form) when no declaration can describe it.
+    `config` is in the legacy API's form. `ignored` fields are ones the program ignores outside
+    a replace (a difference there is a note); `also_check` compares the payload of another API
+    (its differences count where no gap already names the field). Raises `NotExpressible`
+    (monitors.spec.export_form) when no declaration can describe the monitor.
     """
     form = declaration_form(table, config, settings, file)
     payload = monitor_request(table, form.spec, settings)
-    found = payload_differences(table, payload, held_configuration(config), settings)
+    held = held_configuration(config)
+    found = [
+        _ignored(d, held, payload) if d.key[0] in ignored else d
+        for d in payload_differences(table, payload, held, settings)
+    ]
     unexplained = [d for d in found if not any(g.covers(d) for g in form.gaps)]
+    if also_check is not None:
+        named = {g.key[0] for g in (*form.gaps, *unexplained) if g.changes}
+        unexplained += [d for d in also_check(form.spec, payload) if d.key[0] not in named]
     gaps = _sorted([*form.gaps, *unexplained])
     differences = [g for g in gaps if g.changes]
     text = render_declaration(form.data, header_lines(source, differences))
