@@ -7,6 +7,8 @@ recreate every monitor (history lost), so it never changes without aliases.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_NAME = "lakehouse-monitors"
@@ -83,3 +85,78 @@ def unprotect_command(stack: str, table: str) -> str:
 def replace_command(stack: str, table: str) -> str:
     """Pulumi's own way to recreate one monitor: `pulumi up --replace <urn>`."""
     return f"pulumi up --stack {short_stack(stack)} --replace '{monitor_urn(stack, table)}'"
+
+
+# ---------------------------------------------------------------------------- alerts
+# Each declared alert is one `databricks.AlertV2`, a resource of its own beside its monitor (no
+# parent: the monitors' URNs stay exactly as they were).
+
+ALERT_RESOURCE_TYPE = "databricks:index/alertV2:AlertV2"
+ALERT_SEVERITIES: tuple[str, ...] = ("info", "warning", "critical")
+# `[CRITICAL] fact_booking_daily.cancellation_spike (prod)`, and ` (1)` after it when the service
+# renamed a copy (terraform-provider-databricks issue 4867).
+_DISPLAY_NAME = re.compile(
+    r"\[(?P<severity>[A-Z]+)\] (?P<table>[a-z_][a-z0-9_]*)\.(?P<alert>[a-z_][a-z0-9_]*) "
+    r"\((?P<stack>[^()\s]+)\)(?: \((?P<copy>\d+)\))?"
+)
+
+
+def alert_key(table: str, alert: str) -> str:
+    """An alert's name across the stack: `table.alert` (table names hold no dot)."""
+    return f"{table}.{alert}"
+
+
+def alert_resource_name(table: str, alert: str) -> str:
+    """An alert's Pulumi resource name: unique in the stack, stable while its names are."""
+    return alert_key(table, alert)
+
+
+def alert_urn(stack: str, table: str, alert: str) -> str:
+    """The URN of one alert (no parent, default provider)."""
+    return (
+        f"urn:pulumi:{short_stack(stack)}::{PROJECT_NAME}::{ALERT_RESOURCE_TYPE}::"
+        f"{alert_resource_name(table, alert)}"
+    )
+
+
+def alert_of_urn(urn: str) -> tuple[str, str] | None:
+    """(table, alert) of an alert URN, or None for other resources."""
+    parts = urn.split("::")
+    if len(parts) == 4 and parts[2] == ALERT_RESOURCE_TYPE and "." in parts[3]:
+        table, _, alert = parts[3].partition(".")
+        return table, alert
+    return None
+
+
+def alert_display_name(stack: str, table: str, alert: str, severity: str) -> str:
+    """The alert's name in the workspace: severity first (it heads every notification), then
+    what it watches, then the stack, so two stacks in one workspace never share a name."""
+    return f"[{severity.upper()}] {alert_key(table, alert)} ({short_stack(stack)})"
+
+
+@dataclass(frozen=True)
+class AlertName:
+    """What a display name written by `alert_display_name` says; `copy` is N of a ` (N)` the
+    service appended to a duplicate."""
+
+    stack: str
+    table: str
+    alert: str
+    severity: str
+    copy: int | None = None
+
+
+def parse_alert_display_name(name: str) -> AlertName | None:
+    """Read a display name back; None when it is not one of ours."""
+    found = _DISPLAY_NAME.fullmatch(name)
+    if found is None or found["severity"].lower() not in ALERT_SEVERITIES:
+        return None
+    copy = int(found["copy"]) if found["copy"] is not None else None
+    return AlertName(
+        found["stack"], found["table"], found["alert"], found["severity"].lower(), copy
+    )
+
+
+def alert_unprotect_command(stack: str, table: str, alert: str) -> str:
+    """The command that lets a protected stack delete one alert on purpose."""
+    return f"pulumi state unprotect --stack {short_stack(stack)} '{alert_urn(stack, table, alert)}'"

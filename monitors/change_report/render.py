@@ -8,7 +8,10 @@ JSON shape (`schema_version` 1; fields are only ever added within a version):
   monitors {table: {table_name, outcome, profile_type, reasons, warning, reset_requested,
     needs_reset, reset_command, needs_unprotect, unprotect_command, changed_fields,
     changes [{field, before, after}],
-    metrics {added [name], removed [name], changed [{name, changes [{field, before, after}]}]}}}
+    metrics {added [name], removed [name], changed [{name, changes [{field, before, after}]}]}}},
+  alerts_summary {created, updated, replaced, deleted, unchanged},
+  alerts {table.alert: {table, outcome, rule, rule_before, changed_fields,
+    changes [{field, before, after}], needs_unprotect, unprotect_command}}
 `before`/`after` are null where the field is absent on that side.
 """
 
@@ -17,6 +20,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
+from monitors.change_report.alerts import QUERY, AlertChange
 from monitors.change_report.diff import FieldChange, MetricChanges
 from monitors.change_report.report import (
     PROTECTION_REMOVED,
@@ -26,11 +30,12 @@ from monitors.change_report.report import (
 )
 from monitors.desired.protection import (
     RESET_LIFTS_PROTECTION,
+    alert_delete_needs_unprotect,
     delete_needs_unprotect,
     replace_needs_reset,
 )
 from monitors.desired.replacement import HISTORY_WARNING
-from monitors.naming import reset_command, unprotect_command
+from monitors.naming import alert_unprotect_command, reset_command, unprotect_command
 from monitors.spec.datatypes import output_type_label
 
 SCHEMA_VERSION = 1
@@ -77,6 +82,22 @@ def _monitor(stack: str, change: MonitorChange) -> dict[str, Any]:
     }
 
 
+def _alert(stack: str, change: AlertChange) -> dict[str, Any]:
+    _, _, name = change.key.partition(".")
+    return {
+        "table": change.table,
+        "outcome": change.outcome,
+        "rule": change.rule,
+        "rule_before": change.rule_before,
+        "changed_fields": change.changed_fields,
+        "changes": [_change(c) for c in change.changes],
+        "needs_unprotect": change.needs_unprotect,
+        "unprotect_command": (
+            alert_unprotect_command(stack, change.table, name) if change.needs_unprotect else None
+        ),
+    }
+
+
 def report_document(report: ChangeReport) -> dict[str, Any]:
     """The report as plain JSON data, in the shape documented above."""
     return {
@@ -96,6 +117,8 @@ def report_document(report: ChangeReport) -> dict[str, Any]:
         "exit_code": report.exit_code,
         "stack_changes": [_change(c) for c in report.stack_changes],
         "monitors": {t: _monitor(report.stack, c) for t, c in report.monitors.items()},
+        "alerts_summary": {outcome.value: report.count_alerts(outcome) for outcome in Outcome},
+        "alerts": {k: _alert(report.stack, c) for k, c in report.alerts.items()},
     }
 
 
@@ -150,6 +173,48 @@ def _monitor_lines(stack: str, change: MonitorChange) -> list[str]:
     return lines
 
 
+_ALERT_MARKS = {"created": "+", "updated": "~", "replaced": "+-", "deleted": "-"}
+
+
+def _alert_lines(stack: str, change: AlertChange) -> list[str]:
+    title = {
+        "created": "CREATED",
+        "updated": "UPDATED in place",
+        "replaced": "REPLACED (its folder changed: deleted, then created)",
+        "deleted": "DELETED",
+    }[change.outcome]
+    lines = [f"{_ALERT_MARKS[change.outcome]} alert {change.key}: {title}"]
+    if change.rule_before is not None:
+        lines.append(f"   fires when: {change.rule_before} -> {change.rule}")
+    else:
+        lines.append(f"   fires when: {change.rule}")
+    if change.needs_unprotect:
+        _, _, name = change.key.partition(".")
+        lines.append(f"   PROTECTED: {alert_delete_needs_unprotect(stack, change.table, name)}")
+    if change.changes:
+        lines.append(f"   changed fields: {', '.join(change.changed_fields)}")
+    for field_change in change.changes:
+        if field_change.field == QUERY:
+            lines.append(f"   {QUERY}: changed (the rule above; `plan` prints the query)")
+        else:
+            lines.append(_field_line(field_change))
+    return lines
+
+
+def _alerts_section(report: ChangeReport) -> list[str]:
+    if not report.alerts:
+        return []
+    summary = ", ".join(
+        f"{report.count_alerts(o)} {'updated in place' if o is Outcome.UPDATED else o.value}"
+        for o in Outcome
+    )
+    lines = ["", f"Alerts: {summary}"]
+    for change in report.alerts.values():
+        if change.outcome != Outcome.UNCHANGED.value:
+            lines += _alert_lines(report.stack, change)
+    return lines
+
+
 def render_text(report: ChangeReport, out: TextIO) -> None:
     """Summary, stack setting changes, a section per changed monitor, unchanged ones on a line."""
     summary = ", ".join(
@@ -165,6 +230,8 @@ def render_text(report: ChangeReport, out: TextIO) -> None:
         what = []
         if report.count(Outcome.REPLACED) or report.count(Outcome.DELETED):
             what.append("monitors are replaced or deleted")
+        if report.count_alerts(Outcome.REPLACED) or report.count_alerts(Outcome.DELETED):
+            what.append("alerts are replaced or deleted")
         if report.protection_removed:
             what.append("protection is switched off")
         lines.append(f"APPROVAL REQUIRED: {' and '.join(what)} (exit code {report.exit_code})")
@@ -182,4 +249,5 @@ def render_text(report: ChangeReport, out: TextIO) -> None:
             continue
         lines += ["", *_monitor_lines(report.stack, change)]
     lines += ["", f"Unchanged: {', '.join(unchanged) if unchanged else 'none'}"]
+    lines += _alerts_section(report)
     out.write("\n".join(lines) + "\n")

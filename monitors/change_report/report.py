@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from monitors.change_report.alerts import AlertChange, compare_alerts
 from monitors.change_report.diff import BodyDiff, FieldChange, diff_requests, diff_values
 from monitors.change_report.sources import (
     ProjectFiles,
@@ -79,10 +80,15 @@ class ChangeReport:
     stack_changes: tuple[FieldChange, ...] = ()
     protect_at_ref: bool | None = None
     skipped: tuple[str, ...] = ()
+    alerts: dict[str, AlertChange] = field(default_factory=dict)
 
     def count(self, outcome: Outcome) -> int:
         """How many monitors have `outcome`."""
         return sum(1 for change in self.monitors.values() if change.outcome is outcome)
+
+    def count_alerts(self, outcome: Outcome) -> int:
+        """How many alerts have `outcome`."""
+        return sum(1 for change in self.alerts.values() if change.outcome == outcome.value)
 
     @property
     def protection_removed(self) -> bool:
@@ -103,14 +109,24 @@ class ChangeReport:
                 f"monitors replaced or deleted ({', '.join(lost)}): monitoring history older "
                 "than about 30 days, or the monitor itself, is lost"
             )
+        gone = [
+            key
+            for key, change in self.alerts.items()
+            if change.outcome in (Outcome.REPLACED.value, Outcome.DELETED.value)
+        ]
+        if gone:
+            reasons.append(
+                f"alerts replaced or deleted ({', '.join(gone)}): nobody hears of those "
+                "thresholds being broken until they exist again"
+            )
         if self.protection_removed:
             reasons.append(PROTECTION_REMOVED.format(report=self))
         return tuple(reasons)
 
     @property
     def approval_required(self) -> bool:
-        """True when a monitor is replaced or deleted (its history or the monitor itself goes),
-        or when a protected stack stops being protected."""
+        """True when a monitor or an alert is replaced or deleted (history, the monitor or the
+        alert goes), or when a protected stack stops being protected."""
         return bool(self.approval_reasons)
 
     @property
@@ -175,6 +191,7 @@ def compare(
         stack_changes=stack_changes,
         protect_at_ref=last.project.settings.protect if last is not None else None,
         skipped=skipped,
+        alerts=compare_alerts(last, now),
     )
 
 

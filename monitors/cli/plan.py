@@ -14,13 +14,15 @@ import sys
 from typing import Any, TextIO
 
 from monitors.cli import options
+from monitors.naming import CONFIG_NAMESPACE
 
 
 def render_plan(document: dict[str, Any], out: TextIO) -> None:
     """Human-readable plan: a header per monitor, then its API body as JSON."""
     protect = "on" if document["protect"] else "off"
     print(
-        f"Stack {document['stack']}: {len(document['monitors'])} monitors, protection {protect}",
+        f"Stack {document['stack']}: {len(document['monitors'])} monitors, "
+        f"{len(document.get('alerts', {}))} alerts, protection {protect}",
         file=out,
     )
     for table, monitor in document["monitors"].items():
@@ -42,6 +44,37 @@ def render_plan(document: dict[str, Any], out: TextIO) -> None:
         print(f"   POST /api/2.1/unity-catalog/tables/{monitor['table_name']}/monitor", file=out)
         body = json.dumps(monitor["request"], indent=2)
         print("\n".join("   " + line for line in body.splitlines()), file=out)
+    render_alerts(document, out)
+
+
+def render_alerts(document: dict[str, Any], out: TextIO) -> None:
+    """A header per alert, its inputs as JSON, then its query as it will run."""
+    undeployed = document.get("undeployed_alerts", [])
+    if undeployed:
+        print(
+            f"\nAlerts declared but not deployed in this stack ({CONFIG_NAMESPACE}:alerts is not "
+            f"set): {', '.join(undeployed)}",
+            file=out,
+        )
+    for key, alert in document.get("alerts", {}).items():
+        request = dict(alert["request"])
+        query = request.pop("query_text")
+        print(f"\n== alert {key} (on monitor {alert['table']})", file=out)
+        print(f"   urn: {alert['urn']}", file=out)
+        print(
+            f"   protect: {str(alert['protect']).lower()}   delete_before_replace: true   "
+            "replaced only when its folder (parent_path) changes",
+            file=out,
+        )
+        print(f"   fires when: {alert['rule']}", file=out)
+        if alert["destinations"]:
+            names = ", ".join(alert["destinations"])
+            print(f"   also notifies destinations (ids looked up at deploy): {names}", file=out)
+        print("   POST /api/2.0/alerts", file=out)
+        body = json.dumps(request, indent=2)
+        print("\n".join("   " + line for line in body.splitlines()), file=out)
+        print("   query_text:", file=out)
+        print("\n".join("     " + line for line in query.splitlines()), file=out)
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:

@@ -23,6 +23,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     answer, 2 for bad input or missing credentials."""
     from monitors.spec.project import load_project
     from monitors.stackops.provider_settings import stack_provider_settings
+    from monitors.workspace.alerts import AlertsReport, verify_alerts
     from monitors.workspace.client import VERIFY_LIMITS, Deadline, connect
     from monitors.workspace.expected import expected_monitors
     from monitors.workspace.verify import DEFAULT_POLL_S, run_verify
@@ -40,6 +41,13 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     connection = connect(settings, VERIFY_LIMITS, deadline)
     for line in connection.sources:
         print(f"verify: {line}", file=err)
+    check_alerts = None
+    if project.settings.alerts is not None:
+        client = connection.client
+
+        def check_alerts() -> AlertsReport:
+            return verify_alerts(client, project, args.table, deadline)
+
     return run_verify(
         connection.client,
         expected,
@@ -50,6 +58,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         poll_s=DEFAULT_POLL_S,
         progress_out=err if args.json else None,
         deadline=deadline,
+        alerts=check_alerts,
     )
 
 

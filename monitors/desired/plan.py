@@ -9,20 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from monitors.desired.alerts import AlertRequest, alert_requests, declared_alerts
 from monitors.desired.payload import monitor_request
 from monitors.desired.protection import is_protected
 from monitors.desired.replacement import Structure, structure_of
-from monitors.naming import monitor_urn
+from monitors.naming import alert_urn, monitor_urn
 from monitors.spec.project import Project
 
 
 @dataclass
 class Plan:
-    """What this run declares: the API body and structure of each enabled monitor."""
+    """What this run declares: the API body and structure of each enabled monitor, and the
+    inputs of each alert the stack deploys (keyed `table.alert`)."""
 
     project: Project
     requests: dict[str, dict[str, Any]] = field(default_factory=dict)
     structures: dict[str, Structure] = field(default_factory=dict)
+    alerts: dict[str, AlertRequest] = field(default_factory=dict)
 
 
 def make_plan(project: Project) -> Plan:
@@ -34,6 +37,7 @@ def make_plan(project: Project) -> Plan:
         reset = settings.resets.get(table)
         plan.requests[table] = request
         plan.structures[table] = structure_of(request, reset.token if reset else None)
+    plan.alerts = alert_requests(project)
     return plan
 
 
@@ -51,9 +55,22 @@ def plan_document(plan: Plan) -> dict[str, Any]:
             "reset": reset.model_dump() if reset else None,
             "request": request,
         }
+    alerts = {
+        key: {
+            "table": request.table,
+            "urn": alert_urn(settings.stack, request.table, request.name),
+            "protect": is_protected(settings.protect, reset_applied_now=False),
+            "rule": request.rule,
+            "destinations": list(request.destinations),
+            "request": request.body,
+        }
+        for key, request in plan.alerts.items()
+    }
     return {
         "stack": settings.stack,
         "protect": settings.protect,
         "refresh_after_update": settings.refresh_after_update,
         "monitors": monitors,
+        "alerts": alerts,
+        "undeployed_alerts": [] if settings.alerts else declared_alerts(plan.project),
     }

@@ -1,12 +1,23 @@
 """Production protection: a protected stack's monitor is protected unless this run resets it.
 
+Its alerts follow it: registered with the same `protect`, so deleting an alert in a protected
+stack takes the same explicit path as deleting a monitor (`pulumi state unprotect`), and a
+reset lifts protection for the reset monitor's alerts in the same run (they are never replaced
+by it; only a changed folder, which comes with replaced monitors, replaces an alert).
+
 The one owner of that decision and of the sentences that explain it, so the program's preview
 warnings, the change report and the stack operations say the same thing.
 """
 
 from __future__ import annotations
 
-from monitors.naming import CONFIG_NAMESPACE, reset_command, reset_token_key, unprotect_command
+from monitors.naming import (
+    CONFIG_NAMESPACE,
+    alert_unprotect_command,
+    reset_command,
+    reset_token_key,
+    unprotect_command,
+)
 
 
 def is_protected(stack_protects: bool, reset_applied_now: bool) -> bool:
@@ -53,3 +64,11 @@ def delete_needs_unprotect(stack: str, table: str) -> str:
 RESET_LIFTS_PROTECTION = (
     "reset requested: protection is lifted for this table in the run that applies it"
 )
+
+
+def alert_delete_needs_unprotect(stack: str, table: str, alert: str) -> str:
+    """How to delete an alert on purpose in a protected stack: the same path as a monitor."""
+    return (
+        f"Stack '{stack}' protects its alerts like its monitors: to delete it on purpose, run "
+        f"`{alert_unprotect_command(stack, table, alert)}` first."
+    )

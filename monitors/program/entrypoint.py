@@ -11,7 +11,7 @@ from monitors.errors import MonitorsError
 from monitors.naming import PROJECT_ROOT
 from monitors.program.hooks import make_hooks
 from monitors.program.register import deploy
-from monitors.spec.advice import project_warnings
+from monitors.spec.advice import project_notes, project_warnings
 from monitors.spec.project import project_from_config
 
 
@@ -29,6 +29,8 @@ def main() -> None:
         project = project_from_config(pulumi.get_stack(), engine_config(), PROJECT_ROOT)
         for line in project_warnings(project):
             pulumi.log.warn(line)
+        for line in project_notes(project):
+            pulumi.log.info(line)
         deploy(project, make_hooks(project))
     except MonitorsError as exc:
         raise pulumi.RunError(str(exc)) from None

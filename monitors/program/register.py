@@ -19,6 +19,7 @@ import pulumi
 import pulumi_databricks as databricks
 from pulumi.output import Unknown
 
+from monitors.desired.alert_record import ALERTS_OUTPUT
 from monitors.desired.plan import Plan, make_plan
 from monitors.desired.protection import (
     RESET_LIFTS_PROTECTION,
@@ -46,6 +47,11 @@ from monitors.desired.replacement import (
 from monitors.errors import MonitorsError
 from monitors.naming import resource_name
 from monitors.program.engine import require_engine_support
+from monitors.program.register_alerts import (
+    destinations_lookup,
+    prepare_alerts,
+    register_alerts,
+)
 from monitors.spec.project import Project
 
 # Create-only inputs the monitor API never returns (GET omits them), so the provider can only
@@ -159,12 +165,22 @@ def _monitor_outputs(monitor: databricks.QualityMonitor, generation: int) -> Any
     return pulumi.Output.all(**fields).apply(known, run_with_unknowns=True)
 
 
-def _register(plan: Plan, last: LastDeployment, hooks: Hooks) -> dict[str, Any]:
-    """Register every monitor with its decision; return the stack outputs (as inputs)."""
+def _register(
+    plan: Plan,
+    last: LastDeployment,
+    hooks: Hooks,
+    outputs: Mapping[str, Any] | None = None,
+    destinations: Any = None,
+) -> dict[str, Any]:
+    """Register every monitor with its decision, then the alerts; return the stack outputs (as
+    inputs). `outputs` are the last deployment's, as read back; `destinations` the answer of
+    the notification destinations lookup, when an alert names one."""
     settings = plan.project.settings
+    prepared = prepare_alerts(plan, outputs, destinations)  # refuses before any registration
     decisions = decide_all(plan, last)
     announce(decisions, last, plan.project)
     monitors: dict[str, Any] = {}
+    resources: dict[str, databricks.QualityMonitor] = {}
     for table, decision in decisions.items():
         reset = settings.resets.get(table)
         if decision.reset and reset is not None and reset.purge:
@@ -183,16 +199,21 @@ def _register(plan: Plan, last: LastDeployment, hooks: Hooks) -> dict[str, Any]:
             opts=opts,
         )
         monitors[table] = _monitor_outputs(monitor, decision.generation)
+        resources[table] = monitor
     structures = {t: entry(d.structure) for t, d in decisions.items()}
-    return {MONITORS_OUTPUT: monitors, STRUCTURE_OUTPUT: structures}
+    alerts = register_alerts(prepared, plan, decisions, resources)
+    return {MONITORS_OUTPUT: monitors, STRUCTURE_OUTPUT: structures, **alerts}
 
 
-def _register_or_stop(plan: Plan, outputs: Any, hooks: Hooks) -> dict[str, Any]:
+def _register_or_stop(
+    plan: Plan, outputs: Any, hooks: Hooks, destinations: Any = None
+) -> dict[str, Any]:
     """`_register` on the last outputs; a MonitorsError becomes a RunError, which the Python
     language host prints without a traceback (unlike any other exception raised in an apply)."""
     try:
-        last = read_last_deployment(outputs if isinstance(outputs, Mapping) else None)
-        return _register(plan, last, hooks)
+        mapping = outputs if isinstance(outputs, Mapping) else None
+        last = read_last_deployment(mapping)
+        return _register(plan, last, hooks, mapping, destinations)
     except MonitorsError as exc:
         raise pulumi.RunError(str(exc)) from None
 
@@ -207,10 +228,19 @@ def deploy(project: Project, hooks: Hooks | None = None) -> pulumi.Output[dict[s
     # Output.all/from_input would schedule thousands of extra tasks for hundreds of monitors.
     # run_with_unknowns: a stack whose outputs hold an unknown (recorded by an earlier version
     # after a failed registration) would otherwise register nothing in a preview.
-    registered = reference.outputs.apply(
-        lambda outputs: _register_or_stop(plan, outputs, hooks or Hooks()),
-        run_with_unknowns=True,
-    )
+    lookup = destinations_lookup(plan)
+    if lookup is None:
+        registered = reference.outputs.apply(
+            lambda outputs: _register_or_stop(plan, outputs, hooks or Hooks()),
+            run_with_unknowns=True,
+        )
+    else:  # an alert names a notification destination: resolve it before registering anything
+        registered = pulumi.Output.all(reference.outputs, lookup).apply(
+            lambda both: _register_or_stop(plan, both[0], hooks or Hooks(), both[1]),
+            run_with_unknowns=True,
+        )
     pulumi.export(MONITORS_OUTPUT, registered.apply(lambda r: r[MONITORS_OUTPUT]))
     pulumi.export(STRUCTURE_OUTPUT, registered.apply(lambda r: r[STRUCTURE_OUTPUT]))
+    if project.settings.alerts is not None:  # stacks without alerts keep their outputs as they were
+        pulumi.export(ALERTS_OUTPUT, registered.apply(lambda r: r[ALERTS_OUTPUT]))
     return registered

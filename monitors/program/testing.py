@@ -27,6 +27,7 @@ from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
+from monitors.naming import ALERT_RESOURCE_TYPE as ALERT_TYPE
 from monitors.naming import PROJECT_NAME
 
 
@@ -42,6 +43,9 @@ class Registration:
     replacement_trigger: Any
     hooks: dict[str, list[str]]
     ignore_changes: tuple[str, ...] = ()
+    replace_on_changes: tuple[str, ...] = ()
+    dependencies: tuple[str, ...] = ()  # URNs, from depends_on and from the inputs' outputs
+    property_dependencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -64,13 +68,30 @@ class ProgramRun:
             raise KeyError(f"{len(matches)} registrations named {table!r}")
         return matches[0]
 
+    def alert(self, key: str) -> Registration:
+        """The registration of one alert (`table.alert`)."""
+        matches = [r for r in self.registrations if r.name == key and r.type == ALERT_TYPE]
+        if len(matches) != 1:
+            raise KeyError(f"{len(matches)} alert registrations named {key!r}")
+        return matches[0]
+
+    def alerts(self) -> dict[str, Registration]:
+        """Every alert registration by name (`table.alert`)."""
+        return {r.name: r for r in self.registrations if r.type == ALERT_TYPE}
+
 
 class _Mocks(pulumi.runtime.Mocks):
     """Echo inputs as outputs, add plausible provider outputs, and serve the last outputs."""
 
-    def __init__(self, last_outputs: Mapping[str, Any], provider_outputs: bool) -> None:
+    def __init__(
+        self,
+        last_outputs: Mapping[str, Any],
+        provider_outputs: bool,
+        invokes: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
         self.last_outputs = dict(last_outputs)
         self.provider_outputs = provider_outputs
+        self.invokes = dict(invokes or {})
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         if args.typ == "pulumi:pulumi:StackReference":
@@ -92,8 +113,12 @@ class _Mocks(pulumi.runtime.Mocks):
             )
         return f"{args.name}-id", state
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
-        return {}, None
+    def call(
+        self, args: pulumi.runtime.MockCallArgs
+    ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        """A provider function (data source): the answer the test gave for its token, or none,
+        and no check failures (the SDK's mock monitor iterates them: [] not None)."""
+        return dict(self.invokes.get(args.token, {})), []
 
 
 class _RecordingMonitor(mocks.MockMonitor):
@@ -134,6 +159,13 @@ class _RecordingMonitor(mocks.MockMonitor):
                     replacement_trigger=trigger,
                     hooks={k: v for k, v in hooks.items() if v},
                     ignore_changes=tuple(request.ignoreChanges),
+                    replace_on_changes=tuple(request.replaceOnChanges),
+                    dependencies=tuple(request.dependencies),
+                    property_dependencies={
+                        key: tuple(deps.urns)
+                        for key, deps in request.propertyDependencies.items()
+                        if deps.urns
+                    },
                 )
             )
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
@@ -172,6 +204,7 @@ def run_program(
     provider_outputs: bool = True,
     expect_failure: bool = False,
     failed: Collection[str] = (),
+    invokes: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> ProgramRun:
     """Evaluate `program` once under mocks and return what it registered, logged and exported.
 
@@ -182,7 +215,7 @@ def run_program(
     pulumi `pkg/resource/stack/deployment.go` `computedValuePlaceholder`).
     """
     run = ProgramRun()
-    the_mocks = _Mocks(last_outputs or {}, provider_outputs)
+    the_mocks = _Mocks(last_outputs or {}, provider_outputs, invokes)
     logger = logging.getLogger(f"{__name__}.{id(run)}")
     logger.propagate = False
     logger.setLevel(logging.INFO)

@@ -9,7 +9,8 @@ field, like errors, so a user can find and judge them.
 from __future__ import annotations
 
 from monitors.errors import Problem
-from monitors.naming import CONFIG_NAMESPACE, DECLARATIONS_PATH, stack_file_name
+from monitors.naming import CONFIG_NAMESPACE, DECLARATIONS_PATH, alert_key, stack_file_name
+from monitors.spec.alerts import alert_field
 from monitors.spec.checks import monitor_warnings, schedule_warnings
 from monitors.spec.project import Project
 
@@ -27,4 +28,41 @@ def project_warnings(project: Project) -> list[str]:
         file = f"{DECLARATIONS_PATH}/{table}.yaml"
         for problem in monitor_warnings(spec):
             lines.append(Problem(problem.field, problem.message, table).describe(file))
+    lines += _silent_alerts(project)
     return lines
+
+
+def _silent_alerts(project: Project) -> list[str]:
+    """Alerts the stack deploys that tell nobody: neither their `notify` nor the stack's."""
+    alerting = project.settings.alerts
+    if alerting is None or (
+        alerting.notify and (alerting.notify.emails or alerting.notify.destinations)
+    ):
+        return []
+    lines: list[str] = []
+    for table, spec in project.monitors.items():
+        for index, alert in enumerate(spec.alerts):
+            notify = alert.notify
+            if notify is None or not (notify.emails or notify.destinations):
+                problem = Problem(
+                    alert_field(index, alert, "notify"),
+                    "tells nobody when it fires: set notify here, or "
+                    f"{CONFIG_NAMESPACE}:alerts.notify for the stack",
+                    table,
+                )
+                lines.append(problem.describe(f"{DECLARATIONS_PATH}/{table}.yaml"))
+    return lines
+
+
+def project_notes(project: Project) -> list[str]:
+    """What a reader should know that is not wrong: declared alerts this stack does not deploy."""
+    if project.settings.alerts is not None:
+        return []
+    declared = [alert_key(t, a.name) for t, s in project.monitors.items() for a in s.alerts]
+    if not declared:
+        return []
+    return [
+        f"{stack_file_name(project.settings.stack)}: {CONFIG_NAMESPACE}:alerts is not set, so "
+        f"this stack deploys none of the {len(declared)} declared alerts "
+        f"({', '.join(declared)}); set its warehouse_id and schedule to deploy them"
+    ]

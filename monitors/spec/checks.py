@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from monitors.errors import Problem
 from monitors.spec import metric_tables
+from monitors.spec.alerts import review_alerts
 from monitors.spec.models import CustomMetric, MonitorSpec, Schedule
 from monitors.spec.quartz import quartz_warnings
 from monitors.spec.sql import SqlAnalysis, analyse
@@ -273,6 +274,9 @@ def review_monitor(spec: MonitorSpec) -> Review:
     _check_drift_baseline(spec, review)
     if spec.schedule is not None:
         review.warnings.extend(schedule_warnings(spec.schedule))
+    alerts = review_alerts(spec)
+    review.problems.extend(alerts.problems)
+    review.warnings.extend(alerts.warnings)
     return review
 
 

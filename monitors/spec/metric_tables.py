@@ -119,3 +119,27 @@ def builtin_columns(table: Table, inference: bool) -> frozenset[str]:
 def builtin_statistics(inference: bool) -> frozenset[str]:
     """The built-in metrics of the profile table a derived metric may name."""
     return PROFILE_STATISTICS | MODEL_QUALITY if inference else PROFILE_STATISTICS
+
+
+# Built-in columns that hold no single number (Databricks docs, "Monitor metric tables", column
+# schemas): arrays (`quantiles`, `frequent_items`, `non_null_columns`), structs of several
+# numbers (`confusion_matrix`; `precision`, `recall`, `f1_score` per class and averaged; the
+# `chi_squared_test` and `ks_test` statistic and p-value) and the fairness maps. An alert
+# compares one number with its threshold, so these cannot be watched directly.
+NOT_A_NUMBER: frozenset[str] = frozenset(
+    {
+        "quantiles",
+        "frequent_items",
+        "non_null_columns",
+        "confusion_matrix",
+        "precision",
+        "recall",
+        "f1_score",
+        "predictive_parity",
+        "predictive_equality",
+        "equal_opportunity",
+        "statistical_parity",
+        "chi_squared_test",
+        "ks_test",
+    }
+)

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from monitors.naming import ALERT_SEVERITIES
 from monitors.spec.datatypes import normalise_output_data_type
 from monitors.spec.identifiers import MAX_NAME_LENGTH, name_problem
 from monitors.spec.quartz import check_quartz_cron
@@ -226,6 +227,123 @@ class DataClassificationConfig(_Strict):
     enabled: bool
 
 
+# ---------------------------------------------------------------------------- alerts
+# A threshold on a metric this monitor computes, deployed as a Databricks SQL alert (AlertV2)
+# over the monitor's metric tables. Cross-field rules (the metric exists, the slice is declared,
+# the granularity is the monitor's) are in monitors.spec.alerts.
+
+ALERT_OPERATORS: dict[str, str] = {
+    ">": "GREATER_THAN",
+    ">=": "GREATER_THAN_OR_EQUAL",
+    "<": "LESS_THAN",
+    "<=": "LESS_THAN_OR_EQUAL",
+    "==": "EQUAL",
+    "!=": "NOT_EQUAL",
+}
+AlertOperator = Literal[">", ">=", "<", "<=", "==", "!="]
+DRIFT_TYPES: tuple[str, ...] = ("CONSECUTIVE", "BASELINE")
+MAX_ALERT_WINDOWS = 100  # our bound: an alert reads at most this many of the latest windows
+MAX_ALERT_NAME_LENGTH = 100  # our bound: the name is part of the alert's display name
+_ALERT_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def _alert_name(value: str) -> str:
+    """Lowercase identifier: part of the resource name and the display name, never renamed by
+    case alone."""
+    if not _ALERT_NAME.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not a valid alert name (lowercase letters, digits and underscore, "
+            "not starting with a digit)"
+        )
+    return value
+
+
+def _threshold(value: object) -> object:
+    """A number: `true` or `"15"` are refused rather than read as 1.0 or 15.0."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"must be a number, not {value!r}")
+    return value
+
+
+def _slice_value(value: object) -> object:
+    """Slice values are text in the metric tables: `42` is taken as "42"; `true` must be
+    quoted ("true"), since YAML would otherwise turn `yes` or `on` into it too."""
+    if isinstance(value, bool):
+        raise ValueError(f"write the slice value as text in quotes, e.g. '{str(value).lower()}'")
+    if isinstance(value, int):
+        return str(value)
+    return value
+
+
+def _drift_type(value: str) -> str:
+    upper = value.strip().upper()
+    if upper not in DRIFT_TYPES:
+        raise ValueError(f"unknown drift type {value!r}; use consecutive or baseline")
+    return upper
+
+
+def _severity(value: str) -> str:
+    lower = value.strip().lower()
+    if lower not in ALERT_SEVERITIES:
+        raise ValueError(f"unknown severity {value!r}; use one of {', '.join(ALERT_SEVERITIES)}")
+    return lower
+
+
+def _destination_name(value: str) -> str:
+    if not value.strip() or value != value.strip():
+        raise ValueError(f"{value!r} is blank or has surrounding spaces")
+    if _CONTROL.search(value):
+        raise ValueError(f"{value!r} has a control character")
+    return value
+
+
+AlertEmails = Annotated[
+    list[Annotated[str, AfterValidator(_email)]], AfterValidator(_unique_ignoring_case)
+]
+DestinationNames = Annotated[
+    list[Annotated[str, Field(max_length=MAX_NAME_LENGTH), AfterValidator(_destination_name)]],
+    AfterValidator(_unique),
+]
+
+
+class AlertNotify(_Strict):
+    """Who hears when an alert fires: addresses, and notification destinations by display name
+    (Slack, Teams, PagerDuty, webhooks, email lists, as set up by a workspace admin)."""
+
+    emails: AlertEmails = Field(default_factory=list)
+    destinations: DestinationNames = Field(default_factory=list)
+
+
+class AlertSlice(_Strict):
+    """One slice of the table: a declared slicing expression and one of its values."""
+
+    key: NonEmptyStr
+    value: Annotated[str, BeforeValidator(_slice_value), Field(min_length=1)]
+
+
+class Alert(_Strict):
+    """A threshold on one metric of this monitor: fires when `metric op threshold` holds in at
+    least `violations` of the latest `windows` windows."""
+
+    name: Annotated[str, Field(max_length=MAX_ALERT_NAME_LENGTH), AfterValidator(_alert_name)]
+    metric: MetricName
+    op: AlertOperator
+    threshold: Annotated[float, BeforeValidator(_threshold), Field(allow_inf_nan=False)]
+    column: ColumnName = ":table"
+    slice: AlertSlice | None = None
+    granularity: Annotated[str, AfterValidator(_granularity)] | None = None
+    drift_type: Annotated[str, AfterValidator(_drift_type)] | None = None
+    windows: Annotated[int, Field(ge=1, le=MAX_ALERT_WINDOWS)] = 1
+    violations: Annotated[int, Field(ge=1, le=MAX_ALERT_WINDOWS)] | None = None
+    severity: Annotated[str, AfterValidator(_severity)] = "warning"
+    notify: AlertNotify | None = None
+
+    @property
+    def required_violations(self) -> int:
+        """How many of the latest windows must violate (all of them unless said)."""
+        return self.windows if self.violations is None else self.violations
+
+
 class MonitorSpec(_Strict):
     """A monitor declaration for one table; the file stem names the table."""
 
@@ -241,6 +359,7 @@ class MonitorSpec(_Strict):
     notifications: Notifications | None = None
     data_classification_config: DataClassificationConfig | None = None
     skip_builtin_dashboard: bool = False
+    alerts: list[Alert] = Field(default_factory=list)
 
     @property
     def profile_types(self) -> list[ProfileType]:

@@ -42,7 +42,7 @@ from monitors.errors import Problem, StackConfigError
 from monitors.naming import CONFIG_NAMESPACE, PROJECT_ROOT, stack_file_name, stack_name_of_file
 from monitors.spec.files import FileProblem, read_text
 from monitors.spec.identifiers import check_name
-from monitors.spec.models import EmailList, Schedule
+from monitors.spec.models import AlertNotify, EmailList, Schedule
 from monitors.spec.problems import problems_from_validation_error
 from monitors.spec.provider_config import PROVIDER_SETTINGS
 from monitors.spec.yamlfile import YamlError, load_yaml
@@ -191,6 +191,18 @@ class ResetRequest(BaseModel):
     purge: Flag = False
 
 
+class AlertSettings(BaseModel):
+    """Where and when this stack's alerts run, and who hears when one fires (an alert's own
+    `notify` wins). Without these settings a stack deploys no alerts."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # Digits only would be a number in YAML and in `config set --path` (object.go `coerce`).
+    warehouse_id: Annotated[str, BeforeValidator(_token_from_number), AfterValidator(_warehouse_id)]
+    schedule: Schedule
+    notify: AlertNotify | None = None
+
+
 class StackSettings(BaseModel):
     """Everything a stack decides: where monitors live, who is told, and how safe changes are."""
 
@@ -212,6 +224,7 @@ class StackSettings(BaseModel):
     protect: Flag = False
     resets: dict[TableName, ResetRequest] = Field(default_factory=dict)
     refresh_after_update: Flag = Field(default=True, alias="refreshAfterUpdate")
+    alerts: AlertSettings | None = None
 
     @field_validator("resets", mode="before")
     @classmethod
@@ -250,7 +263,15 @@ SETTING_NAMES: tuple[str, ...] = tuple(
 )
 # Settings whose engine-supplied string is JSON (objects, lists, booleans).
 _JSON_KEYS = frozenset(
-    {"notificationEmails", "schedule", "enabled", "protect", "resets", "refreshAfterUpdate"}
+    {
+        "notificationEmails",
+        "schedule",
+        "enabled",
+        "protect",
+        "resets",
+        "refreshAfterUpdate",
+        "alerts",
+    }
 )
 
 

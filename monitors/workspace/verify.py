@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.service.catalog import MonitorInfo, MonitorInfoStatus, MonitorRefreshInfoState
@@ -406,6 +406,17 @@ def _poll(
     return tuple(pending), tuple(errors)
 
 
+class ExtraReport(Protocol):
+    """Another part of verify's answer (the alerts): pass or fail, as text and as JSON."""
+
+    @property
+    def ok(self) -> bool: ...
+
+    def render_table(self) -> str: ...
+
+    def document(self) -> dict[str, Any]: ...
+
+
 def run_verify(
     client: WorkspaceClient,
     expected: Sequence[ExpectedMonitor],
@@ -417,11 +428,13 @@ def run_verify(
     poll_s: float = DEFAULT_POLL_S,
     progress_out: TextIO | None = None,
     deadline: Deadline | None = None,
+    alerts: Callable[[], ExtraReport] | None = None,
 ) -> int:
     """What `python -m monitors verify` does: optionally wait, check, print; 0 if all pass.
 
     Progress lines go to `progress_out` (default: `out`, or stderr with --json so the JSON on
-    `out` stays parseable). The checks stop at `deadline` (see `verify_monitors`).
+    `out` stays parseable). The checks stop at `deadline` (see `verify_monitors`). `alerts`
+    checks the stack's alerts after the monitors (a table of its own, `alerts` in the JSON).
     """
     if wait:
         stream = progress_out or (sys.stderr if as_json else out)
@@ -433,5 +446,15 @@ def run_verify(
             on_progress=lambda p: print(p.line(), file=stream, flush=True),
         )
     report = verify_monitors(client, expected, deadline)
-    out.write(report.to_json() + "\n" if as_json else report.render_table())
-    return 0 if report.ok else 1
+    extra = alerts() if alerts is not None else None
+    if extra is None:
+        out.write(report.to_json() + "\n" if as_json else report.render_table())
+        return 0 if report.ok else 1
+    if as_json:
+        document = json.loads(report.to_json())
+        document["ok"] = report.ok and extra.ok
+        document["alerts"] = extra.document()
+        out.write(json.dumps(document, indent=2) + "\n")
+    else:
+        out.write(report.render_table() + "\n" + extra.render_table())
+    return 0 if report.ok and extra.ok else 1

@@ -48,6 +48,8 @@ def test_json_has_a_stable_documented_shape(repo):
         "exit_code",
         "stack_changes",
         "monitors",
+        "alerts_summary",
+        "alerts",
     ]
     assert doc["schema_version"] == 1
     assert (doc["stack"], doc["protect"], doc["exit_code"]) == ("prod", True, 10)

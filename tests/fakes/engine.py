@@ -5,10 +5,14 @@ its registrations and stack outputs to this model, which says what the engine wo
 given the stack's previous checkpoint. Each rule follows the upstream engine (pulumi/pulumi,
 `pkg/resource/deploy`, snapshot 3.260; the rules below are unchanged from 3.231 on) and names
 the function it comes from. Only what our program uses is modelled: custom resources with no
-parent, the default provider, `delete_before_replace`, `replacement_trigger`, `protect`,
-`ignore_changes`, `--replace` targets, `pulumi state unprotect`, a failure injected at one step,
-and `--continue-on-error`. The provider's diff is modelled as "inputs differ" (the quality
-monitor resource never asks for a replace itself).
+parent (monitors and their alerts), the default provider, `delete_before_replace`,
+`replacement_trigger`, `replace_on_changes` (top-level keys: the plugin-framework resources send
+no detailed diff), `protect`, `ignore_changes`, `depends_on` and property dependencies (which
+dependents a delete-before-replace takes with it), `--replace` targets, `pulumi state
+unprotect`, a failure injected at one step, and `--continue-on-error`. The provider's diff is
+modelled as "inputs differ"; neither resource asks for a replace itself, except AlertV2 for its
+`providerConfig` (terraform-provider-databricks alert_v2 `ProviderConfigWorkspaceIDPlanModifier`,
+the only RequiresReplace of the resource), which the program never sets.
 
 Steps run in registration order. The real engine runs independent steps in parallel, so when a
 step fails, which other monitors were already done is one of several possible interleavings;
@@ -23,7 +27,7 @@ from typing import Any, Literal
 
 from pulumi.runtime import rpc
 
-from monitors.naming import RESOURCE_TYPE, monitor_urn
+from monitors.naming import ALERT_RESOURCE_TYPE, RESOURCE_TYPE, alert_urn, monitor_urn
 from monitors.program.testing import ProgramRun, Registration, run_program
 
 # What the checkpoint stores for an unknown value (pkg/resource/stack/deployment.go
@@ -31,6 +35,12 @@ from monitors.program.testing import ProgramRun, Registration, run_program
 COMPUTED = rpc.UNKNOWN
 
 Op = Literal["same", "update", "replace", "create", "delete", "remove-pending-replace"]
+# Per resource type, the input keys whose change the provider itself plans as a replace (what
+# `calculateDependentReplacements` asks the provider's Diff with the dependent inputs unknown).
+PROVIDER_REPLACE_KEYS: dict[str, frozenset[str]] = {
+    RESOURCE_TYPE: frozenset(),
+    ALERT_RESOURCE_TYPE: frozenset({"providerConfig"}),
+}
 FailAt = Literal["delete", "create", "update"]
 
 
@@ -43,6 +53,9 @@ class ResourceState:
     trigger: Any  # None is a null trigger ("there is no replacement trigger")
     protect: bool
     pending_replacement: bool = False
+    type: str = RESOURCE_TYPE
+    dependencies: tuple[str, ...] = ()
+    property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -155,6 +168,8 @@ class _Run:
     errors: list[str] = field(default_factory=list)
     stopped: bool = False
     failure_used: bool = False
+    churned: set[str] = field(default_factory=set)  # created or replaced in this run
+    condemned: set[str] = field(default_factory=set)  # deleted with a replaced dependency
 
     def fails(self, urn: str, at: FailAt) -> bool:
         if self.preview or self.fail is None or (self.fail.urn, self.fail.at) != (urn, at):
@@ -167,11 +182,46 @@ class _Run:
         return True
 
 
+def _model_urn(urn: str) -> str:
+    """A URN as `monitors.naming` writes it: the mock runtime names a dependency with its
+    parent's type in front (`pulumi:pulumi:Stack$databricks:...`), the engine's state does not
+    for resources under the stack."""
+    parts = urn.split("::")
+    if len(parts) == 4:
+        parts[2] = parts[2].rsplit("$", 1)[-1]
+    return "::".join(parts)
+
+
+def _state(urn: str, reg: Registration, inputs: Mapping[str, Any], trigger: Any) -> ResourceState:
+    """The new state of a registration (`resource.NewState`: inputs, options, dependencies)."""
+    return ResourceState(
+        urn,
+        dict(inputs),
+        trigger,
+        reg.protect,
+        type=reg.type,
+        dependencies=tuple(_model_urn(u) for u in reg.dependencies),
+        property_dependencies={
+            key: tuple(_model_urn(u) for u in urns)
+            for key, urns in reg.property_dependencies.items()
+        },
+    )
+
+
+def _depends_on_unknown(run: _Run, reg: Registration) -> bool:
+    """In a preview, an input computed from a resource created or replaced in this run is
+    unknown, and the diff of an unknown input is a change (an update at least)."""
+    return run.preview and any(
+        _model_urn(u) in run.churned for urns in reg.property_dependencies.values() for u in urns
+    )
+
+
 def _steps_for(run: _Run, urn: str, reg: Registration, replace_targets: Collection[str]) -> None:
     """Generate and (unless previewing) apply the steps for one registration.
 
     step_generator.go `generateSteps` -> `continueStepsFromImport` (Case 3 / Case 4) ->
-    `generateStepsFromDiff` -> `continueStepsFromDiff`.
+    `generateStepsFromDiff` (`applyReplaceOnChanges`: a changed key listed in
+    `replace_on_changes` turns the diff into a replace) -> `continueStepsFromDiff`.
     """
     new_trigger = _trigger_value(reg.replacement_trigger)
     old = run.resources.get(urn)
@@ -181,19 +231,23 @@ def _steps_for(run: _Run, urn: str, reg: Registration, replace_targets: Collecti
             run.steps.append(Step("create", urn, False))
             return
         run.steps.append(Step("create", urn, not run.preview))
+        run.churned.add(urn)
         if not run.preview:
-            run.resources[urn] = ResourceState(urn, dict(reg.inputs), new_trigger, reg.protect)
+            run.resources[urn] = _state(urn, reg, reg.inputs, new_trigger)
         return
     inputs = process_ignore_changes(reg.inputs, old.inputs, reg.ignore_changes)
     trigger_replace = should_trigger_replace(new_trigger, old.trigger)
     targeted = urn in replace_targets  # `isTargetedReplace`: diff blames "id"
-    changed = trigger_replace or targeted or dict(inputs) != dict(old.inputs)
-    new_state = ResourceState(urn, inputs, new_trigger, reg.protect)
+    replace_keys = [k for k in reg.replace_on_changes if inputs.get(k) != old.inputs.get(k)]
+    condemned = urn in run.condemned  # deleted before a resource it depends on was replaced
+    replacing = trigger_replace or targeted or bool(replace_keys) or condemned
+    changed = replacing or dict(inputs) != dict(old.inputs) or _depends_on_unknown(run, reg)
+    new_state = _state(urn, reg, inputs, new_trigger)
     if changed or old.pending_replacement:
-        if trigger_replace or targeted or old.pending_replacement:
+        if replacing or old.pending_replacement:
             # `continueStepsFromDiff`: refused only when both the new and the recorded
             # protect are on; in `up` the deployment bails, in a preview it goes on.
-            if reg.protect and old.protect:
+            if reg.protect and old.protect and not condemned:
                 run.errors.append(
                     f'unable to replace resource "{urn}"\nas it is currently marked for protection.'
                 )
@@ -213,16 +267,40 @@ def _steps_for(run: _Run, urn: str, reg: Registration, replace_targets: Collecti
         run.resources[urn] = new_state
 
 
+def _dependents_replaced(run: _Run, urn: str) -> list[ResourceState]:
+    """step_generator.go `calculateDependentReplacements`: of the resources depending on `urn`,
+    those whose provider diff, with the inputs that depend on it made unknown, asks for a
+    replace. A `dependsOn` edge alone never does (no input depends on it)."""
+    found: list[ResourceState] = []
+    for state in run.resources.values():
+        keys = [k for k, urns in state.property_dependencies.items() if urn in urns]
+        if keys and set(keys) & PROVIDER_REPLACE_KEYS.get(state.type, frozenset()):
+            found.append(state)
+    return found
+
+
 def _replace(
     run: _Run, urn: str, old: ResourceState, new_state: ResourceState, reg: Registration
 ) -> None:
-    """A replace with delete_before_replace: DeleteReplacement (skipped when the old state is
-    already pending replacement), then CreateReplacement. DeleteStep.Apply marks the old state
-    `PendingReplacement` only after the provider's delete succeeded; a failed create leaves it so.
+    """A replace with delete_before_replace: the dependents it condemns are deleted first (a
+    protected one fails the deployment, "unable to replace resource ... as part of replacing"),
+    then DeleteReplacement (skipped when the old state is already pending replacement), then
+    CreateReplacement. DeleteStep.Apply marks the old state `PendingReplacement` only after the
+    provider's delete succeeded; a failed create leaves it so.
     """
     if not reg.delete_before_replace:
         raise NotImplementedError("create-before-replace is not modelled")
     if not old.pending_replacement:
+        for dependent in _dependents_replaced(run, urn):
+            if dependent.protect:
+                run.errors.append(
+                    f'unable to replace resource "{dependent.urn}" as part of replacing "{urn}" '
+                    "as it is currently marked for protection."
+                )
+                run.steps.append(Step("replace", urn, False))
+                run.stopped = True
+                return
+            run.condemned.add(dependent.urn)
         if run.fails(urn, "delete"):
             if run.continue_on_error:
                 raise NotImplementedError(
@@ -237,6 +315,7 @@ def _replace(
         run.steps.append(Step("replace", urn, False))
         return
     run.steps.append(Step("replace", urn, not run.preview))
+    run.churned.add(urn)
     if not run.preview:
         run.resources[urn] = new_state
 
@@ -265,6 +344,16 @@ def _deletes(run: _Run, registered: Collection[str]) -> None:
             del run.resources[urn]
 
 
+def urn_of(stack: str, reg: Registration) -> str | None:
+    """The URN of a monitor or alert registration; None for what the model leaves out."""
+    if reg.type == RESOURCE_TYPE:
+        return monitor_urn(stack, reg.name)
+    if reg.type == ALERT_RESOURCE_TYPE:
+        table, _, alert = reg.name.partition(".")
+        return alert_urn(stack, table, alert)
+    return None
+
+
 def deploy(
     previous: Checkpoint,
     program: ProgramRun,
@@ -289,9 +378,9 @@ def deploy(
     run = _Run(preview, fail, continue_on_error, dict(previous.resources))
     registered: list[str] = []
     for reg in program.registrations:
-        if reg.type != RESOURCE_TYPE:
+        urn = urn_of(stack, reg)
+        if urn is None:
             continue
-        urn = monitor_urn(stack, reg.name)
         registered.append(urn)
         if not run.stopped:
             _steps_for(run, urn, reg, replace_targets)
@@ -333,6 +422,7 @@ class Engine:
         config: Mapping[str, Any] | None = None,
         preview: bool = False,
         failed: Collection[str] = (),
+        invokes: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> ProgramRun:
         """Evaluate the program with this stack's last outputs behind its StackReference."""
         return run_program(
@@ -343,6 +433,7 @@ class Engine:
             preview=preview,
             expect_failure=True,
             failed=failed,
+            invokes=invokes,
         )
 
     def up(

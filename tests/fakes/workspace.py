@@ -32,6 +32,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from databricks.sdk.clock import Clock
 
+from tests.fakes.alerts_api import AlertsAndStatements
+
 MONITOR_STATUS_ACTIVE = "MONITOR_STATUS_ACTIVE"
 MONITOR_STATUS_PENDING = "MONITOR_STATUS_PENDING"
 
@@ -104,7 +106,22 @@ _ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("DELETE", re.compile(_TABLE), "_delete_table"),
     ("GET", re.compile(r"/api/2.0/lakeview/dashboards/(?P<dashboard_id>[^/]+)"), "_get_dashboard"),
     ("DELETE", re.compile(r"/api/2.0/lakeview/dashboards/(?P<dashboard_id>[^/]+)"), "_trash"),
+    # SQL alerts and statement execution: tests/fakes/alerts_api.py
+    ("POST", re.compile(r"/api/2\.0/alerts"), "_create_alert"),
+    ("GET", re.compile(r"/api/2\.0/alerts"), "_list_alerts"),
+    ("GET", re.compile(r"/api/2\.0/alerts/(?P<alert_id>[^/]+)"), "_get_alert"),
+    ("PATCH", re.compile(r"/api/2\.0/alerts/(?P<alert_id>[^/]+)"), "_update_alert"),
+    ("DELETE", re.compile(r"/api/2\.0/alerts/(?P<alert_id>[^/]+)"), "_trash_alert"),
+    ("POST", re.compile(r"/api/2\.0/sql/statements/?"), "_execute_statement"),
+    ("GET", re.compile(r"/api/2\.0/sql/statements/(?P<statement_id>[^/]+)"), "_get_statement"),
+    (
+        "POST",
+        re.compile(r"/api/2\.0/sql/statements/(?P<statement_id>[^/]+)/cancel"),
+        "_cancel_statement",
+    ),
 )
+# Handlers that read the query string (the SDK sends paging, masks and flags there).
+_WITH_QUERY = frozenset({"_list_alerts", "_update_alert", "_trash_alert"})
 
 
 @dataclass(frozen=True)
@@ -170,7 +187,7 @@ class VirtualClock(Clock):
             self._offset += seconds
 
 
-class FakeWorkspace:
+class FakeWorkspace(AlertsAndStatements):
     """In-memory Databricks workspace served over loopback HTTP; use as a context manager."""
 
     def __init__(
@@ -468,6 +485,8 @@ class FakeWorkspace:
         if route is None:
             return _error(404, "ENDPOINT_NOT_FOUND", f"No API found for '{method} {path}'")
         handler_name, params = route
+        if handler_name in _WITH_QUERY:
+            params = {**params, "query": query or {}}
         if handler_name != "_host_metadata" and headers.get("authorization") != (
             f"Bearer {self.token}"
         ):

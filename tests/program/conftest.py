@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from monitors.naming import DECLARATIONS_DIR
+from monitors.naming import ALERT_RESOURCE_TYPE, DECLARATIONS_DIR, alert_urn
 from monitors.program.register import Hooks, deploy
 from monitors.program.testing import ProgramRun, run_program
 from monitors.spec.loader import parse_declaration
@@ -138,6 +138,23 @@ class Deployed:
     def protected(self, table: str) -> bool:
         """The `protect` flag the engine holds for a table's monitor."""
         return self.engine.checkpoint.resources[self.urn(table)].protect
+
+    def alert_urn(self, key: str) -> str:
+        """The URN of an alert, `table.alert`."""
+        table, _, alert = key.partition(".")
+        return alert_urn(self.stack, table, alert)
+
+    def alert_op(self, result: Deployment, key: str) -> str:
+        """What `result` did to an alert (`table.alert`)."""
+        return result.op(self.alert_urn(key))
+
+    def alerts(self) -> dict[str, Any]:
+        """The alerts the engine holds, by `table.alert`: their recorded inputs."""
+        found = {}
+        for urn, state in self.engine.checkpoint.resources.items():
+            if state.type == ALERT_RESOURCE_TYPE:
+                found[urn.split("::")[-1]] = state.inputs
+        return found
 
 
 def deployed(

@@ -1,0 +1,500 @@
+"""Verify deployed alerts: each exists, is what its declaration says, and what it says right now.
+
+Per declared alert of the stack (`monitors.desired.alerts`, the inputs the program sends, with
+the metric tables each monitor reports):
+
+- exists: found by its display name among the workspace's alerts (`GET /api/2.0/alerts`; a
+  display name holds the stack, table and alert, so no Pulumi state is needed). A copy renamed
+  "... (1)" (terraform-provider-databricks issue 4867) and alerts of this stack that are no
+  longer declared are reported as warnings, to trash by hand.
+- definition: the deployed alert (`GET /api/2.0/alerts/{id}`) equals the declaration in every
+  field the program sends; a difference means an edit in the UI or a change not deployed yet.
+- query: the deployed query runs once on the stack's alert warehouse (SQL statement execution:
+  `POST /api/2.0/sql/statements`, polled with `GET .../{id}` and cancelled at the time budget).
+- would fire now: its answer compared as the alert compares it (the deployed evaluation's
+  source column, operator and threshold), with the metric's latest value. Firing is a warning,
+  not a failure: verify checks the deployment, and the data is what the alert is for.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from databricks.sdk import WorkspaceClient
+from databricks.sdk.errors import NotFound
+from databricks.sdk.service.sql import (
+    AlertV2,
+    Disposition,
+    ExecuteStatementRequestOnWaitTimeout,
+    Format,
+    StatementResponse,
+    StatementState,
+)
+
+from monitors.desired.alert_sql import EVALUATED_COLUMN
+from monitors.desired.alerts import AlertRequest, MetricTables, alert_requests
+from monitors.errors import WorkspaceUnreachableError
+from monitors.naming import parse_alert_display_name, short_stack
+from monitors.spec.project import Project
+from monitors.workspace import api as workspace
+from monitors.workspace.client import Deadline, describe_error, is_unreachable
+from monitors.workspace.identifiers import object_id, table_name
+from monitors.workspace.verify import CheckResult, CheckStatus
+
+ALERT_CHECKS: tuple[tuple[str, str], ...] = (
+    ("exists", "exists"),
+    ("definition", "definition"),
+    ("query", "query"),
+    ("fires", "would fire now"),
+)
+_MARKS = {
+    CheckStatus.PASS: "ok",
+    CheckStatus.FAIL: "FAIL",
+    CheckStatus.WARN: "warn",
+    CheckStatus.SKIP: "-",
+}
+SERVER_WAIT = "10s"  # the statement API holds the call up to this long (5-50 s)
+POLL_S = 2.0
+STATEMENT_BUDGET_S = 60.0  # per alert; a stopped warehouse may take longer to start
+_OPERATORS: dict[str, Callable[[float, float], bool]] = {
+    "GREATER_THAN": lambda a, b: a > b,
+    "GREATER_THAN_OR_EQUAL": lambda a, b: a >= b,
+    "LESS_THAN": lambda a, b: a < b,
+    "LESS_THAN_OR_EQUAL": lambda a, b: a <= b,
+    "EQUAL": lambda a, b: a == b,
+    "NOT_EQUAL": lambda a, b: a != b,
+}
+
+
+# ---- thin SDK calls --------------------------------------------------------------------------
+
+
+def list_alerts(client: WorkspaceClient) -> list[AlertV2]:
+    """Every alert the caller can see (the SDK follows the pages); trashed ones are not listed."""
+    return list(client.alerts_v2.list_alerts())
+
+
+def get_alert(client: WorkspaceClient, alert_id: str) -> AlertV2 | None:
+    """One alert as the API answers it, or None when it does not exist."""
+    try:
+        return client.alerts_v2.get_alert(id=object_id(alert_id, "alert id"))
+    except NotFound:
+        return None
+
+
+def run_statement(
+    client: WorkspaceClient,
+    statement: str,
+    warehouse_id: str,
+    budget_s: float,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    monotonic: Callable[[], float] = time.monotonic,
+) -> StatementResponse:
+    """Run a statement inline as JSON; poll until it ends or `budget_s` passes, then cancel."""
+    start = monotonic()
+    response = client.statement_execution.execute_statement(
+        statement=statement,
+        warehouse_id=object_id(warehouse_id, "warehouse id"),
+        wait_timeout=SERVER_WAIT,
+        on_wait_timeout=ExecuteStatementRequestOnWaitTimeout.CONTINUE,
+        format=Format.JSON_ARRAY,
+        disposition=Disposition.INLINE,
+    )
+    while _state(response) in (StatementState.PENDING, StatementState.RUNNING):
+        left = budget_s - (monotonic() - start)
+        if left <= 0:
+            if response.statement_id:
+                client.statement_execution.cancel_execution(
+                    statement_id=object_id(response.statement_id, "statement id")
+                )
+            break
+        sleep(min(POLL_S, left))
+        if not response.statement_id:
+            break
+        response = client.statement_execution.get_statement(
+            statement_id=object_id(response.statement_id, "statement id")
+        )
+    return response
+
+
+def _state(response: StatementResponse) -> StatementState | None:
+    return response.status.state if response.status else None
+
+
+# ---- what to expect ----------------------------------------------------------------------------
+
+
+def reported_metric_tables(
+    client: WorkspaceClient, project: Project, tables: Sequence[str]
+) -> dict[str, MetricTables]:
+    """The metric tables each monitor reports (as the program reads them from its record)."""
+    found: dict[str, MetricTables] = {}
+    for table in tables:
+        try:
+            monitor = workspace.get_monitor(client, project.settings.full_table_name(table))
+            if monitor and monitor.profile_metrics_table_name and monitor.drift_metrics_table_name:
+                found[table] = MetricTables(
+                    table_name(monitor.profile_metrics_table_name),
+                    table_name(monitor.drift_metrics_table_name),
+                )
+        except Exception as err:  # unreadable or unsafe: the documented names are expected
+            _raise_if_unreachable(err)
+    return found
+
+
+# ---- the report --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The alert's query, answered once: would the alert fire, and on what value."""
+
+    would_fire: bool
+    violations: float
+    required: float
+    latest_value: float | None
+    windows_read: int
+    latest_window: str | None
+
+    def sentence(self) -> str:
+        value = "no value" if self.latest_value is None else f"{self.latest_value:g}"
+        windows = f"{self.violations:g} of {self.windows_read} window(s) read break it"
+        when = f", latest window {self.latest_window}" if self.latest_window else ""
+        return f"{'yes' if self.would_fire else 'no'}, {value} ({windows}{when})"
+
+
+@dataclass(frozen=True)
+class AlertReport:
+    """Every check of one declared alert."""
+
+    key: str
+    display_name: str
+    checks: tuple[CheckResult, ...]
+    evaluation: Evaluation | None = None
+
+    @property
+    def ok(self) -> bool:
+        return all(c.status is not CheckStatus.FAIL for c in self.checks)
+
+    def check(self, name: str) -> CheckResult:
+        return next(c for c in self.checks if c.name == name)
+
+
+@dataclass(frozen=True)
+class AlertsReport:
+    """The verify result for every declared alert of a stack, and what else was found."""
+
+    alerts: tuple[AlertReport, ...]
+    strays: tuple[str, ...] = ()  # sentences: copies and undeclared alerts of this stack
+
+    @property
+    def ok(self) -> bool:
+        return all(a.ok for a in self.alerts)
+
+    def document(self) -> dict[str, Any]:
+        """The `alerts` part of verify's JSON."""
+        return {
+            "ok": self.ok,
+            "alerts": [
+                {
+                    "alert": a.key,
+                    "display_name": a.display_name,
+                    "ok": a.ok,
+                    "would_fire": a.evaluation.would_fire if a.evaluation else None,
+                    "latest_value": a.evaluation.latest_value if a.evaluation else None,
+                    "checks": {
+                        c.name: {"status": c.status.value, "detail": c.detail} for c in a.checks
+                    },
+                }
+                for a in self.alerts
+            ],
+            "strays": list(self.strays),
+        }
+
+    def render_table(self) -> str:
+        """A row per alert (the last column says whether it would fire now), then why."""
+        header = ["alert", *(title for _, title in ALERT_CHECKS)]
+        rows = [
+            [
+                a.key,
+                *(_MARKS[c.status] for c in a.checks[:-1]),
+                a.check("fires").detail.split(" (")[0]
+                if a.evaluation
+                else _MARKS[a.checks[-1].status],
+            ]
+            for a in self.alerts
+        ]
+        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+        lines = [_join(header, widths), _join(["-" * w for w in widths], widths)]
+        lines += [_join(row, widths) for row in rows]
+        titles = dict(ALERT_CHECKS)
+        for title, status in (("Failures", CheckStatus.FAIL), ("Warnings", CheckStatus.WARN)):
+            found = [(a, c) for a in self.alerts for c in a.checks if c.status is status]
+            if found or (status is CheckStatus.WARN and self.strays):
+                lines += ["", f"{title}:"]
+                lines += [f"  {a.key} / {titles[c.name]}: {c.detail}" for a, c in found]
+                if status is CheckStatus.WARN:
+                    lines += [f"  {stray}" for stray in self.strays]
+        passed = sum(a.ok for a in self.alerts)
+        lines += ["", f"{passed} of {len(self.alerts)} alerts pass."]
+        return "\n".join(lines) + "\n"
+
+
+def _join(cells: Sequence[str], widths: Sequence[int]) -> str:
+    return "  ".join(cell.ljust(w) for cell, w in zip(cells, widths, strict=True)).rstrip()
+
+
+# ---- the checks --------------------------------------------------------------------------------
+
+
+def _raise_if_unreachable(err: Exception) -> None:
+    if is_unreachable(err):
+        raise WorkspaceUnreachableError(
+            f"the workspace stopped answering: {describe_error(err)}"
+        ) from None
+
+
+def _deployed_fields(deployed: AlertV2) -> dict[str, Any]:
+    """The deployed alert in the form the program sends (snake_case, no output-only fields)."""
+    answer = deployed.as_dict()
+    evaluation = dict(answer.get("evaluation", {}))
+    evaluation.pop("state", None)
+    evaluation.pop("last_evaluated_at", None)
+    answer["evaluation"] = evaluation
+    return answer
+
+
+def _differences(
+    expected: Mapping[str, Any], deployed: Mapping[str, Any], prefix: str = ""
+) -> list[str]:
+    """Dotted paths of the expected fields the deployed alert does not have as declared.
+
+    Destination subscriptions are named in declarations and stored as ids, so they are
+    compared by count (the program resolves the names at deploy)."""
+    found: list[str] = []
+    for key, want in expected.items():
+        path = f"{prefix}{key}"
+        have = deployed.get(key)
+        if isinstance(want, Mapping) and isinstance(have, Mapping):
+            found += _differences(want, have, f"{path}.")
+        elif key == "subscriptions" and isinstance(have, list) and isinstance(want, list):
+            emails = sorted(s.get("user_email", "") for s in have if "user_email" in s)
+            if emails != sorted(s["user_email"] for s in want if "user_email" in s):
+                found.append(path)
+        elif want != have:
+            found.append(path)
+    return found
+
+
+def _evaluate(deployed: AlertV2, response: StatementResponse) -> Evaluation:
+    """What the alert would decide on this answer (its deployed evaluation, applied here)."""
+    columns = (
+        [c.name for c in (response.manifest.schema.columns or [])]
+        if (response.manifest and response.manifest.schema)
+        else []
+    )
+    rows = response.result.data_array if response.result and response.result.data_array else []
+    if not rows:
+        raise ValueError("the query answered no row")
+    row = dict(zip(columns, rows[0], strict=False))
+    evaluation = deployed.evaluation
+    source = evaluation.source.name if evaluation and evaluation.source else EVALUATED_COLUMN
+    operator = (
+        evaluation.comparison_operator.value
+        if evaluation and evaluation.comparison_operator
+        else ""
+    )
+    threshold = (
+        evaluation.threshold.value.double_value
+        if evaluation and evaluation.threshold and evaluation.threshold.value
+        else None
+    )
+    measured = _number(row.get(source))
+    if threshold is None or operator not in _OPERATORS or measured is None:
+        raise ValueError(f"cannot compare {source}={row.get(source)!r} {operator} {threshold!r}")
+    return Evaluation(
+        would_fire=_OPERATORS[operator](measured, float(threshold)),
+        violations=measured,
+        required=float(threshold),
+        latest_value=_number(row.get("latest_value")),
+        windows_read=int(_number(row.get("windows_read")) or 0),
+        latest_window=row.get("latest_window_start"),
+    )
+
+
+def _number(text: Any) -> float | None:
+    if text is None:
+        return None
+    value = float(text)
+    return None if math.isnan(value) else value
+
+
+def verify_alert(
+    client: WorkspaceClient,
+    request: AlertRequest,
+    found: AlertV2 | None,
+    warehouse_id: str,
+    budget_s: float,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    monotonic: Callable[[], float] = time.monotonic,
+) -> AlertReport:
+    """Every check of one alert; `found` is the listed alert with its display name, if any."""
+    name = request.body["display_name"]
+    if found is None or not found.id:
+        detail = f"no alert named {name!r}"
+        checks = [CheckResult("exists", CheckStatus.FAIL, detail)]
+        checks += [CheckResult(n, CheckStatus.SKIP, "no alert") for n, _ in ALERT_CHECKS[1:]]
+        return AlertReport(request.key, name, tuple(checks))
+    checks = [CheckResult("exists", CheckStatus.PASS, f"{name} (id {found.id})")]
+    try:
+        deployed = get_alert(client, found.id)
+    except Exception as err:
+        _raise_if_unreachable(err)
+        deployed, why = None, f"could not read it: {describe_error(err)}"
+    else:
+        why = "it was deleted while verify ran"
+    if deployed is None:
+        checks.append(CheckResult("definition", CheckStatus.FAIL, why))
+        checks += [CheckResult(n, CheckStatus.SKIP, "not read") for n, _ in ALERT_CHECKS[2:]]
+        return AlertReport(request.key, name, tuple(checks))
+    differing = _differences(request.body, _deployed_fields(deployed))
+    if differing:
+        detail = (
+            f"differs from the declaration in {', '.join(differing)}: run `pulumi up` (it also "
+            "undoes an edit made in the UI)"
+        )
+        checks.append(CheckResult("definition", CheckStatus.FAIL, detail))
+    else:
+        checks.append(CheckResult("definition", CheckStatus.PASS, "as declared"))
+    evaluation: Evaluation | None = None
+    try:
+        response = run_statement(
+            client,
+            deployed.query_text or "",
+            warehouse_id,
+            budget_s,
+            sleep=sleep,
+            monotonic=monotonic,
+        )
+        state = _state(response)
+        if state is StatementState.SUCCEEDED:
+            checks.append(
+                CheckResult("query", CheckStatus.PASS, f"ran on warehouse {warehouse_id}")
+            )
+            evaluation = _evaluate(deployed, response)
+        else:
+            error = (
+                response.status.error.message if response.status and response.status.error else ""
+            )
+            label = state.value if state else "no state"
+            if state in (StatementState.PENDING, StatementState.RUNNING, StatementState.CANCELED):
+                label = (
+                    f"did not finish within {budget_s:g} s (cancelled; a stopped warehouse may "
+                    "still be starting: run verify again)"
+                )
+            checks.append(
+                CheckResult("query", CheckStatus.FAIL, f"{label}{': ' + error if error else ''}")
+            )
+    except Exception as err:
+        _raise_if_unreachable(err)
+        checks.append(
+            CheckResult("query", CheckStatus.FAIL, f"could not run it: {describe_error(err)}")
+        )
+    if evaluation is None:
+        checks.append(CheckResult("fires", CheckStatus.SKIP, "query did not answer"))
+    elif evaluation.windows_read == 0:
+        detail = "no: no windows yet (no metric rows match; has the monitor refreshed?)"
+        checks.append(CheckResult("fires", CheckStatus.WARN, detail))
+    else:
+        status = CheckStatus.WARN if evaluation.would_fire else CheckStatus.PASS
+        checks.append(CheckResult("fires", status, evaluation.sentence()))
+    return AlertReport(request.key, name, tuple(checks), evaluation)
+
+
+def _strays(
+    listed: Sequence[AlertV2], stack: str, requests: Mapping[str, AlertRequest]
+) -> tuple[str, ...]:
+    """Alerts of this stack that no declared alert accounts for: renamed copies, leftovers."""
+    expected = {r.body["display_name"] for r in requests.values()}
+    sentences: list[str] = []
+    for alert in listed:
+        name = alert.display_name or ""
+        parsed = parse_alert_display_name(name)
+        if parsed is None or parsed.stack != short_stack(stack) or name in expected:
+            continue
+        key = f"{parsed.table}.{parsed.alert}"
+        if parsed.copy is not None:
+            why = (
+                "a copy the service renamed (terraform-provider-databricks issue 4867): trash it "
+                "in the workspace"
+            )
+        elif key in requests:
+            why = "an older version of a declared alert (severity changed?): run `pulumi up`"
+        else:
+            why = "not declared in this stack: trash it, or declare it again"
+        sentences.append(f"{name!r} (id {alert.id}): {why}")
+    return tuple(sorted(sentences))
+
+
+def verify_alerts(
+    client: WorkspaceClient,
+    project: Project,
+    tables: Sequence[str] | None = None,
+    deadline: Deadline | None = None,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    monotonic: Callable[[], float] = time.monotonic,
+) -> AlertsReport:
+    """Check every alert the stack deploys (of `tables` when given)."""
+    alerting = project.settings.alerts
+    if alerting is None:
+        return AlertsReport(())
+    with_alerts = [
+        t for t, s in project.monitors.items() if s.alerts and (not tables or t in tables)
+    ]
+    reported = reported_metric_tables(client, project, with_alerts)
+    requests = {
+        key: request
+        for key, request in alert_requests(project, reported).items()
+        if request.table in with_alerts
+    }
+    listed = list_alerts(client)
+    by_name = {
+        a.display_name: a
+        for a in listed
+        if a.lifecycle_state is None or a.lifecycle_state.value == "ACTIVE"
+    }
+    reports: list[AlertReport] = []
+    stop: str | None = None
+    for key, request in requests.items():
+        if stop is None and deadline is not None and deadline.expired():
+            stop = f"not checked: verify's time budget of {deadline.seconds:g} s ran out"
+        if stop is None:
+            budget = STATEMENT_BUDGET_S
+            if deadline is not None:
+                budget = max(0.0, min(budget, deadline.remaining()))
+            try:
+                reports.append(
+                    verify_alert(
+                        client,
+                        request,
+                        by_name.get(request.body["display_name"]),
+                        alerting.warehouse_id,
+                        budget,
+                        sleep=sleep,
+                        monotonic=monotonic,
+                    )
+                )
+                continue
+            except WorkspaceUnreachableError as exc:
+                stop = f"not checked: {exc}"
+        checks = [CheckResult("exists", CheckStatus.FAIL, stop)]
+        checks += [CheckResult(n, CheckStatus.SKIP, "not checked") for n, _ in ALERT_CHECKS[1:]]
+        reports.append(AlertReport(key, request.body["display_name"], tuple(checks)))
+    return AlertsReport(tuple(reports), _strays(listed, project.settings.stack, requests))
