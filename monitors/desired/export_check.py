@@ -19,6 +19,7 @@ from typing import Any
 from monitors.desired.payload import monitor_request
 from monitors.spec.export_form import (
     DECLARED_FIELDS,
+    KEPT_FIELDS,
     STACK_LEVEL_FIELDS,
     Gap,
     declaration_form,
@@ -31,7 +32,10 @@ from monitors.spec.settings import StackSettings
 
 COMPARED_FIELDS: tuple[str, ...] = (*DECLARED_FIELDS, *STACK_LEVEL_FIELDS)
 _METRIC_FIELDS = ("type", "input_columns", "definition", "output_data_type")
-_RANK = {name: rank for rank, name in enumerate((*COMPARED_FIELDS, "skip_builtin_dashboard"))}
+_RANK = {
+    name: rank
+    for rank, name in enumerate((*COMPARED_FIELDS, "skip_builtin_dashboard", *KEPT_FIELDS))
+}
 
 
 @dataclass(frozen=True)
@@ -190,15 +194,17 @@ def export_monitor(
     source: str,
     ignored: Sequence[str] = (),
     also_check: PayloadCheck | None = None,
+    kept: Mapping[str, Any] | None = None,
 ) -> MonitorExport:
     """The declaration file of an existing monitor, its gaps, checked by reading it back.
 
     `config` is in the legacy API's form. `ignored` fields are ones the program ignores outside
     a replace (a difference there is a note); `also_check` compares the payload of another API
-    (its differences count where no gap already names the field). Raises `NotExpressible`
-    (monitors.spec.export_form) when no declaration can describe the monitor.
+    (its differences count where no gap already names the field); `kept` holds the fields of
+    the declaration being overwritten that export keeps (`KEPT_FIELDS`: alerts). Raises
+    `NotExpressible` (monitors.spec.export_form) when no declaration can describe the monitor.
     """
-    form = declaration_form(table, config, settings, file)
+    form = declaration_form(table, config, settings, file, kept)
     payload = monitor_request(table, form.spec, settings)
     held = held_configuration(config)
     found = [
@@ -209,7 +215,17 @@ def export_monitor(
     if also_check is not None:
         named = {g.key[0] for g in (*form.gaps, *unexplained) if g.changes}
         unexplained += [d for d in also_check(form.spec, payload) if d.key[0] not in named]
-    gaps = _sorted([*form.gaps, *unexplained])
+    notes = [
+        Gap(
+            (name,),
+            f"{len(kept[name])} kept from the declaration this file replaces (export reads "
+            "monitors, not their alerts); comments in that file are not kept",
+            changes=False,
+        )
+        for name in KEPT_FIELDS
+        if kept and kept.get(name)
+    ]
+    gaps = _sorted([*form.gaps, *unexplained, *notes])
     differences = [g for g in gaps if g.changes]
     text = render_declaration(form.data, header_lines(source, differences))
     spec = parse_declaration_text(table, text, file)

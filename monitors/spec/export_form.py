@@ -55,6 +55,10 @@ DECLARED_FIELDS = (
 )
 # Create-only fields the legacy API never returns; used when an answer has them.
 CREATE_ONLY_FIELDS = ("warehouse_id", "skip_builtin_dashboard")
+# Declaration fields that describe other resources than the monitor (alerts are Databricks SQL
+# alerts over its metric tables): export does not read them from the workspace, and keeps them
+# from the declaration it overwrites.
+KEPT_FIELDS = ("alerts",)
 _KNOWN_FIELDS = frozenset(
     (*STACK_LEVEL_FIELDS, *COMPUTED_FIELDS, *DECLARED_FIELDS, *CREATE_ONLY_FIELDS)
 )
@@ -80,7 +84,7 @@ ACTIVE = "MONITOR_STATUS_ACTIVE"
 PAUSED = "PAUSED"
 MAX_QUOTED = 200
 # Where a refusal points, as `Problem.field` spells it: the part of the declaration to leave out.
-_LIST_ITEM = re.compile(r"(custom_metrics|slicing_exprs)\[(\d+)\]")
+_LIST_ITEM = re.compile(r"(custom_metrics|slicing_exprs|alerts)\[(\d+)\]")
 _GRANULARITY = re.compile(r"(time_series|inference_log)\.granularities\[(\d+)\]")
 _NOTIFICATION = re.compile(r"notifications\.(on_failure|on_new_classification_tag_detected)\b")
 _TEMPLATE_NAME = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
@@ -440,7 +444,7 @@ def _part_of(problem: Problem, data: Mapping[str, Any]) -> _Part | None:
             metric = data["custom_metrics"][index]
             label = metric.get("name") if isinstance(metric, Mapping) else None
             return _Part((name, index), (name, str(label if label is not None else index)))
-        return _Part((name, index), (name,))
+        return _Part((name, index), (name,))  # slicing_exprs, alerts: compared whole
     found = _GRANULARITY.match(field)
     if found:
         kind, index = found.group(1), int(found.group(2))
@@ -477,7 +481,12 @@ def _left_out_message(part: _Part, messages: list[str], data: Mapping[str, Any])
     value = _at(data, part.path)
     why = "; ".join(messages)
     if part.path[0] != "custom_metrics":
-        named = part.path[-1] if part.path[0] == "notifications" else quoted(value)
+        if part.path[0] == "notifications":
+            named = str(part.path[-1])
+        elif part.path[0] == "alerts" and isinstance(value, Mapping):
+            named = f"alert {quoted(value.get('name'))}"
+        else:
+            named = quoted(value)
         return f"left out: {why}" if len(part.path) == 1 else f"left out {named}: {why}"
     text = f"left out: {why}"
     if isinstance(value, Mapping) and str(value.get("type", "")).upper() in ("DERIVED", DERIVED):
@@ -489,13 +498,21 @@ def _left_out_message(part: _Part, messages: list[str], data: Mapping[str, Any])
 
 
 def declaration_form(
-    table: str, config: Mapping[str, Any], settings: StackSettings, file: str
+    table: str,
+    config: Mapping[str, Any],
+    settings: StackSettings,
+    file: str,
+    kept: Mapping[str, Any] | None = None,
 ) -> DeclarationForm:
-    """The validated declaration of a monitor, parts a declaration cannot say left out.
+    """The validated declaration of a monitor, parts a declaration cannot say left out;
+    `kept` holds the `KEPT_FIELDS` of the declaration being overwritten.
 
     Raises NotExpressible when a refusal points at nothing that can be left out (the profile).
     """
     data, gaps = declaration_data(table, config, settings)
+    for name in KEPT_FIELDS:
+        if kept and kept.get(name):
+            data[name] = kept[name]
     while True:
         try:
             spec = parse_declaration(table, data, file)

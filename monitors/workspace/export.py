@@ -29,11 +29,12 @@ from monitors.errors import (
     WorkspaceUnreachableError,
 )
 from monitors.naming import DECLARATIONS_PATH, short_stack
-from monitors.spec.export_form import Gap, NotExpressible
-from monitors.spec.files import printable
+from monitors.spec.export_form import KEPT_FIELDS, Gap, NotExpressible
+from monitors.spec.files import FileProblem, printable, read_text
 from monitors.spec.identifiers import name_problem
 from monitors.spec.loader import DIRECTORY_LINK_PROBLEM, EXTENSION, NameKind, classify_name
 from monitors.spec.settings import StackSettings
+from monitors.spec.yamlfile import YamlError, load_yaml
 from monitors.workspace.client import Deadline, Limits, describe_error, is_unreachable
 from monitors.workspace.read_config import MonitorRead, read_legacy_monitor, schema_tables
 
@@ -145,6 +146,20 @@ def declarations_directory(project_root: Path) -> Path:
     return directory
 
 
+def kept_fields(path: Path) -> dict[str, Any]:
+    """The fields export keeps from a declaration it overwrites (`KEPT_FIELDS`: alerts), read
+    from the file; MonitorsError when the file cannot be read, so nothing is lost silently."""
+    try:
+        data = load_yaml(read_text(path))
+    except (OSError, FileProblem, YamlError) as exc:
+        raise MonitorsError(
+            f"cannot read {path.name} to keep its alerts ({exc}): fix or remove it first"
+        ) from None
+    if not isinstance(data, dict):
+        raise MonitorsError(f"{path.name} is not a mapping: fix or remove it first")
+    return {name: data[name] for name in KEPT_FIELDS if data.get(name)}
+
+
 def _why_not_written(directory: Path, name: str | None, table: str, force: bool) -> str:
     """Why an existing file keeps `table` from being written ("" when it may be)."""
     if name is None:
@@ -193,12 +208,17 @@ def _enabled_note(settings: StackSettings, table: str) -> tuple[Gap, ...]:
 
 
 def _exported(
-    table: str, read: MonitorRead, settings: StackSettings, api: str, file: str
+    table: str,
+    read: MonitorRead,
+    settings: StackSettings,
+    api: str,
+    file: str,
+    kept: dict[str, Any],
 ) -> TableResult:
     assert read.config is not None
     source = f"the monitor of {read.full_name} (stack {settings.stack}, {api} API)"
     try:
-        export = export_monitor(table, read.config, settings, file=file, source=source)
+        export = export_monitor(table, read.config, settings, file=file, source=source, kept=kept)
     except NotExpressible as exc:
         return TableResult(table, Outcome.FAILED, f"cannot be declared: {exc}")
     return TableResult(table, Outcome.WRITTEN, file, export, _enabled_note(settings, table))
@@ -267,6 +287,11 @@ def export_monitors(
             report.results.append(TableResult(table, Outcome.SKIPPED, f"{shown} {why}"))
             continue
         try:
+            kept = kept_fields(directory / existing[table]) if table in existing else {}
+        except MonitorsError as exc:
+            report.results.append(TableResult(table, Outcome.FAILED, f"not written: {exc}"))
+            continue
+        try:
             read = _read(client, settings.full_table_name(table), deadline)
         except WorkspaceUnreachableError:
             raise
@@ -280,7 +305,7 @@ def export_monitors(
             else:
                 pending.append(TableResult(table, Outcome.FAILED, read.missing))
             continue
-        pending.append(_exported(table, read, settings, api, shown))
+        pending.append(_exported(table, read, settings, api, shown, kept))
     for result in pending:
         report.results.append(_write(result, directory))
     report.results.sort(key=lambda r: r.table)

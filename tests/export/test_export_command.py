@@ -263,3 +263,48 @@ def test_an_interrupt_is_a_sentence_and_exit_4(deployed, project, monkeypatch, c
     err = capsys.readouterr().err
     assert "interrupted. export changes nothing in Databricks" in err
     assert "Traceback" not in err
+
+
+ALERT = """alerts:
+  # a comment export cannot keep
+  - name: no_users
+    metric: current_user_count
+    op: "<"
+    threshold: 1
+"""
+
+
+def test_force_keeps_the_alerts_of_the_declaration_it_replaces(deployed, project, capsys):
+    path = declarations(project) / "dim_user.yaml"
+    path.write_text("snapshot: {}\n" + ALERT)
+    assert export(project, deployed, "--table", "dim_user", "--force") == 0
+    (alert,) = load_declarations(declarations(project))["dim_user"].alerts
+    assert (alert.name, alert.metric, alert.op, alert.threshold) == (
+        "no_users",
+        "current_user_count",
+        "<",
+        1,
+    )
+    assert "dim_user / alerts: 1 kept from the declaration this file replaces" in (
+        capsys.readouterr().out
+    )
+
+
+def test_an_alert_on_a_metric_no_longer_declared_is_left_out_and_reported(
+    deployed, project, capsys
+):
+    path = declarations(project) / "dim_user.yaml"
+    path.write_text("snapshot: {}\n" + ALERT.replace("current_user_count", "gone_metric"))
+    assert export(project, deployed, "--table", "dim_user", "--force") == 1
+    assert load_declarations(declarations(project))["dim_user"].alerts == []
+    assert 'dim_user / alerts: left out alert "no_users": ' in capsys.readouterr().out
+
+
+def test_a_declaration_that_cannot_be_read_is_not_overwritten_even_with_force(
+    deployed, project, capsys
+):
+    path = declarations(project) / "dim_user.yaml"
+    path.write_text("snapshot: {\n")
+    assert export(project, deployed, "--table", "dim_user", "--force") == 1
+    assert "not written: cannot read dim_user.yaml to keep its alerts" in capsys.readouterr().out
+    assert path.read_text() == "snapshot: {\n"
