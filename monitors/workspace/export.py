@@ -11,13 +11,14 @@ with the differences the first `pulumi up` after `adopt` would apply), skipped o
 
 from __future__ import annotations
 
+import functools
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 from databricks.sdk import WorkspaceClient
 
@@ -38,6 +39,7 @@ from monitors.spec.yamlfile import YamlError, load_yaml
 from monitors.workspace.client import Deadline, Limits, describe_error, is_unreachable
 from monitors.workspace.read_config import MonitorRead, read_legacy_monitor, schema_tables
 
+T = TypeVar("T")
 # One request at a time, each bounded; the whole export within five minutes.
 EXPORT_LIMITS = Limits(http_timeout_s=15, retry_timeout_s=30, connect_timeout_s=5, total_s=300)
 LEGACY = "legacy"
@@ -177,21 +179,40 @@ def _why_not_written(directory: Path, name: str | None, table: str, force: bool)
 # ------------------------------------------------------------------------ reading
 
 
-def _read(client: WorkspaceClient, full_name: str, deadline: Deadline) -> MonitorRead:
+def _asking(what: str, deadline: Deadline, call: Callable[[], T]) -> T:
+    """One question to the workspace; WorkspaceUnreachableError (nothing written) once it stops
+    answering or the time budget is spent. Error answers are the caller's to judge."""
     if deadline.expired():
         raise WorkspaceUnreachableError(
-            f"export's time budget of {deadline.seconds:g} s ran out before {full_name} was "
-            "read; nothing was written"
+            f"export's time budget of {deadline.seconds:g} s ran out before it could {what}; "
+            "nothing was written"
         )
     try:
-        return read_legacy_monitor(client, full_name)
+        return call()
     except Exception as err:
         if is_unreachable(err):
             raise WorkspaceUnreachableError(
-                f"the workspace stopped answering while reading {full_name}: "
-                f"{describe_error(err)}; nothing was written"
+                f"the workspace stopped answering when asked to {what}: {describe_error(err)}; "
+                "nothing was written"
             ) from None
         raise
+
+
+class ExportError(MonitorsError):
+    """The workspace answered a question every table depends on with an error."""
+
+    exit_code = ExitCode.FAILED
+
+
+def _lookup(what: str, deadline: Deadline, call: Callable[[], T]) -> T:
+    """A read every table depends on (the table list): an error answer stops the export with
+    a sentence, before anything is written."""
+    try:
+        return _asking(what, deadline, call)
+    except WorkspaceUnreachableError:
+        raise
+    except Exception as err:
+        raise ExportError(f"cannot {what}: {describe_error(err)}; nothing was written") from None
 
 
 def _enabled_note(settings: StackSettings, table: str) -> tuple[Gap, ...]:
@@ -275,7 +296,11 @@ def export_monitors(
     report = ExportReport(settings.stack, api, skipped_files=skipped)
     listed = chosen is None
     if chosen is None:
-        chosen = sorted(schema_tables(client, settings.catalog, settings.gold_schema))
+        chosen = _lookup(
+            f"list the tables of {settings.catalog}.{settings.gold_schema}",
+            deadline,
+            lambda: sorted(schema_tables(client, settings.catalog, settings.gold_schema)),
+        )
     pending: list[TableResult] = []
     for table in chosen:
         shown = f"{DECLARATIONS_PATH}/{table}{EXTENSION}"
@@ -291,8 +316,13 @@ def export_monitors(
         except MonitorsError as exc:
             report.results.append(TableResult(table, Outcome.FAILED, f"not written: {exc}"))
             continue
+        full_name = settings.full_table_name(table)
         try:
-            read = _read(client, settings.full_table_name(table), deadline)
+            read = _asking(
+                f"read the monitor of {full_name}",
+                deadline,
+                functools.partial(read_legacy_monitor, client, full_name),
+            )
         except WorkspaceUnreachableError:
             raise
         except Exception as err:

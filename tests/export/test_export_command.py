@@ -178,7 +178,9 @@ def test_a_workspace_that_stops_answering_midway_leaves_no_file(
         return answer
 
     monkeypatch.setattr(export_module, "read_legacy_monitor", read_then_stop)
-    with pytest.raises(WorkspaceUnreachableError, match="stopped answering while reading"):
+    with pytest.raises(
+        WorkspaceUnreachableError, match="stopped answering when asked to read the monitor of"
+    ):
         export_monitors(client, settings_of("dev"), project, ["dim_host", "dim_user"])
     assert list(declarations(project).iterdir()) == []
 
@@ -308,3 +310,18 @@ def test_a_declaration_that_cannot_be_read_is_not_overwritten_even_with_force(
     assert export(project, deployed, "--table", "dim_user", "--force") == 1
     assert "not written: cannot read dim_user.yaml to keep its alerts" in capsys.readouterr().out
     assert path.read_text() == "snapshot: {\n"
+
+
+def test_a_table_list_the_workspace_refuses_stops_the_export_with_a_sentence(
+    deployed, project, capsys
+):
+    deployed.fail_next(
+        "GET", "/api/2.1/unity-catalog/tables", status=403, message="User lacks USE SCHEMA"
+    )
+    assert export(project, deployed) == 1
+    err = capsys.readouterr().err
+    assert (
+        "error: cannot list the tables of wanderbricks_dev.wanderbricks_gold: User lacks USE "
+        "SCHEMA; nothing was written" in err
+    )
+    assert list(declarations(project).iterdir()) == []
