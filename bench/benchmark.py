@@ -5,12 +5,15 @@ Modes, each run as a fresh `python` process (interpreter start and every import 
                   monitors, no previous deployment (a first `pulumi preview`)
   program-steady  the same, reading back a settled stack's outputs (every later run)
   bare            the same API bodies as bare `databricks.QualityMonitor` registrations
-                  (bench/bare.py: no validation, no replace rule, none of our imports)
+                  (bench/bare.py: no validation, no replace rule, none of our imports); with
+                  `--api data_quality`, bare `databricks.DataQualityMonitor` registrations with
+                  the provider's table and schema lookups (bench/bare_dq.py)
   plan            `python -m monitors plan --stack dev` on the shipped declarations
 All program modes run through bench/harness.py, which imports only pulumi and PyYAML. Runs are
 interleaved so drift in machine load hits every mode alike; medians and ranges are printed.
 
     .venv/bin/python bench/benchmark.py [--monitors 500] [--metrics 6] [--repeat 5]
+                                        [--api legacy|data_quality]
 """
 
 from __future__ import annotations
@@ -73,8 +76,9 @@ def declaration(index: int, metrics: int) -> dict[str, Any]:
     }
 
 
-def make_project(directory: Path, monitors: int, metrics: int) -> None:
-    """A copy of the project (code, Pulumi files) whose prod stack deploys N generated monitors."""
+def make_project(directory: Path, monitors: int, metrics: int, api: str = "legacy") -> None:
+    """A copy of the project (code, Pulumi files) whose prod stack deploys N generated monitors
+    through `api`."""
     shutil.copytree(
         ROOT / "monitors",
         directory / "monitors",
@@ -84,6 +88,8 @@ def make_project(directory: Path, monitors: int, metrics: int) -> None:
         shutil.copy(ROOT / name, directory / name)
     stack_file = yaml.safe_load((ROOT / f"Pulumi.{STACK}.yaml").read_text())
     stack_file["config"].pop("lakehouse-monitors:enabled", None)
+    if api != "legacy":
+        stack_file["config"]["lakehouse-monitors:api"] = api
     (directory / f"Pulumi.{STACK}.yaml").write_text(yaml.safe_dump(stack_file, sort_keys=False))
     declarations = directory / "monitors" / "declarations"
     for index in range(monitors):
@@ -91,14 +97,18 @@ def make_project(directory: Path, monitors: int, metrics: int) -> None:
             yaml.safe_dump(declaration(index, metrics))
         )
     # The baseline registers exactly the bodies our plan computes.
+    bodies = (
+        "{t: {'table_name': s.full_table_name(t), **r} for t, r in plan.requests.items()}"
+        if api == "legacy"
+        else "plan.dq_requests"
+    )
     code = (
         "import json, sys\n"
         "from monitors.desired.plan import make_plan\n"
         "from monitors.spec.project import load_project\n"
         f"plan = make_plan(load_project({STACK!r}))\n"
         "s = plan.project.settings\n"
-        "print(json.dumps({t: {'table_name': s.full_table_name(t), **r}"
-        " for t, r in plan.requests.items()}))\n"
+        f"print(json.dumps({bodies}))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=directory, capture_output=True, text=True, check=True
@@ -133,11 +143,13 @@ def main() -> int:
     parser.add_argument("--monitors", type=int, default=500)
     parser.add_argument("--metrics", type=int, default=6)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--api", choices=("legacy", "data_quality"), default="legacy")
     args = parser.parse_args()
+    bare_program = BENCH / ("bare.py" if args.api == "legacy" else "bare_dq.py")
 
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp)
-        make_project(project, args.monitors, args.metrics)
+        make_project(project, args.monitors, args.metrics, args.api)
         last = project / "last_outputs.json"
         main_py = project / "__main__.py"
         # Two untimed runs: compile bytecode and record the outputs the steady runs read back
@@ -149,14 +161,14 @@ def main() -> int:
             cwd=project,
             check=True,
         )
-        subprocess.run(harness(project, BENCH / "bare.py"), cwd=project, check=True)
+        subprocess.run(harness(project, bare_program), cwd=project, check=True)
         plan = [sys.executable, "-m", "monitors", "plan", "--stack", "dev"]
         modes: dict[str, Callable[[], tuple[float, float]]] = {
             "program-first": lambda: timed(harness(project, main_py), project),
             "program-steady": lambda: timed(
                 harness(project, main_py, "--last", f"{last}"), project
             ),
-            "bare": lambda: timed(harness(project, BENCH / "bare.py"), project),
+            "bare": lambda: timed(harness(project, bare_program), project),
             "plan": lambda: timed(plan, ROOT),
         }
         walls: dict[str, list[float]] = {m: [] for m in modes}
@@ -168,8 +180,8 @@ def main() -> int:
                 cpus[mode].append(cpu)
 
     print(
-        f"{args.monitors} monitors x {args.metrics} metrics; whole processes, imports included; "
-        f"median of {args.repeat} ({os.cpu_count()} CPUs)"
+        f"{args.monitors} monitors x {args.metrics} metrics, {args.api} API; whole processes, "
+        f"imports included; median of {args.repeat} ({os.cpu_count()} CPUs)"
     )
     print(f"{'mode':<16} {'wall':<30} cpu")
     for mode in modes:

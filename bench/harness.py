@@ -14,6 +14,7 @@ import argparse
 import json
 import runpy
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -23,19 +24,39 @@ from pulumi.runtime import mocks, rpc, settings
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
+LEGACY_TYPE = "databricks:index/qualityMonitor:QualityMonitor"
+DQ_TYPE = "databricks:index/dataQualityMonitor:DataQualityMonitor"
+
 
 class Mocks(pulumi.runtime.Mocks):
-    """Echo inputs as outputs (plus a monitor's computed outputs); serve the last outputs."""
+    """Echo inputs as outputs (plus a monitor's computed outputs); answer the provider's table
+    and schema lookups; serve the last outputs."""
 
     def __init__(self, last_outputs: dict[str, Any]) -> None:
         self.last_outputs = last_outputs
+        self.names: dict[str, str] = {}
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         if args.typ == "pulumi:pulumi:StackReference":
             outputs = {"name": args.inputs.get("name"), "outputs": self.last_outputs}
             return args.name, {**outputs, "secretOutputNames": []}
         state = dict(args.inputs)
-        if args.typ.endswith("QualityMonitor"):
+        if args.typ == DQ_TYPE:
+            config = state.get("dataProfilingConfig")
+            if isinstance(config, dict):
+                table = self.names.get(str(state["objectId"]), "unknown")
+                schema = self.names.get(str(config.get("outputSchemaId")), "unknown")
+                short = table.split(".")[-1]
+                state["dataProfilingConfig"] = {
+                    **config,
+                    "status": "DATA_PROFILING_STATUS_ACTIVE",
+                    "dashboardId": f"dashboard-{short}",
+                    "monitorVersion": 1,
+                    "profileMetricsTableName": f"{schema}.{short}_profile_metrics",
+                    "driftMetricsTableName": f"{schema}.{short}_drift_metrics",
+                }
+            return "missing ID", state
+        if args.typ == LEGACY_TYPE:
             short = str(state["tableName"]).split(".")[-1]
             schema = state["outputSchemaName"]
             state.update(
@@ -47,8 +68,15 @@ class Mocks(pulumi.runtime.Mocks):
             )
         return f"{args.name}-id", state
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
-        return {}, None
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[Any]]:
+        name = str(args.args.get("name", ""))
+        object_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{args.token}:{name}"))
+        self.names[object_id] = name
+        if args.token.endswith("getTable"):
+            return {"id": object_id, "name": name, "tableInfo": {"tableId": object_id}}, []
+        if args.token.endswith("getSchema"):
+            return {"id": name, "name": name, "schemaInfo": {"schemaId": object_id}}, []
+        return {}, []
 
 
 def engine_config(project: Path, stack: str) -> dict[str, str]:

@@ -79,6 +79,11 @@ class RecordError(MonitorsError):
     """The stack's record of its last deployment (a stack output) cannot be read safely."""
 
 
+class BackendMismatchError(MonitorsError):
+    """Monitors the stack deployed through one monitor API, while its `api` setting names the
+    other: registering them would delete and recreate them, so nothing is registered."""
+
+
 # ---------------------------------------------------------------------------- the workspace
 
 

@@ -22,6 +22,19 @@ DECLARATIONS_DIR = PROJECT_ROOT / DECLARATIONS_PATH
 RESOURCE_TYPE = "databricks:index/qualityMonitor:QualityMonitor"
 RESETS_KEY = "resets"
 
+# The stack setting choosing the monitor API, and its values (`lakehouse-monitors:api`).
+API_LEGACY = "legacy"
+API_DATA_QUALITY = "data_quality"
+APIS: tuple[str, ...] = (API_LEGACY, API_DATA_QUALITY)
+# The resource type of a monitor on the `data_quality` backend (pulumi-databricks 1.118
+# `data_quality_monitor.py`). A monitor's URN depends on it: one table's monitor has a different
+# URN on each backend, so switching backends is never a plain edit (see `migrate_command`).
+DQ_RESOURCE_TYPE = "databricks:index/dataQualityMonitor:DataQualityMonitor"
+RESOURCE_TYPES: dict[str, str] = {API_LEGACY: RESOURCE_TYPE, API_DATA_QUALITY: DQ_RESOURCE_TYPE}
+# The schema-level anomaly detection monitor's resource name: `-` cannot appear in a table name
+# (monitors.spec.identifiers), so it never collides with a monitor's.
+ANOMALY_RESOURCE_NAME = "schema-anomaly-detection"
+
 
 def short_stack(stack: str) -> str:
     """`org/project/dev` -> `dev`: the part URNs and stack files use."""
@@ -46,18 +59,33 @@ def resource_name(table: str) -> str:
     return table
 
 
-def monitor_urn(stack: str, table: str) -> str:
+def resource_type(api: str = API_LEGACY) -> str:
+    """The Pulumi type of a monitor on the `api` backend."""
+    return RESOURCE_TYPES[api]
+
+
+def monitor_urn(stack: str, table: str, api: str = API_LEGACY) -> str:
     """The URN of a table's monitor (no parent, default provider), as `--replace` takes it."""
     return (
-        f"urn:pulumi:{short_stack(stack)}::{PROJECT_NAME}::{RESOURCE_TYPE}::{resource_name(table)}"
+        f"urn:pulumi:{short_stack(stack)}::{PROJECT_NAME}::{resource_type(api)}::"
+        f"{resource_name(table)}"
+    )
+
+
+def anomaly_urn(stack: str) -> str:
+    """The URN of the stack's schema-level anomaly detection monitor."""
+    return (
+        f"urn:pulumi:{short_stack(stack)}::{PROJECT_NAME}::{DQ_RESOURCE_TYPE}::"
+        f"{ANOMALY_RESOURCE_NAME}"
     )
 
 
 def monitor_table(urn: str) -> str | None:
-    """The table a monitor URN names (monitors have no parent), or None for other resources."""
+    """The table a monitor URN names (monitors have no parent), on either backend, or None for
+    other resources (the anomaly detection monitor included)."""
     parts = urn.split("::")
-    if len(parts) == 4 and parts[2] == RESOURCE_TYPE:
-        return parts[3]
+    if len(parts) == 4 and parts[2] in RESOURCE_TYPES.values():
+        return None if parts[3] == ANOMALY_RESOURCE_NAME else parts[3]
     return None
 
 
@@ -76,15 +104,15 @@ def reset_command(stack: str, table: str) -> str:
     return f"python -m monitors reset --stack {short_stack(stack)} --table {table}"
 
 
-def unprotect_command(stack: str, table: str) -> str:
+def unprotect_command(stack: str, table: str, api: str = API_LEGACY) -> str:
     """The command that clears a monitor's recorded protection, so that a delete or a raw
     `pulumi up --replace` of it is allowed (the program registers protection again)."""
-    return f"pulumi state unprotect --stack {short_stack(stack)} '{monitor_urn(stack, table)}'"
+    return f"pulumi state unprotect --stack {short_stack(stack)} '{monitor_urn(stack, table, api)}'"
 
 
-def replace_command(stack: str, table: str) -> str:
+def replace_command(stack: str, table: str, api: str = API_LEGACY) -> str:
     """Pulumi's own way to recreate one monitor: `pulumi up --replace <urn>`."""
-    return f"pulumi up --stack {short_stack(stack)} --replace '{monitor_urn(stack, table)}'"
+    return f"pulumi up --stack {short_stack(stack)} --replace '{monitor_urn(stack, table, api)}'"
 
 
 # ---------------------------------------------------------------------------- alerts
@@ -160,3 +188,9 @@ def parse_alert_display_name(name: str) -> AlertName | None:
 def alert_unprotect_command(stack: str, table: str, alert: str) -> str:
     """The command that lets a protected stack delete one alert on purpose."""
     return f"pulumi state unprotect --stack {short_stack(stack)} '{alert_urn(stack, table, alert)}'"
+
+
+def migrate_command(stack: str, api: str) -> str:
+    """The command that moves a stack's monitors to the `api` backend without losing history
+    (`python -m monitors migrate`, built on this backend's record fields)."""
+    return f"python -m monitors migrate --stack {short_stack(stack)} --to {api}"

@@ -11,7 +11,8 @@ JSON shape (`schema_version` 1; fields are only ever added within a version):
     metrics {added [name], removed [name], changed [{name, changes [{field, before, after}]}]}}},
   alerts_summary {created, updated, replaced, deleted, unchanged},
   alerts {table.alert: {table, outcome, rule, rule_before, changed_fields,
-    changes [{field, before, after}], needs_unprotect, unprotect_command}}
+    changes [{field, before, after}], needs_unprotect, unprotect_command}},
+  api, api_at_ref, backend_switched   (the monitor API in the working tree and at the ref)
 `before`/`after` are null where the field is absent on that side.
 """
 
@@ -23,6 +24,7 @@ from typing import Any, TextIO
 from monitors.change_report.alerts import QUERY, AlertChange
 from monitors.change_report.diff import FieldChange, MetricChanges
 from monitors.change_report.report import (
+    BACKEND_SWITCHED,
     PROTECTION_REMOVED,
     ChangeReport,
     MonitorChange,
@@ -61,7 +63,7 @@ def _metrics(metrics: MetricChanges) -> dict[str, Any]:
     }
 
 
-def _monitor(stack: str, change: MonitorChange) -> dict[str, Any]:
+def _monitor(stack: str, change: MonitorChange, api: str) -> dict[str, Any]:
     replaced = change.outcome is Outcome.REPLACED
     return {
         "table_name": change.table_name,
@@ -74,7 +76,7 @@ def _monitor(stack: str, change: MonitorChange) -> dict[str, Any]:
         "reset_command": reset_command(stack, change.table) if change.needs_reset else None,
         "needs_unprotect": change.needs_unprotect,
         "unprotect_command": (
-            unprotect_command(stack, change.table) if change.needs_unprotect else None
+            unprotect_command(stack, change.table, api) if change.needs_unprotect else None
         ),
         "changed_fields": change.diff.changed_fields,
         "changes": [_change(c) for c in change.diff.fields],
@@ -116,10 +118,20 @@ def report_document(report: ChangeReport) -> dict[str, Any]:
         "protection_removed": report.protection_removed,
         "exit_code": report.exit_code,
         "stack_changes": [_change(c) for c in report.stack_changes],
-        "monitors": {t: _monitor(report.stack, c) for t, c in report.monitors.items()},
+        "monitors": {
+            t: _monitor(report.stack, c, _deployed_api(report)) for t, c in report.monitors.items()
+        },
         "alerts_summary": {outcome.value: report.count_alerts(outcome) for outcome in Outcome},
         "alerts": {k: _alert(report.stack, c) for k, c in report.alerts.items()},
+        "api": report.api,
+        "api_at_ref": report.api_at_ref,
+        "backend_switched": report.backend_switched,
     }
+
+
+def _deployed_api(report: ChangeReport) -> str:
+    """The API of the monitors in the stack's state: the ref's (its URNs name that type)."""
+    return report.api_at_ref or report.api
 
 
 def render_json(report: ChangeReport, out: TextIO) -> None:
@@ -152,7 +164,7 @@ def _metric_lines(metrics: MetricChanges) -> list[str]:
     return lines
 
 
-def _monitor_lines(stack: str, change: MonitorChange) -> list[str]:
+def _monitor_lines(stack: str, change: MonitorChange, api: str) -> list[str]:
     title = _TITLES[change.outcome]
     if change.outcome is Outcome.CREATED:
         title += f" ({change.profile_type} monitor)"
@@ -165,7 +177,7 @@ def _monitor_lines(stack: str, change: MonitorChange) -> list[str]:
     elif change.reset_requested:
         lines.append(f"   {RESET_LIFTS_PROTECTION}")
     if change.needs_unprotect:
-        lines.append(f"   PROTECTED: {delete_needs_unprotect(stack, change.table)}")
+        lines.append(f"   PROTECTED: {delete_needs_unprotect(stack, change.table, api)}")
     if change.diff:
         lines.append(f"   changed fields: {', '.join(change.diff.changed_fields)}")
     lines += [_field_line(c) for c in change.diff.fields]
@@ -234,9 +246,14 @@ def render_text(report: ChangeReport, out: TextIO) -> None:
             what.append("alerts are replaced or deleted")
         if report.protection_removed:
             what.append("protection is switched off")
+        if report.backend_switched:
+            what.append("the monitor API is switched")
         lines.append(f"APPROVAL REQUIRED: {' and '.join(what)} (exit code {report.exit_code})")
     if report.protection_removed:
         lines.append(f"PROTECTION SWITCHED OFF: {PROTECTION_REMOVED.format(report=report)}")
+    if report.backend_switched:
+        message = BACKEND_SWITCHED.format(report=report, migrate=report.migrate_command)
+        lines.append(f"MONITOR API SWITCHED: {message}")
     if not report.stack_at_ref:
         lines.append(f"Pulumi.{report.stack}.yaml does not exist at {report.ref}: a new stack")
     if report.stack_changes:
@@ -247,7 +264,7 @@ def render_text(report: ChangeReport, out: TextIO) -> None:
         if change.outcome is Outcome.UNCHANGED:
             unchanged.append(table)
             continue
-        lines += ["", *_monitor_lines(report.stack, change)]
+        lines += ["", *_monitor_lines(report.stack, change, _deployed_api(report))]
     lines += ["", f"Unchanged: {', '.join(unchanged) if unchanged else 'none'}"]
     lines += _alerts_section(report)
     out.write("\n".join(lines) + "\n")

@@ -34,11 +34,20 @@ from monitors.desired.plan import Plan, make_plan
 from monitors.desired.protection import is_protected
 from monitors.desired.replacement import decide
 from monitors.errors import ExitCode, SideInvalidError
+from monitors.naming import API_LEGACY, CONFIG_NAMESPACE, migrate_command
 
 PROTECTION_REMOVED = (
     "stack {report.stack!r} protects its monitors at {report.ref} "
     "(lakehouse-monitors:protect: true) and not in the working tree: after this change "
     "nothing stops a replace or delete of its monitors"
+)
+
+
+BACKEND_SWITCHED = (
+    "stack {report.stack!r} deploys its monitors through the {report.api_at_ref!r} API at "
+    f"{{report.ref}} and through {{report.api!r}} in the working tree ({CONFIG_NAMESPACE}:api): "
+    "`pulumi up` refuses to switch the deployed monitors (they would be deleted and created "
+    "again); they move with `{migrate}`"
 )
 
 
@@ -81,6 +90,8 @@ class ChangeReport:
     protect_at_ref: bool | None = None
     skipped: tuple[str, ...] = ()
     alerts: dict[str, AlertChange] = field(default_factory=dict)
+    api: str = API_LEGACY  # the monitor API in the working tree, and at the ref
+    api_at_ref: str | None = None
 
     def count(self, outcome: Outcome) -> int:
         """How many monitors have `outcome`."""
@@ -94,6 +105,11 @@ class ChangeReport:
     def protection_removed(self) -> bool:
         """The stack protected its monitors at the ref and does not now."""
         return bool(self.protect_at_ref) and not self.protect
+
+    @property
+    def backend_switched(self) -> bool:
+        """The stack deploys through another monitor API than at the ref."""
+        return self.api_at_ref is not None and self.api_at_ref != self.api
 
     @property
     def approval_reasons(self) -> tuple[str, ...]:
@@ -121,7 +137,14 @@ class ChangeReport:
             )
         if self.protection_removed:
             reasons.append(PROTECTION_REMOVED.format(report=self))
+        if self.backend_switched:
+            reasons.append(BACKEND_SWITCHED.format(report=self, migrate=self.migrate_command))
         return tuple(reasons)
+
+    @property
+    def migrate_command(self) -> str:
+        """The command that moves the stack's deployed monitors to the working tree's API."""
+        return migrate_command(self.stack, self.api)
 
     @property
     def approval_required(self) -> bool:
@@ -192,6 +215,8 @@ def compare(
         protect_at_ref=last.project.settings.protect if last is not None else None,
         skipped=skipped,
         alerts=compare_alerts(last, now),
+        api=settings.api,
+        api_at_ref=last.project.settings.api if last is not None else None,
     )
 
 

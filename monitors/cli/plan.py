@@ -18,11 +18,13 @@ from monitors.naming import CONFIG_NAMESPACE
 
 
 def render_plan(document: dict[str, Any], out: TextIO) -> None:
-    """Human-readable plan: a header per monitor, then its API body as JSON."""
+    """Human-readable plan: a header per monitor, then its API body as JSON (on the data
+    quality backend, with named placeholders for the UUIDs the program looks up)."""
     protect = "on" if document["protect"] else "off"
+    api = f", {document['api']} API" if "api" in document else ""
     print(
         f"Stack {document['stack']}: {len(document['monitors'])} monitors, "
-        f"{len(document.get('alerts', {}))} alerts, protection {protect}",
+        f"{len(document.get('alerts', {}))} alerts, protection {protect}" + api,
         file=out,
     )
     for table, monitor in document["monitors"].items():
@@ -41,8 +43,19 @@ def render_plan(document: dict[str, Any], out: TextIO) -> None:
             "new reset token)",
             file=out,
         )
-        print(f"   POST /api/2.1/unity-catalog/tables/{monitor['table_name']}/monitor", file=out)
+        endpoint = monitor.get("endpoint") or (
+            f"POST /api/2.1/unity-catalog/tables/{monitor['table_name']}/monitor"
+        )
+        print(f"   {endpoint}", file=out)
         body = json.dumps(monitor["request"], indent=2)
+        print("\n".join("   " + line for line in body.splitlines()), file=out)
+    anomaly = document.get("anomaly_detection")
+    if anomaly is not None:
+        print(f"\n== anomaly detection of schema {anomaly['schema_name']}", file=out)
+        print(f"   urn: {anomaly['urn']}", file=out)
+        print(f"   protect: {str(anomaly['protect']).lower()}", file=out)
+        print(f"   {anomaly['endpoint']}", file=out)
+        body = json.dumps(anomaly["request"], indent=2)
         print("\n".join("   " + line for line in body.splitlines()), file=out)
     render_alerts(document, out)
 

@@ -2,6 +2,9 @@
 
 Pure: computed from a Project with no Pulumi or Databricks calls, so the program, `plan` and the
 change report all see the same bodies. `plan_document` is the stable JSON form `plan` prints.
+`requests` are the legacy API bodies on either backend (the structures, and so the replace rule,
+and the change report's field diffs come from them); on the `data_quality` backend
+`dq_requests` are the bodies actually sent (`monitors.desired.payload_dq`).
 """
 
 from __future__ import annotations
@@ -11,9 +14,10 @@ from typing import Any
 
 from monitors.desired.alerts import AlertRequest, alert_requests, declared_alerts
 from monitors.desired.payload import monitor_request
+from monitors.desired.payload_dq import ENDPOINT, anomaly_detection_request, data_quality_request
 from monitors.desired.protection import is_protected
 from monitors.desired.replacement import Structure, structure_of
-from monitors.naming import alert_urn, monitor_urn
+from monitors.naming import API_DATA_QUALITY, alert_urn, anomaly_urn, monitor_urn
 from monitors.spec.project import Project
 
 
@@ -26,6 +30,13 @@ class Plan:
     requests: dict[str, dict[str, Any]] = field(default_factory=dict)
     structures: dict[str, Structure] = field(default_factory=dict)
     alerts: dict[str, AlertRequest] = field(default_factory=dict)
+    dq_requests: dict[str, dict[str, Any]] = field(default_factory=dict)
+    anomaly: dict[str, Any] | None = None  # the schema monitor's body, when enabled
+
+    @property
+    def data_quality(self) -> bool:
+        """True when the stack deploys through the Data Quality Monitoring API."""
+        return self.project.settings.api == API_DATA_QUALITY
 
 
 def make_plan(project: Project) -> Plan:
@@ -36,7 +47,10 @@ def make_plan(project: Project) -> Plan:
         request = monitor_request(table, spec, settings)
         reset = settings.resets.get(table)
         plan.requests[table] = request
-        plan.structures[table] = structure_of(request, reset.token if reset else None)
+        plan.structures[table] = structure_of(request, reset.token if reset else None, settings.api)
+        if plan.data_quality:
+            plan.dq_requests[table] = data_quality_request(table, spec, settings, request)
+    plan.anomaly = anomaly_detection_request(settings)
     plan.alerts = alert_requests(project)
     return plan
 
@@ -49,12 +63,14 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         reset = settings.resets.get(table)
         monitors[table] = {
             "table_name": settings.full_table_name(table),
-            "urn": monitor_urn(settings.stack, table),
+            "urn": monitor_urn(settings.stack, table, settings.api),
             "protect": is_protected(settings.protect, reset_applied_now=False),
             "delete_before_replace": True,
             "reset": reset.model_dump() if reset else None,
-            "request": request,
+            "request": plan.dq_requests[table] if plan.data_quality else request,
         }
+        if plan.data_quality:
+            monitors[table]["endpoint"] = ENDPOINT
     alerts = {
         key: {
             "table": request.table,
@@ -66,7 +82,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         }
         for key, request in plan.alerts.items()
     }
-    return {
+    document: dict[str, Any] = {
         "stack": settings.stack,
         "protect": settings.protect,
         "refresh_after_update": settings.refresh_after_update,
@@ -74,3 +90,15 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "alerts": alerts,
         "undeployed_alerts": [] if settings.alerts else declared_alerts(plan.project),
     }
+    # Only a stack that uses them shows the new keys: a legacy stack's plan is what it was.
+    if plan.data_quality:
+        document["api"] = settings.api
+    if plan.anomaly is not None:
+        document["anomaly_detection"] = {
+            "schema_name": settings.gold_schema_name,
+            "urn": anomaly_urn(settings.stack),
+            "protect": is_protected(settings.protect, reset_applied_now=False),
+            "endpoint": ENDPOINT,
+            "request": plan.anomaly,
+        }
+    return document

@@ -12,6 +12,7 @@ warnings, the change report and the stack operations say the same thing.
 from __future__ import annotations
 
 from monitors.naming import (
+    API_LEGACY,
     CONFIG_NAMESPACE,
     alert_unprotect_command,
     reset_command,
@@ -53,11 +54,12 @@ def held_replace_needs_reset(stack: str, table: str) -> str:
     )
 
 
-def delete_needs_unprotect(stack: str, table: str) -> str:
-    """How to retire a monitor on purpose in a protected stack."""
+def delete_needs_unprotect(stack: str, table: str, api: str = API_LEGACY) -> str:
+    """How to retire a monitor (deployed through the `api` backend) on purpose in a protected
+    stack."""
     return (
         f"Stack '{stack}' protects it: to retire it on purpose, run "
-        f"`{unprotect_command(stack, table)}` first."
+        f"`{unprotect_command(stack, table, api)}` first."
     )
 
 

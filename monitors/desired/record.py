@@ -26,9 +26,12 @@ from typing import Any
 
 from monitors.desired.replacement import PROFILE_TYPES, MetricShape, Structure
 from monitors.errors import Problem, RecordError
+from monitors.naming import API_LEGACY, APIS
 
 STRUCTURE_OUTPUT = "monitor_structure"
 MONITORS_OUTPUT = "monitors"
+# Written only by a stack with schema-level anomaly detection on: {schema_name, ...}.
+ANOMALY_OUTPUT = "anomaly_detection"
 _WHERE = f"stack output '{STRUCTURE_OUTPUT}'"
 METRIC_TYPES = (
     "CUSTOM_METRIC_TYPE_AGGREGATE",
@@ -44,6 +47,7 @@ _OPTIONAL = (
     "resetting",
     "no_trigger",
     "first_trigger",
+    "api",
 )
 FIX_HINT = (
     "Nothing was registered. If you cannot restore the output, remove that monitor's entry "
@@ -58,7 +62,9 @@ def entry(structure: Structure) -> str:
 
     One string per monitor: hundreds of monitors' structures cross the engine twice per run
     (exported, then read back), and nested values cost far more to serialise. Records written
-    before the flags existed read the same.
+    before the flags existed read the same. `api` is written only for a monitor registered
+    through another backend than the legacy one: absent means legacy, so a legacy stack's record
+    is byte for byte what it was before backends existed.
     """
     data: dict[str, Any] = {
         "profile_type": structure.profile_type,
@@ -78,6 +84,8 @@ def entry(structure: Structure) -> str:
         data["no_trigger"] = True
     if structure.first_trigger:
         data["first_trigger"] = True
+    if structure.api != API_LEGACY:
+        data["api"] = structure.api
     return json.dumps(data, separators=(",", ":"))
 
 
@@ -159,6 +167,9 @@ def parse_entry(table: str, raw: Any) -> Structure:
     metrics = data["metrics"]
     if not isinstance(metrics, Mapping):
         raise _refuse(table, "metrics", f"must be an object, got {type(metrics).__name__}")
+    api = data.get("api", API_LEGACY)
+    if api not in APIS:
+        raise _refuse(table, "api", f"must be one of {list(APIS)}, got {api!r}")
     return Structure(
         profile_type=profile,
         assets_dir=_text(table, data, "assets_dir"),
@@ -170,6 +181,7 @@ def parse_entry(table: str, raw: Any) -> Structure:
         resetting=_flag(table, data, "resetting"),
         no_trigger=_flag(table, data, "no_trigger"),
         first_trigger=_flag(table, data, "first_trigger"),
+        api=api,
     )
 
 
@@ -214,6 +226,8 @@ class LastDeployment:
 
     structures: dict[str, Structure] = field(default_factory=dict)
     registered: set[str] = field(default_factory=set)
+    # The schema the last run's anomaly detection monitor watched (None: it had none).
+    anomaly_schema: str | None = None
 
     def applied(self, table: str) -> bool:
         """True when the last run's registration of `table` completed."""
@@ -226,4 +240,14 @@ def read_last_deployment(outputs: Mapping[str, Any] | None) -> LastDeployment:
     return LastDeployment(
         read_last_structures(outputs.get(STRUCTURE_OUTPUT)),
         registered_tables(outputs.get(MONITORS_OUTPUT)),
+        anomaly_schema(outputs.get(ANOMALY_OUTPUT)),
     )
+
+
+def anomaly_schema(raw: Any) -> str | None:
+    """The schema named by the last run's anomaly detection output, None when it had none; an
+    entry without a readable name still counts as deployed (`?`), so removing it is announced."""
+    if raw is None:
+        return None
+    name = raw.get("schema_name") if isinstance(raw, Mapping) else None
+    return name if isinstance(name, str) and name else "?"

@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from monitors.naming import API_LEGACY
 from monitors.spec.datatypes import output_type_label
 
 HISTORY_WARNING = (
@@ -67,7 +68,9 @@ class Structure:
     Also the unit of the record (`monitors.desired.record`): with `generation` (None when a
     record lacks it) and what the run that wrote it did: applied a reset (`resetting`),
     registered the monitor with no replacement trigger (`no_trigger`), or gave a trigger to a
-    monitor the engine held none for (`first_trigger`).
+    monitor the engine held none for (`first_trigger`). `api` is the backend the monitor was
+    registered through; it never decides a replace (a monitor on another backend than the
+    stack's is stopped or migrated first, see `monitors.desired.backend`).
     """
 
     profile_type: str
@@ -80,9 +83,12 @@ class Structure:
     resetting: bool = False
     no_trigger: bool = False
     first_trigger: bool = False
+    api: str = API_LEGACY
 
 
-def structure_of(request: Mapping[str, Any], reset_token: str | None) -> Structure:
+def structure_of(
+    request: Mapping[str, Any], reset_token: str | None, api: str = API_LEGACY
+) -> Structure:
     """The structure of a monitor's API body (see `monitors.payload.monitor_request`)."""
     profile = next(p for p in PROFILE_TYPES if p in request)
     metrics = {
@@ -101,6 +107,7 @@ def structure_of(request: Mapping[str, Any], reset_token: str | None) -> Structu
         skip_builtin_dashboard=bool(request.get("skip_builtin_dashboard", False)),
         metrics=metrics,
         reset_token=reset_token,
+        api=api,
     )
 
 

@@ -129,11 +129,33 @@ def _value(values: Mapping[str, Any] | None, camel: str, snake: str) -> Any:
     return values.get(camel, values.get(snake))
 
 
-def refresh_after_update(args: pulumi.ResourceHookArgs, run: HookRun) -> str | None:
-    """Queue a metric refresh for the updated monitor; every failure is one warning."""
+def _data_quality_target(args: pulumi.ResourceHookArgs) -> tuple[str, str] | None:
+    """`(object_type, object_id)` of a DataQualityMonitor's update, None for a legacy monitor."""
+    for values in (args.new_outputs, args.new_inputs):
+        kind = _value(values, "objectType", "object_type")
+        uuid = _value(values, "objectId", "object_id")
+        if kind and uuid:
+            return str(kind), str(uuid)
+    return None
+
+
+def _monitored_table(args: pulumi.ResourceHookArgs) -> Any:
+    """The table a monitor's update names: `tableName` (legacy) or the data quality config's
+    `monitoredTableName` (falling back to the resource name)."""
     table = _value(args.new_outputs, "tableName", "table_name") or _value(
         args.new_inputs, "tableName", "table_name"
     )
+    if table:
+        return table
+    config = _value(args.new_outputs, "dataProfilingConfig", "data_profiling_config")
+    monitored = _value(config if isinstance(config, Mapping) else None, "monitoredTableName", "")
+    return monitored or (args.name if _data_quality_target(args) else None)
+
+
+def refresh_after_update(args: pulumi.ResourceHookArgs, run: HookRun) -> str | None:
+    """Queue a metric refresh for the updated monitor; every failure is one warning."""
+    table = _monitored_table(args)
+    target = _data_quality_target(args)
     if not table:
         pulumi.log.warn(f"{args.name}: no table name in the update; no refresh queued")
         return None
@@ -154,6 +176,7 @@ def refresh_after_update(args: pulumi.ResourceHookArgs, run: HookRun) -> str | N
         str(table),
         lambda message: pulumi.log.warn(f"{args.name}: {message}"),
         on_error=run.record_failure,
+        data_quality=target,
     )
     if refresh_id is not None:
         pulumi.log.info(f"{args.name}: queued metric refresh {refresh_id} after the update")
@@ -171,6 +194,9 @@ def purge_after_delete(
     if args.name not in purge_tables:
         return None
     old = args.old_outputs
+    # A DataQualityMonitor reports its assets inside `dataProfilingConfig`.
+    nested = _value(old, "dataProfilingConfig", "data_profiling_config")
+    old = nested if isinstance(nested, Mapping) else old
     reported = ReportedAssets(
         profile_metrics_table_name=_value(
             old, "profileMetricsTableName", "profile_metrics_table_name"

@@ -1,4 +1,5 @@
-"""The Pulumi program: each enabled declaration becomes one `databricks.QualityMonitor`.
+"""The Pulumi program: each enabled declaration becomes one `databricks.QualityMonitor` (or, on
+the `data_quality` backend, one `databricks.DataQualityMonitor`: `monitors.program.register_dq`).
 
 The program reads what it deployed last time through a StackReference to its own stack, lets
 `monitors.desired.replacement` decide update or replace for each monitor, and passes that
@@ -6,7 +7,8 @@ decision to the engine as `replacement_trigger` (replace; none when the history 
 `protect` (production safety) and `ignore_changes` (the inputs the API never returns, or all of
 them for a replace held back one run).
 Resources are registered inside one `apply` on the last deployment because `protect` must be a
-plain value; an unreadable record stops the run there, before any monitor is registered.
+plain value; an unreadable record, or monitors recorded on another backend than the stack's
+(`monitors.desired.backend`), stop the run there, before any monitor is registered.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import pulumi_databricks as databricks
 from pulumi.output import Unknown
 
 from monitors.desired.alert_record import ALERTS_OUTPUT
+from monitors.desired.backend import describe_migrating, prepare_last
 from monitors.desired.plan import Plan, make_plan
 from monitors.desired.protection import (
     RESET_LIFTS_PROTECTION,
@@ -29,6 +32,7 @@ from monitors.desired.protection import (
     replace_needs_reset,
 )
 from monitors.desired.record import (
+    ANOMALY_OUTPUT,
     MONITORS_OUTPUT,
     STRUCTURE_OUTPUT,
     LastDeployment,
@@ -45,7 +49,8 @@ from monitors.desired.replacement import (
     describe_unknown,
 )
 from monitors.errors import MonitorsError
-from monitors.naming import resource_name
+from monitors.naming import anomaly_urn, resource_name, short_stack
+from monitors.program import register_dq
 from monitors.program.engine import require_engine_support
 from monitors.program.register_alerts import (
     destinations_lookup,
@@ -60,14 +65,15 @@ from monitors.spec.project import Project
 UNREADABLE_INPUTS: tuple[str, ...] = ("skipBuiltinDashboard", "warehouseId")
 
 
-def ignored_inputs(decision: Decision) -> list[str] | None:
+def ignored_inputs(decision: Decision, data_quality: bool = False) -> list[str] | None:
     """`ignore_changes` for one monitor: everything for a replace held back one run, nothing for
-    a replace (the new monitor must get the new values), else the inputs the API never returns."""
+    a replace (the new monitor must get the new values), else the inputs the API never returns
+    (on the data quality backend: its create-only inputs, `register_dq.CREATE_ONLY_INPUTS`)."""
     if decision.held:
         return ["*"]
     if decision.replace:
         return None
-    return list(UNREADABLE_INPUTS)
+    return list(register_dq.CREATE_ONLY_INPUTS if data_quality else UNREADABLE_INPUTS)
 
 
 @dataclass
@@ -124,7 +130,8 @@ def announce(decisions: Mapping[str, Decision], last: LastDeployment, project: P
             "(its metric tables and dashboard stay in the workspace)."
         )
         if settings.protect:
-            message += " " + delete_needs_unprotect(settings.stack, table)
+            api = last.structures[table].api
+            message += " " + delete_needs_unprotect(settings.stack, table, api)
         pulumi.log.warn(message)
 
 
@@ -137,8 +144,9 @@ def decide_all(plan: Plan, last: LastDeployment) -> dict[str, Decision]:
     }
 
 
-def _monitor_outputs(monitor: databricks.QualityMonitor, generation: int) -> Any:
-    """One monitor's entry in the `monitors` stack output.
+def _monitor_outputs(fields: dict[str, Any], generation: int) -> Any:
+    """One monitor's entry in the `monitors` stack output, from its resource's output `fields`
+    (table_name, status, dashboard_id, both metric table names).
 
     Outside a preview it is never unknown: a registration the engine answers as failed (under
     `--continue-on-error`) leaves the resource's outputs unknown, and a recorded unknown makes
@@ -147,13 +155,6 @@ def _monitor_outputs(monitor: databricks.QualityMonitor, generation: int) -> Any
     there. Such an entry is recorded with nulls instead, which is also how the next run tells
     that this registration did not complete (`monitors.desired.record.registered_tables`).
     """
-    fields: dict[str, Any] = {
-        "table_name": monitor.table_name,
-        "status": monitor.status,
-        "dashboard_id": monitor.dashboard_id,
-        "profile_metrics_table_name": monitor.profile_metrics_table_name,
-        "drift_metrics_table_name": monitor.drift_metrics_table_name,
-    }
     if pulumi.runtime.is_dry_run():
         return {**fields, "replacement_generation": generation}
 
@@ -163,6 +164,16 @@ def _monitor_outputs(monitor: databricks.QualityMonitor, generation: int) -> Any
         return {**plain, "replacement_generation": generation}
 
     return pulumi.Output.all(**fields).apply(known, run_with_unknowns=True)
+
+
+def _legacy_fields(monitor: databricks.QualityMonitor) -> dict[str, Any]:
+    return {
+        "table_name": monitor.table_name,
+        "status": monitor.status,
+        "dashboard_id": monitor.dashboard_id,
+        "profile_metrics_table_name": monitor.profile_metrics_table_name,
+        "drift_metrics_table_name": monitor.drift_metrics_table_name,
+    }
 
 
 def _register(
@@ -177,10 +188,14 @@ def _register(
     the notification destinations lookup, when an alert names one."""
     settings = plan.project.settings
     prepared = prepare_alerts(plan, outputs, destinations)  # refuses before any registration
+    last, migrating = prepare_last(settings, last, plan.structures)
     decisions = decide_all(plan, last)
     announce(decisions, last, plan.project)
+    for table in sorted(migrating):
+        pulumi.log.info(describe_migrating(table, settings))
+    lookups = register_dq.Lookups()
     monitors: dict[str, Any] = {}
-    resources: dict[str, databricks.QualityMonitor] = {}
+    resources: dict[str, pulumi.CustomResource] = {}
     for table, decision in decisions.items():
         reset = settings.resets.get(table)
         if decision.reset and reset is not None and reset.purge:
@@ -189,20 +204,58 @@ def _register(
             protect=is_protected(settings.protect, decision.reset),
             delete_before_replace=True,
             replacement_trigger=decision.trigger,
-            ignore_changes=ignored_inputs(decision),
+            ignore_changes=ignored_inputs(decision, plan.data_quality),
             hooks=hooks.binding,
         )
-        monitor = databricks.QualityMonitor(
-            resource_name(table),
-            table_name=settings.full_table_name(table),
-            **plan.requests[table],
-            opts=opts,
-        )
-        monitors[table] = _monitor_outputs(monitor, decision.generation)
+        monitor: pulumi.CustomResource
+        if plan.data_quality:
+            monitor, fields = register_dq.register_monitor(
+                table, settings.full_table_name(table), plan.dq_requests[table], lookups, opts
+            )
+        else:
+            monitor = databricks.QualityMonitor(
+                resource_name(table),
+                table_name=settings.full_table_name(table),
+                **plan.requests[table],
+                opts=opts,
+            )
+            fields = _legacy_fields(monitor)
+        monitors[table] = _monitor_outputs(fields, decision.generation)
         resources[table] = monitor
     structures = {t: entry(d.structure) for t, d in decisions.items()}
-    alerts = register_alerts(prepared, plan, decisions, resources)
-    return {MONITORS_OUTPUT: monitors, STRUCTURE_OUTPUT: structures, **alerts}
+    stack_outputs: dict[str, Any] = {MONITORS_OUTPUT: monitors, STRUCTURE_OUTPUT: structures}
+    stack_outputs.update(register_alerts(prepared, plan, decisions, resources))
+    announce_anomaly_detection(plan, last)
+    if plan.anomaly is not None:
+        stack_outputs[ANOMALY_OUTPUT] = register_dq.register_anomaly_detection(
+            plan.anomaly,
+            lookups,
+            settings.gold_schema_name,
+            pulumi.ResourceOptions(
+                protect=is_protected(settings.protect, reset_applied_now=False),
+                delete_before_replace=True,
+                # The schema is the monitor's identity: another schema is another monitor.
+                replacement_trigger=settings.gold_schema_name,
+            ),
+        )
+    return stack_outputs
+
+
+def announce_anomaly_detection(plan: Plan, last: LastDeployment) -> None:
+    """Warn when the schema monitor is removed, or moves to another schema (a replace)."""
+    settings = plan.project.settings
+    before, now = last.anomaly_schema, settings.gold_schema_name if plan.anomaly else None
+    if before is None or before == now:
+        return
+    what = "DELETED" if now is None else f"REPLACED (it now watches {now})"
+    message = f"schema anomaly detection of {before} will be {what}."
+    if settings.protect:
+        stack = short_stack(settings.stack)
+        message += (
+            f" Stack '{stack}' protects it: run `pulumi state unprotect --stack {stack} "
+            f"'{anomaly_urn(stack)}'` first."
+        )
+    pulumi.log.warn(message)
 
 
 def _register_or_stop(
@@ -243,4 +296,6 @@ def deploy(project: Project, hooks: Hooks | None = None) -> pulumi.Output[dict[s
     pulumi.export(STRUCTURE_OUTPUT, registered.apply(lambda r: r[STRUCTURE_OUTPUT]))
     if project.settings.alerts is not None:  # stacks without alerts keep their outputs as they were
         pulumi.export(ALERTS_OUTPUT, registered.apply(lambda r: r[ALERTS_OUTPUT]))
+    if plan.anomaly is not None:  # a stack without it keeps exactly its outputs
+        pulumi.export(ANOMALY_OUTPUT, registered.apply(lambda r: r[ANOMALY_OUTPUT]))
     return registered

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,7 +29,18 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from monitors.naming import ALERT_RESOURCE_TYPE as ALERT_TYPE
-from monitors.naming import PROJECT_NAME
+from monitors.naming import DQ_RESOURCE_TYPE, PROJECT_NAME, RESOURCE_TYPE
+
+GET_TABLE = "databricks:index/getTable:getTable"
+GET_SCHEMA = "databricks:index/getSchema:getSchema"
+# The bridge computes no ID for a DataQualityMonitor (pulumi-databricks bridge-metadata.json
+# `computeID: missing`); the mocks give it a constant one, so nothing can key on it.
+DQ_MOCK_ID = "missing ID"
+
+
+def mock_object_id(kind: str, full_name: str) -> str:
+    """The UUID the mocks' lookups answer for a table or schema (stable per name)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{kind}:{full_name}"))
 
 
 @dataclass(frozen=True)
@@ -81,7 +93,8 @@ class ProgramRun:
 
 
 class _Mocks(pulumi.runtime.Mocks):
-    """Echo inputs as outputs, add plausible provider outputs, and serve the last outputs."""
+    """Echo inputs as outputs, add plausible provider outputs, answer the table and schema
+    lookups, and serve the last outputs."""
 
     def __init__(
         self,
@@ -92,6 +105,7 @@ class _Mocks(pulumi.runtime.Mocks):
         self.last_outputs = dict(last_outputs)
         self.provider_outputs = provider_outputs
         self.invokes = dict(invokes or {})
+        self.names: dict[str, str] = {}  # looked-up UUID -> full name
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         if args.typ == "pulumi:pulumi:StackReference":
@@ -101,7 +115,13 @@ class _Mocks(pulumi.runtime.Mocks):
                 "secretOutputNames": [],
             }
         state = dict(args.inputs)
-        if self.provider_outputs and args.typ.endswith("QualityMonitor"):
+        if args.typ == DQ_RESOURCE_TYPE:
+            if self.provider_outputs and "dataProfilingConfig" in state:
+                state["dataProfilingConfig"] = self._profiling_outputs(
+                    state["objectId"], dict(state["dataProfilingConfig"])
+                )
+            return DQ_MOCK_ID, state
+        if self.provider_outputs and args.typ == RESOURCE_TYPE:
             table = state["tableName"]
             short = table.split(".")[-1]
             state.update(
@@ -113,12 +133,40 @@ class _Mocks(pulumi.runtime.Mocks):
             )
         return f"{args.name}-id", state
 
+    def _profiling_outputs(self, object_id: str, config: dict[str, Any]) -> dict[str, Any]:
+        """A table monitor's computed `data_profiling_config` fields, as after its create."""
+        table = self.names.get(object_id, f"unknown.unknown.{object_id}")
+        schema = self.names.get(config.get("outputSchemaId", ""), "unknown.unknown")
+        short = table.split(".")[-1]
+        return {
+            **config,
+            "status": "DATA_PROFILING_STATUS_ACTIVE",
+            "dashboardId": f"dashboard-{short}",
+            "monitorVersion": 1,
+            "monitoredTableName": table,
+            "profileMetricsTableName": f"{schema}.{short}_profile_metrics",
+            "driftMetricsTableName": f"{schema}.{short}_drift_metrics",
+        }
+
     def call(
         self, args: pulumi.runtime.MockCallArgs
-    ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        """A provider function (data source): the answer the test gave for its token, or none,
-        and no check failures (the SDK's mock monitor iterates them: [] not None)."""
-        return dict(self.invokes.get(args.token, {})), []
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        """The provider's `get_table` and `get_schema` lookups (terraform-provider-databricks
+        catalog/data_table.go: id = table_id; catalog/data_schema.go: id = the full name); any
+        other function answers what the test gave for its token, or nothing, and no check
+        failures (the SDK's mock monitor iterates them: [] not None)."""
+        if args.token in self.invokes:
+            return dict(self.invokes[args.token]), []
+        name = str(args.args.get("name", ""))
+        if args.token == GET_TABLE:
+            table_id = mock_object_id("table", name)
+            self.names[table_id] = name
+            return {"id": table_id, "name": name, "tableInfo": {"tableId": table_id}}, []
+        if args.token == GET_SCHEMA:
+            schema_id = mock_object_id("schema", name)
+            self.names[schema_id] = name
+            return {"id": name, "name": name, "schemaInfo": {"schemaId": schema_id}}, []
+        return {}, []
 
 
 class _RecordingMonitor(mocks.MockMonitor):

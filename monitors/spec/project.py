@@ -14,7 +14,13 @@ from typing import Any
 
 from monitors.errors import DeclarationError, DeclarationErrors, Problem, StackConfigError
 from monitors.naming import DECLARATIONS_PATH, PROJECT_ROOT, stack_file_name
-from monitors.spec.loader import DeclarationFiles, parse_declarations, read_declaration_files
+from monitors.spec.backend import backend_problems
+from monitors.spec.loader import (
+    DeclarationFiles,
+    parse_declarations,
+    read_declaration_files,
+    table_of,
+)
 from monitors.spec.models import MonitorSpec
 from monitors.spec.settings import StackSettings, read_stack_config, settings_from_config
 
@@ -67,12 +73,31 @@ def build_project(
     if settings is not None and specs is not None:
         skipped = declarations.skipped if isinstance(declarations, DeclarationFiles) else ()
         try:
-            return Project(settings, select_monitors(settings, specs, file), skipped)
+            project = Project(settings, select_monitors(settings, specs, file), skipped)
         except DeclarationError as exc:
             errors.append(exc)
+        else:
+            errors += unexpressible(project, declarations)
+            if not errors:
+                return project
     if len(errors) == 1:
         raise errors[0]
     raise DeclarationErrors(errors)
+
+
+def unexpressible(
+    project: Project, declarations: Mapping[str, str] | DeclarationFiles
+) -> list[DeclarationError]:
+    """One error per enabled declaration file holding fields the stack's backend cannot
+    express (monitors.spec.backend), naming the file, the monitor and each field."""
+    texts = declarations.texts if isinstance(declarations, DeclarationFiles) else declarations
+    files = {table_of(path): path for path in texts}
+    errors: list[DeclarationError] = []
+    for table, spec in project.monitors.items():
+        problems = backend_problems(project.settings.api, table, spec)
+        if problems:
+            errors.append(DeclarationError(files.get(table, f"{table}.yaml"), problems))
+    return errors
 
 
 def declarations_dir(root: Path) -> Path:

@@ -40,6 +40,7 @@ from pydantic import (
 
 from monitors.errors import Problem, StackConfigError
 from monitors.naming import CONFIG_NAMESPACE, PROJECT_ROOT, stack_file_name, stack_name_of_file
+from monitors.spec.backend import AnomalyDetection, Api, migration_problem
 from monitors.spec.files import FileProblem, read_text
 from monitors.spec.identifiers import check_name
 from monitors.spec.models import AlertNotify, EmailList, Schedule
@@ -225,6 +226,11 @@ class StackSettings(BaseModel):
     resets: dict[TableName, ResetRequest] = Field(default_factory=dict)
     refresh_after_update: Flag = Field(default=True, alias="refreshAfterUpdate")
     alerts: AlertSettings | None = None
+    # The monitor API (monitors.spec.backend); `migratingTo` is written by `migrate` while it
+    # moves the stack's monitors to another backend; `anomalyDetection` adds a schema monitor.
+    api: Api = "legacy"
+    migrating_to: Api | None = Field(default=None, alias="migratingTo")
+    anomaly_detection: AnomalyDetection | None = Field(default=None, alias="anomalyDetection")
 
     @field_validator("resets", mode="before")
     @classmethod
@@ -256,6 +262,11 @@ class StackSettings(BaseModel):
         """The workspace folder for one monitor's dashboard (create-only in the API)."""
         return f"{self.assets_root}/{table}"
 
+    @property
+    def gold_schema_name(self) -> str:
+        """`catalog.gold_schema`: the schema anomaly detection watches."""
+        return f"{self.catalog}.{self.gold_schema}"
+
 
 # Config names of the settings, as users write them after `lakehouse-monitors:`.
 SETTING_NAMES: tuple[str, ...] = tuple(
@@ -271,6 +282,7 @@ _JSON_KEYS = frozenset(
         "resets",
         "refreshAfterUpdate",
         "alerts",
+        "anomalyDetection",
     }
 )
 
@@ -382,6 +394,9 @@ def settings_from_config(stack: str, config: Mapping[str, Any], file: str) -> St
             if p.field.removeprefix(prefix).split(".")[0].split("[")[0] not in refused
         )
     else:
+        migration = migration_problem(stack, settings.api, settings.migrating_to)
+        if migration:
+            problems.append(Problem(f"{prefix}migratingTo", migration))
         if not problems:
             return settings
     raise StackConfigError(file, problems)

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from pulumi.automation import CommandError, Stack
 
-from monitors.errors import OperationFailedError, RefusedError
-from monitors.naming import RESOURCE_TYPE, resource_name, short_stack
+from monitors.errors import OperationFailedError, RefusedError, StackOpsError
+from monitors.naming import API_LEGACY, CONFIG_NAMESPACE, RESOURCE_TYPE, resource_name, short_stack
 from monitors.spec.project import Project
 from monitors.stackops.common import (
     Env,
@@ -63,6 +63,13 @@ def adopt(stack_name: str, tables: Sequence[str] | None, *, env: Env | None = No
     """
     env = env or Env()
     project = load(stack_name, env)
+    if project.settings.api != API_LEGACY:
+        raise StackOpsError(
+            f"adopt imports monitors as databricks.QualityMonitor, the legacy API's type, but "
+            f"stack '{short_stack(stack_name)}' deploys through {CONFIG_NAMESPACE}:api "
+            f"'{project.settings.api}': adopt the monitors on a legacy stack first (then move "
+            "it with `python -m monitors migrate`). Nothing was imported."
+        )
     chosen = resolve_tables(stack_name, project, tables, env)
     stack = open_stack(stack_name, env.project_root, env.pulumi_root)
     urns = urns_of(stack_name, chosen)

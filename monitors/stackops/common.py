@@ -9,7 +9,7 @@ from pathlib import Path
 from pulumi.automation import CommandError, Stack
 
 from monitors.errors import OperationFailedError, UnknownTableError
-from monitors.naming import PROJECT_ROOT, monitor_urn, short_stack
+from monitors.naming import API_LEGACY, PROJECT_ROOT, monitor_urn, short_stack
 from monitors.spec.loader import load_declarations
 from monitors.spec.project import Project, declarations_dir, load_project
 from monitors.stackops.events import EventLog
@@ -64,8 +64,9 @@ def resolve_tables(
     return list(dict.fromkeys(requested))
 
 
-def urns_of(stack: str, tables: Sequence[str]) -> dict[str, str]:
-    return {t: monitor_urn(stack, t) for t in tables}
+def urns_of(stack: str, tables: Sequence[str], api: str = API_LEGACY) -> dict[str, str]:
+    """The URNs of the tables' monitors on the stack's backend (`api`)."""
+    return {t: monitor_urn(stack, t, api) for t in tables}
 
 
 def cli_stderr(exc: CommandError) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from pulumi.automation import CommandError, Stack
 
+from monitors.desired.backend import prepare_last
 from monitors.desired.plan import make_plan
 from monitors.desired.record import LastDeployment, read_last_deployment
 from monitors.desired.replacement import (
@@ -25,7 +26,7 @@ from monitors.desired.replacement import (
     describe_held,
     describe_unknown,
 )
-from monitors.errors import MonitorsError
+from monitors.errors import BackendMismatchError, MonitorsError
 from monitors.naming import monitor_table
 from monitors.spec.project import Project
 from monitors.stackops.common import cli_stderr
@@ -109,7 +110,10 @@ def explain(project: Project, record: LastRecord) -> Explanation:
     if record.problem is not None:
         return Explanation(problem=record.problem)
     plan = make_plan(project)
-    last = record.deployment
+    try:
+        last, _ = prepare_last(project.settings, record.deployment, plan.structures)
+    except BackendMismatchError as exc:
+        return Explanation(problem=str(exc))
     decisions = {
         t: decide(t, last.structures.get(t), now, applied=last.applied(t))
         for t, now in plan.structures.items()

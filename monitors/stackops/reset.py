@@ -71,7 +71,7 @@ def reset(
     project = load(stack_name, env)
     chosen = resolve_tables(stack_name, project, tables, env)
     stack = open_stack(stack_name, env.project_root, env.pulumi_root)
-    asked = urns_of(stack_name, chosen)
+    asked = urns_of(stack_name, chosen, project.settings.api)
     states = _read_states(stack, stack_name, asked)
     _refuse_pending_creates(stack_name, project, asked, states)
     record = read_record(stack)
@@ -452,7 +452,9 @@ def _unfinished(
             lines += [
                 f"  {c}"
                 for c in resolve_pending_create(
-                    short, monitor_urn(short, table), project.settings.full_table_name(table)
+                    short,
+                    monitor_urn(short, table, project.settings.api),
+                    project.settings.full_table_name(table),
                 )
             ]
     lines.append(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from monitors.desired.protection import is_protected
 from monitors.errors import CliNotFoundError, CliTooOldError
-from monitors.naming import replace_command, unprotect_command
+from monitors.naming import API_LEGACY, replace_command, unprotect_command
 from monitors.stackops.common import Env, load, urns_of
 from monitors.stackops.pulumi_cli import open_stack
 from monitors.stackops.state import urns_in_state
@@ -30,10 +30,12 @@ class MonitorUrn:
     commands: tuple[str, ...] = ()
 
 
-def replace_commands(stack: str, table: str, protected: bool) -> tuple[str, ...]:
+def replace_commands(
+    stack: str, table: str, protected: bool, api: str = API_LEGACY
+) -> tuple[str, ...]:
     """The raw path for one monitor: `pulumi up --replace`, after `state unprotect` if protected."""
-    replace = replace_command(stack, table)
-    return (unprotect_command(stack, table), replace) if protected else (replace,)
+    replace = replace_command(stack, table, api)
+    return (unprotect_command(stack, table, api), replace) if protected else (replace,)
 
 
 def urns(stack_name: str, *, env: Env | None = None) -> list[MonitorUrn]:
@@ -43,7 +45,8 @@ def urns(stack_name: str, *, env: Env | None = None) -> list[MonitorUrn]:
     """
     env = env or Env()
     project = load(stack_name, env)
-    computed = urns_of(stack_name, list(project.monitors))
+    api = project.settings.api
+    computed = urns_of(stack_name, list(project.monitors), api)
     try:
         stack = open_stack(stack_name, env.project_root, env.pulumi_root)
         managed: set[str] | None = urns_in_state(stack.export_stack())
@@ -54,6 +57,6 @@ def urns(stack_name: str, *, env: Env | None = None) -> list[MonitorUrn]:
     found = []
     for table, urn in computed.items():
         in_state = None if managed is None else urn in managed
-        commands = () if in_state is False else replace_commands(stack_name, table, protected)
+        commands = () if in_state is False else replace_commands(stack_name, table, protected, api)
         found.append(MonitorUrn(table, urn, in_state, commands))
     return found

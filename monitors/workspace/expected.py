@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from monitors.errors import UnknownTableError
+from monitors.naming import ANOMALY_RESOURCE_NAME
 from monitors.spec.checks import DRIFT
 from monitors.spec.project import Project
+from monitors.workspace.dq import OBJECT_SCHEMA
 from monitors.workspace.verify import ExpectedMonitor
 
 
 def expected_monitors(project: Project, tables: list[str] | None = None) -> list[ExpectedMonitor]:
-    """What verify checks for each declared monitor (or only the tables asked for)."""
+    """What verify checks for each declared monitor (or only the tables asked for), and, when
+    every monitor is checked, the schema's anomaly detection monitor if the stack has one."""
     unknown = sorted(set(tables or []) - set(project.monitors))
     if unknown:
         raise UnknownTableError(
@@ -32,6 +35,21 @@ def expected_monitors(project: Project, tables: list[str] | None = None) -> list
                 ),
                 expects_drift_table=has_drift,
                 expects_dashboard=not spec.skip_builtin_dashboard,
+                api=project.settings.api,
+            )
+        )
+    anomaly = project.settings.anomaly_detection
+    if not tables and anomaly is not None and anomaly.enabled:
+        settings = project.settings
+        expected.append(
+            ExpectedMonitor(
+                table=ANOMALY_RESOURCE_NAME,
+                full_table_name=settings.gold_schema_name,
+                custom_metric_names=(),
+                expects_drift_table=False,
+                expects_dashboard=False,
+                object_type=OBJECT_SCHEMA,
+                excluded_tables=tuple(settings.full_table_name(t) for t in anomaly.excluded_tables),
             )
         )
     return expected

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from databricks.sdk import WorkspaceClient
 
 from monitors.workspace import api as workspace
+from monitors.workspace import dq
 from monitors.workspace.client import describe_error
 
 AFTER_FAILURE = (
@@ -25,21 +26,29 @@ def queue_refresh_after_update(
     full_table_name: str,
     warn: Callable[[str], None],
     on_error: Callable[[Exception], None] | None = None,
+    *,
+    data_quality: tuple[str, str] | None = None,
 ) -> str | None:
     """Queue a refresh of the table's monitor; its refresh id, or None after one `warn`.
 
+    `data_quality` is the monitor's `(object_type, object_id)` on the data quality backend
+    (`monitors.workspace.dq`); without it the legacy endpoint is called by table name.
     Throttling is retried by the SDK first; whatever still fails (a Databricks error, the retry
     budget running out, a connection error, an unsafe name, a malformed answer) is handed to
     `on_error` and becomes one warning. Never raises.
     """
+    refresh_id: int | None
     try:
-        refresh = workspace.queue_refresh(client, full_table_name)
+        if data_quality is None:
+            refresh_id = workspace.queue_refresh(client, full_table_name).refresh_id
+        else:
+            refresh_id = dq.queue_refresh(client, *data_quality).refresh_id
     except Exception as err:  # a hook must never fail the deployment
         if on_error is not None:
             on_error(err)
         warn(refresh_failed(full_table_name, describe_error(err)))
         return None
-    return str(refresh.refresh_id)
+    return str(refresh_id)
 
 
 def refresh_failed(full_table_name: str, reason: str) -> str:

@@ -18,7 +18,9 @@ from databricks.sdk import WorkspaceClient
 from databricks.sdk.service.catalog import MonitorInfo, MonitorInfoStatus, MonitorRefreshInfoState
 
 from monitors.errors import WorkspaceUnreachableError
+from monitors.naming import API_DATA_QUALITY, API_LEGACY
 from monitors.workspace import api as workspace
+from monitors.workspace import dq
 from monitors.workspace.client import Deadline, describe_error, is_unreachable
 
 REPORT_SCHEMA_VERSION = 1
@@ -36,6 +38,12 @@ class ExpectedMonitor:
     expects_dashboard: bool  # False when skip_builtin_dashboard
     # Drift custom metrics land in the drift metrics table, never in the profile one.
     custom_drift_metric_names: tuple[str, ...] = ()
+    # The monitor API the stack deploys through (monitors.spec.backend).
+    api: str = API_LEGACY
+    # `schema` for the schema-level anomaly detection monitor (full_table_name is then the
+    # schema's `catalog.schema`, and `excluded_tables` its declared exclusions, full names).
+    object_type: str = dq.OBJECT_TABLE
+    excluded_tables: tuple[str, ...] = ()
 
 
 class CheckStatus(Enum):
@@ -196,9 +204,11 @@ def verify_monitor(client: WorkspaceClient, expected: ExpectedMonitor) -> Monito
 
     Raises WorkspaceUnreachableError when the workspace stops answering.
     """
+    if expected.object_type == dq.OBJECT_SCHEMA:
+        return verify_schema_monitor(client, expected)
     checks: list[CheckResult] = []
     try:
-        monitor = workspace.get_monitor(client, expected.full_table_name)
+        monitor = _get_monitor(client, expected)
     except Exception as err:
         _raise_if_unreachable(err)
         monitor = None
@@ -217,6 +227,64 @@ def verify_monitor(client: WorkspaceClient, expected: ExpectedMonitor) -> Monito
         checks += _check_metric_tables(client, monitor, expected)
         checks.append(_guarded("latest_refresh", lambda: _check_refresh(client, expected)))
     return MonitorReport(expected.table, expected.full_table_name, tuple(checks))
+
+
+def _get_monitor(client: WorkspaceClient, expected: ExpectedMonitor) -> MonitorInfo | None:
+    """The table's monitor through the stack's backend, in the legacy SDK's shape."""
+    if expected.api == API_DATA_QUALITY:
+        return dq.get_monitor_info(client, expected.full_table_name)
+    return workspace.get_monitor(client, expected.full_table_name)
+
+
+def verify_schema_monitor(client: WorkspaceClient, expected: ExpectedMonitor) -> MonitorReport:
+    """The anomaly detection monitor of a schema: it exists (`exists`), and the exclusions the
+    service holds are the declared ones (`status`; a difference is a warning, the next
+    `pulumi up` sets them). Its other columns do not apply to a schema monitor."""
+    checks: list[CheckResult] = []
+    try:
+        monitor = dq.get_schema_monitor(client, expected.full_table_name)
+    except Exception as err:
+        _raise_if_unreachable(err)
+        detail = f"could not read the schema monitor: {describe_error(err)}"
+        checks.append(CheckResult("exists", CheckStatus.FAIL, detail))
+        monitor = None
+    else:
+        if monitor is None or monitor.anomaly_detection_config is None:
+            detail = f"no anomaly detection monitor on schema {expected.full_table_name}"
+            checks.append(CheckResult("exists", CheckStatus.FAIL, detail))
+            monitor = None
+        else:
+            detail = f"anomaly detection on {expected.full_table_name}"
+            checks.append(CheckResult("exists", CheckStatus.PASS, detail))
+    if monitor is not None and monitor.anomaly_detection_config is not None:
+        held = tuple(monitor.anomaly_detection_config.excluded_table_full_names or ())
+        checks.append(_guarded("status", lambda: _check_exclusions(client, held, expected)))
+    done = {c.name for c in checks}
+    checks += [
+        CheckResult(name, CheckStatus.SKIP, "schema monitor")
+        for name, _ in CHECKS
+        if name not in done
+    ]
+    return MonitorReport(expected.table, expected.full_table_name, tuple(checks))
+
+
+def _check_exclusions(
+    client: WorkspaceClient, held: tuple[str, ...], expected: ExpectedMonitor
+) -> CheckResult:
+    """The service excludes the declared tables, each a table of the schema; else a warning
+    (the next `pulumi up` sets the exclusions; a table that does not exist excludes nothing)."""
+    if sorted(held) != sorted(expected.excluded_tables):
+        detail = (
+            f"the service excludes {list(held)}, the stack declares "
+            f"{list(expected.excluded_tables)}; run `pulumi up`"
+        )
+        return CheckResult("status", CheckStatus.WARN, detail)
+    missing = [name for name in held if dq.table_id(client, name) is None]
+    if missing:
+        detail = f"excluded table(s) not in {expected.full_table_name}: {', '.join(missing)}"
+        return CheckResult("status", CheckStatus.WARN, detail)
+    note = f"excludes {len(held)} table(s)" if held else "no table excluded"
+    return CheckResult("status", CheckStatus.PASS, note)
 
 
 def _raise_if_unreachable(err: Exception) -> None:
@@ -318,7 +386,10 @@ def _check_metric_tables(
 
 
 def _check_refresh(client: WorkspaceClient, expected: ExpectedMonitor) -> CheckResult:
-    refresh = workspace.latest_refresh(client, expected.full_table_name)
+    if expected.api == API_DATA_QUALITY:
+        refresh = dq.latest_refresh_info(client, expected.full_table_name)
+    else:
+        refresh = workspace.latest_refresh(client, expected.full_table_name)
     if refresh is None:
         return CheckResult("latest_refresh", CheckStatus.WARN, "no refresh has run yet")
     state = refresh.state
@@ -390,8 +461,10 @@ def _poll(
     pending: list[str] = []
     errors: list[str] = []
     for name in names:
+        if by_name[name].object_type == dq.OBJECT_SCHEMA:
+            continue  # a schema monitor has no PENDING state to wait for
         try:
-            monitor = workspace.get_monitor(client, by_name[name].full_table_name)
+            monitor = _get_monitor(client, by_name[name])
         except Exception as err:
             if is_unreachable(err):
                 raise WorkspaceUnreachableError(

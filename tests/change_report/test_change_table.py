@@ -2,7 +2,8 @@
 
 Each row commits the deployed side to a throw-away copy of the project, writes the edited side
 into the working tree, and checks every monitor's outcome, a replace's reasons and history
-warning, the fields the report shows, and the exit code (10 when approval is needed).
+warning, the fields the report shows, and the exit code (10 when approval is needed), on both
+backends: the report names fields as the declarations do, whichever API the stack uses.
 """
 
 from __future__ import annotations
@@ -22,9 +23,12 @@ def write(repo, stack: str, side: Side) -> None:
         repo.set_config(stack, **side.settings)
 
 
+@pytest.mark.parametrize("api", ["legacy", "data_quality"])
 @pytest.mark.parametrize("row", ROWS, ids=ROW_IDS)
-def test_each_edit_is_reported_as_the_change_table_says(repo, row: Row):
+def test_each_edit_is_reported_as_the_change_table_says(repo, row: Row, api: str):
     before, after = row.sides()
+    if api != "legacy":
+        repo.set_config(row.stack, api=api)
     write(repo, row.stack, before)
     repo.commit("deployed side")
     write(repo, row.stack, after)

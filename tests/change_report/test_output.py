@@ -50,6 +50,9 @@ def test_json_has_a_stable_documented_shape(repo):
         "monitors",
         "alerts_summary",
         "alerts",
+        "api",
+        "api_at_ref",
+        "backend_switched",
     ]
     assert doc["schema_version"] == 1
     assert (doc["stack"], doc["protect"], doc["exit_code"]) == ("prod", True, 10)

@@ -27,7 +27,15 @@ from typing import Any, Literal
 
 from pulumi.runtime import rpc
 
-from monitors.naming import ALERT_RESOURCE_TYPE, RESOURCE_TYPE, alert_urn, monitor_urn
+from monitors.naming import (
+    ALERT_RESOURCE_TYPE,
+    API_LEGACY,
+    DQ_RESOURCE_TYPE,
+    PROJECT_NAME,
+    RESOURCE_TYPE,
+    RESOURCE_TYPES,
+    monitor_urn,
+)
 from monitors.program.testing import ProgramRun, Registration, run_program
 
 # What the checkpoint stores for an unknown value (pkg/resource/stack/deployment.go
@@ -39,6 +47,7 @@ Op = Literal["same", "update", "replace", "create", "delete", "remove-pending-re
 # `calculateDependentReplacements` asks the provider's Diff with the dependent inputs unknown).
 PROVIDER_REPLACE_KEYS: dict[str, frozenset[str]] = {
     RESOURCE_TYPE: frozenset(),
+    DQ_RESOURCE_TYPE: frozenset(),
     ALERT_RESOURCE_TYPE: frozenset({"providerConfig"}),
 }
 FailAt = Literal["delete", "create", "update"]
@@ -140,20 +149,49 @@ def _trigger_value(trigger: Any) -> Any:
 def process_ignore_changes(
     inputs: Mapping[str, Any], old: Mapping[str, Any], paths: Collection[str]
 ) -> dict[str, Any]:
-    """step_generator.go `processIgnoreChanges` for top-level paths (properties_path.go
-    `PropertyPath.reset`): `*` makes the inputs exactly the old ones; a key takes its old value,
-    or is dropped when the old inputs lack it."""
-    result = dict(inputs)
+    """step_generator.go `processIgnoreChanges` for top-level and dotted object paths
+    (properties_path.go `PropertyPath.reset`): `*` makes the inputs exactly the old ones; the
+    path's last key takes its old value, or is dropped when the old object lacks it; a path that
+    neither side holds down to its last key changes nothing."""
+    result = _copy(inputs)
     for path in paths:
         if path == "*":
             return dict(old)
-        if not path.replace("_", "").isalnum():
+        keys = path.split(".")
+        if not all(key.replace("_", "").isalnum() for key in keys):
             raise NotImplementedError(f"ignore_changes path {path!r} is not modelled")
-        if path in old:
-            result[path] = old[path]
+        old_node: Any = old
+        new_node: Any = result
+        for key in keys[:-1]:
+            if not (isinstance(old_node, Mapping) and isinstance(new_node, dict)):
+                break
+            if key not in new_node:
+                break  # `reset`: neither (or only the old side) holds it: nothing to reset
+            old_node, new_node = old_node.get(key), new_node[key]
         else:
-            result.pop(path, None)
+            last = keys[-1]
+            if isinstance(new_node, dict):
+                if isinstance(old_node, Mapping) and last in old_node:
+                    new_node[last] = old_node[last]
+                else:
+                    new_node.pop(last, None)
     return result
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+def resource_urn(stack: str, reg: Registration) -> str | None:
+    """The URN of a registration of either monitor type or an alert (no parent, default
+    provider); None for the program's other resources (its StackReference)."""
+    if reg.type not in (*RESOURCE_TYPES.values(), ALERT_RESOURCE_TYPE):
+        return None
+    return f"urn:pulumi:{stack}::{PROJECT_NAME}::{reg.type}::{reg.name}"
 
 
 @dataclass
@@ -344,16 +382,6 @@ def _deletes(run: _Run, registered: Collection[str]) -> None:
             del run.resources[urn]
 
 
-def urn_of(stack: str, reg: Registration) -> str | None:
-    """The URN of a monitor or alert registration; None for what the model leaves out."""
-    if reg.type == RESOURCE_TYPE:
-        return monitor_urn(stack, reg.name)
-    if reg.type == ALERT_RESOURCE_TYPE:
-        table, _, alert = reg.name.partition(".")
-        return alert_urn(stack, table, alert)
-    return None
-
-
 def deploy(
     previous: Checkpoint,
     program: ProgramRun,
@@ -378,7 +406,7 @@ def deploy(
     run = _Run(preview, fail, continue_on_error, dict(previous.resources))
     registered: list[str] = []
     for reg in program.registrations:
-        urn = urn_of(stack, reg)
+        urn = resource_urn(stack, reg)
         if urn is None:
             continue
         registered.append(urn)
@@ -407,13 +435,16 @@ def deploy(
 class Engine:
     """One stack across deployments: run the real program under mocks, then this model."""
 
-    def __init__(self, stack: str, checkpoint: Checkpoint | None = None) -> None:
+    def __init__(
+        self, stack: str, checkpoint: Checkpoint | None = None, api: str = API_LEGACY
+    ) -> None:
         self.stack = stack
         self.checkpoint = checkpoint or Checkpoint()
+        self.api = api  # the backend whose monitor URNs `urn` names
 
-    def urn(self, table: str) -> str:
-        """The URN of a table's monitor in this stack."""
-        return monitor_urn(self.stack, table)
+    def urn(self, table: str, api: str | None = None) -> str:
+        """The URN of a table's monitor in this stack (on its backend, unless `api` says)."""
+        return monitor_urn(self.stack, table, api or self.api)
 
     def evaluate(
         self,

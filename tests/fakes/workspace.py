@@ -33,6 +33,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from databricks.sdk.clock import Clock
 
 from tests.fakes.alerts_api import AlertsAndStatements
+from tests.fakes.workspace_dq import DQ_ROUTES, DataQualityEndpoints
 
 MONITOR_STATUS_ACTIVE = "MONITOR_STATUS_ACTIVE"
 MONITOR_STATUS_PENDING = "MONITOR_STATUS_PENDING"
@@ -119,6 +120,8 @@ _ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = (
         re.compile(r"/api/2\.0/sql/statements/(?P<statement_id>[^/]+)/cancel"),
         "_cancel_statement",
     ),
+    # The Data Quality Monitoring API and the schema lookup (tests/fakes/workspace_dq.py).
+    *((method, re.compile(pattern), handler) for method, pattern, handler in DQ_ROUTES),
 )
 # Handlers that read the query string (the SDK sends paging, masks and flags there).
 _WITH_QUERY = frozenset({"_list_alerts", "_update_alert", "_trash_alert"})
@@ -187,14 +190,19 @@ class VirtualClock(Clock):
             self._offset += seconds
 
 
-class FakeWorkspace(AlertsAndStatements):
-    """In-memory Databricks workspace served over loopback HTTP; use as a context manager."""
+class FakeWorkspace(AlertsAndStatements, DataQualityEndpoints):
+    """In-memory Databricks workspace served over loopback HTTP; use as a context manager.
+
+    `echo_create_only`: whether the data quality API's GET echoes `warehouse_id` and
+    `skip_builtin_dashboard` (undocumented; see tests/fakes/workspace_dq.py).
+    """
 
     def __init__(
         self,
         token: str = "dapi-fake-token",
         workspace_id: str = "1234567890",
         user_name: str = "deployer@example.com",
+        echo_create_only: bool = False,
     ) -> None:
         self.token = token
         self.workspace_id = workspace_id
@@ -203,6 +211,10 @@ class FakeWorkspace(AlertsAndStatements):
         self.monitors: dict[str, dict[str, Any]] = {}
         self.refreshes: dict[str, list[dict[str, Any]]] = {}
         self.dashboards: dict[str, dict[str, Any]] = {}
+        self.schemas: dict[str, dict[str, Any]] = {}
+        self.schema_monitors: dict[str, dict[str, Any]] = {}
+        self.dq_create_only: dict[str, dict[str, Any]] = {}
+        self.echo_create_only = echo_create_only
         self.query: dict[str, list[str]] = {}  # the query of the request being handled
         self.calls: list[Call] = []
         self._injections: list[_Injection] = []
@@ -257,10 +269,16 @@ class FakeWorkspace(AlertsAndStatements):
     # ---- test helpers: seeding and moving state --------------------------------------------
 
     def add_table(
-        self, full_name: str, columns: Iterable[str | tuple[str, str]] = ("id",)
+        self,
+        full_name: str,
+        columns: Iterable[str | tuple[str, str]] = ("id",),
+        table_id: str | None = None,
     ) -> dict[str, Any]:
-        """Create a table; columns are names (type STRING) or (name, type) pairs."""
+        """Create a table (and its schema, if new); columns are names (type STRING) or (name,
+        type) pairs; `table_id` is its UUID (random by default)."""
         catalog, schema, name = _split_name(full_name)
+        if f"{catalog}.{schema}" not in self.schemas:
+            self.add_schema(f"{catalog}.{schema}")
         cols = []
         for position, column in enumerate(columns):
             col_name, type_name = (column, "STRING") if isinstance(column, str) else column
@@ -284,7 +302,7 @@ class FakeWorkspace(AlertsAndStatements):
             "table_type": "MANAGED",
             "data_source_format": "DELTA",
             "columns": cols,
-            "table_id": str(uuid.uuid4()),
+            "table_id": table_id or str(uuid.uuid4()),
             "created_at": _now_ms(),
         }
         with self._lock:
@@ -529,6 +547,9 @@ class FakeWorkspace(AlertsAndStatements):
             "active": True,
             "groups": [{"display": "users", "value": "1"}],
         }
+
+    def _api_error(self, status: int, message: str, error_code: str | None = None) -> Exception:
+        return ApiError(status, message, error_code)
 
     def _require_table(self, table: str) -> dict[str, Any]:
         if table not in self.tables:

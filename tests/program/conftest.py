@@ -165,7 +165,9 @@ def deployed(
     settled: bool = True,
 ) -> Deployed:
     """A stack deployed with these declarations (settled: deployed twice, triggers held)."""
-    result = Deployed(Engine(stack), declarations, config or stack_config(stack))
+    config = config or stack_config(stack)
+    api = config.get("lakehouse-monitors:api", "legacy")
+    result = Deployed(Engine(stack, api=api), declarations, config)
     first = result.up()
     assert first.ok, first.errors
     if settled:
