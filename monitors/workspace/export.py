@@ -23,13 +23,14 @@ from typing import Any, TextIO, TypeVar
 from databricks.sdk import WorkspaceClient
 
 from monitors.desired.export_check import MonitorExport, export_monitor
+from monitors.desired.export_dq import export_dq_monitor
 from monitors.errors import (
     ExitCode,
     MonitorsError,
     UnknownTableError,
     WorkspaceUnreachableError,
 )
-from monitors.naming import DECLARATIONS_PATH, short_stack
+from monitors.naming import API_DATA_QUALITY, DECLARATIONS_PATH, short_stack
 from monitors.spec.export_form import KEPT_FIELDS, Gap, NotExpressible
 from monitors.spec.files import FileProblem, printable, read_text
 from monitors.spec.identifiers import name_problem
@@ -37,12 +38,17 @@ from monitors.spec.loader import DIRECTORY_LINK_PROBLEM, EXTENSION, NameKind, cl
 from monitors.spec.settings import StackSettings
 from monitors.spec.yamlfile import YamlError, load_yaml
 from monitors.workspace.client import Deadline, Limits, describe_error, is_unreachable
-from monitors.workspace.read_config import MonitorRead, read_legacy_monitor, schema_tables
+from monitors.workspace.read_config import (
+    MonitorRead,
+    output_schema_id,
+    read_dq_monitor,
+    read_legacy_monitor,
+    schema_tables,
+)
 
 T = TypeVar("T")
 # One request at a time, each bounded; the whole export within five minutes.
 EXPORT_LIMITS = Limits(http_timeout_s=15, retry_timeout_s=30, connect_timeout_s=5, total_s=300)
-LEGACY = "legacy"
 TEMPORARY_SUFFIX = ".export-tmp"
 
 
@@ -205,8 +211,8 @@ class ExportError(MonitorsError):
 
 
 def _lookup(what: str, deadline: Deadline, call: Callable[[], T]) -> T:
-    """A read every table depends on (the table list): an error answer stops the export with
-    a sentence, before anything is written."""
+    """A read every table depends on (the table list, the output schema's id): an error answer
+    stops the export with a sentence, before anything is written."""
     try:
         return _asking(what, deadline, call)
     except WorkspaceUnreachableError:
@@ -232,14 +238,21 @@ def _exported(
     table: str,
     read: MonitorRead,
     settings: StackSettings,
-    api: str,
     file: str,
     kept: dict[str, Any],
+    schema_id: str | None,
 ) -> TableResult:
     assert read.config is not None
-    source = f"the monitor of {read.full_name} (stack {settings.stack}, {api} API)"
+    source = f"the monitor of {read.full_name} (stack {settings.stack}, {settings.api} API)"
     try:
-        export = export_monitor(table, read.config, settings, file=file, source=source, kept=kept)
+        if settings.api == API_DATA_QUALITY:
+            export = export_dq_monitor(
+                table, read.config, settings, schema_id, file=file, source=source, kept=kept
+            )
+        else:
+            export = export_monitor(
+                table, read.config, settings, file=file, source=source, kept=kept
+            )
     except NotExpressible as exc:
         return TableResult(table, Outcome.FAILED, f"cannot be declared: {exc}")
     return TableResult(table, Outcome.WRITTEN, file, export, _enabled_note(settings, table))
@@ -285,15 +298,25 @@ def export_monitors(
     *,
     force: bool = False,
     deadline: Deadline | None = None,
-    api: str = LEGACY,
 ) -> ExportReport:
     """Export the chosen tables' monitors (every monitored table of the gold schema when
-    `tables` is None) into the project's declarations directory."""
+    `tables` is None) into the project's declarations directory, through the stack's API."""
     deadline = deadline or Deadline(EXPORT_LIMITS.total_s)
     chosen = chosen_tables(settings, tables)
     directory = declarations_directory(project_root)
     existing, skipped = existing_files(directory, DECLARATIONS_PATH)
-    report = ExportReport(settings.stack, api, skipped_files=skipped)
+    report = ExportReport(settings.stack, settings.api, skipped_files=skipped)
+    dq_api = settings.api == API_DATA_QUALITY
+    reader = read_dq_monitor if dq_api else read_legacy_monitor
+    schema_id = (
+        _lookup(
+            f"look up the output schema {settings.output_schema_name}",
+            deadline,
+            lambda: output_schema_id(client, settings.output_schema_name),
+        )
+        if dq_api
+        else None
+    )
     listed = chosen is None
     if chosen is None:
         chosen = _lookup(
@@ -321,7 +344,7 @@ def export_monitors(
             read = _asking(
                 f"read the monitor of {full_name}",
                 deadline,
-                functools.partial(read_legacy_monitor, client, full_name),
+                functools.partial(reader, client, full_name),
             )
         except WorkspaceUnreachableError:
             raise
@@ -335,7 +358,7 @@ def export_monitors(
             else:
                 pending.append(TableResult(table, Outcome.FAILED, read.missing))
             continue
-        pending.append(_exported(table, read, settings, api, shown, kept))
+        pending.append(_exported(table, read, settings, shown, kept, schema_id))
     for result in pending:
         report.results.append(_write(result, directory))
     report.results.sort(key=lambda r: r.table)
@@ -380,12 +403,22 @@ def render_report(report: ExportReport, out: TextIO) -> None:
         print("\n".join(notes), file=out)
     written = [r.table for r in report.results if r.outcome is Outcome.WRITTEN]
     if written:
-        stack = short_stack(report.stack)
-        print(
-            f"\nNext: review the files, then `python -m monitors adopt --stack {stack}` "
-            "takes the monitors into the stack and previews `pulumi up`.",
-            file=out,
+        print("\n" + next_step(report), file=out)
+
+
+def next_step(report: ExportReport) -> str:
+    """What to run after writing declarations: `adopt`, which imports legacy monitors only."""
+    stack = short_stack(report.stack)
+    if report.api == API_DATA_QUALITY:
+        return (
+            f"Next: review the files. Stack {stack} deploys through the data_quality API, and "
+            "adopt imports legacy monitors only: adopt them on a legacy stack first, then move "
+            "it with `python -m monitors migrate`."
         )
+    return (
+        f"Next: review the files, then `python -m monitors adopt --stack {stack}` takes the "
+        "monitors into the stack and previews `pulumi up`."
+    )
 
 
 def _gaps(gaps: Sequence[Gap]) -> list[dict[str, str]]:

@@ -17,15 +17,18 @@ from typing import Any
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import NotFound
 
-from monitors.workspace.identifiers import schema_name, table_name
+from monitors.workspace import dq
+from monitors.workspace.identifiers import object_id, schema_name, table_name
 
 LEGACY_MONITOR_PATH = "/api/2.1/unity-catalog/tables/{table}/monitor"
+DQ_MONITOR_PATH = "/api/data-quality/v1/monitors/{object_type}/{object_id}"
 
 
 @dataclass(frozen=True)
 class MonitorRead:
-    """What the workspace said about one table: its monitor's configuration (legacy API form),
-    or why there is none (`missing`: no such table, or no monitor on it)."""
+    """What the workspace said about one table: its monitor as the API answered (legacy: the
+    `MonitorInfo`; data quality: the `Monitor`), or why there is none (`missing`: no such
+    table, or no monitor on it)."""
 
     full_name: str
     config: dict[str, Any] | None
@@ -50,6 +53,25 @@ def read_legacy_monitor(client: WorkspaceClient, full_name: str) -> MonitorRead:
     except NotFound:
         return MonitorRead(full_name, None, _missing(client, full_name))
     return MonitorRead(full_name, dict(answer) if isinstance(answer, dict) else {})
+
+
+def read_dq_monitor(client: WorkspaceClient, full_name: str) -> MonitorRead:
+    """`GET /api/data-quality/v1/monitors/table/{table_id}` as it answered (databricks-sdk
+    `DataQualityAPI.get_monitor` calls the same path), after looking up the table's UUID."""
+    uuid = dq.table_id(client, full_name)
+    if uuid is None:
+        return MonitorRead(full_name, None, f"no table {full_name}")
+    path = DQ_MONITOR_PATH.format(object_type=dq.OBJECT_TABLE, object_id=object_id(uuid, "id"))
+    try:
+        answer = client.api_client.do("GET", path, headers={"Accept": "application/json"})
+    except NotFound:
+        return MonitorRead(full_name, None, f"no monitor on {full_name}")
+    return MonitorRead(full_name, dict(answer) if isinstance(answer, dict) else {})
+
+
+def output_schema_id(client: WorkspaceClient, full_schema_name: str) -> str | None:
+    """The UUID of a schema (`catalog.schema`), None when it does not exist."""
+    return dq.schema_id(client, full_schema_name)
 
 
 def schema_tables(client: WorkspaceClient, catalog: str, schema: str) -> Iterator[str]:
