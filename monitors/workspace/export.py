@@ -26,6 +26,7 @@ from monitors.desired.export_check import MonitorExport, export_monitor
 from monitors.desired.export_dq import export_dq_monitor
 from monitors.errors import (
     ExitCode,
+    ExportError,
     MonitorsError,
     UnknownTableError,
     WorkspaceUnreachableError,
@@ -202,12 +203,6 @@ def _asking(what: str, deadline: Deadline, call: Callable[[], T]) -> T:
                 "nothing was written"
             ) from None
         raise
-
-
-class ExportError(MonitorsError):
-    """The workspace answered a question every table depends on with an error."""
-
-    exit_code = ExitCode.FAILED
 
 
 def _lookup(what: str, deadline: Deadline, call: Callable[[], T]) -> T:
