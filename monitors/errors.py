@@ -101,6 +101,16 @@ class WorkspaceUnreachableError(MonitorsError):
     exit_code = ExitCode.FAILED
 
 
+class IdLookupError(MonitorsError):
+    """The provider's lookup of a table or schema returned no UUID (data quality backend)."""
+
+
+class ExportError(MonitorsError):
+    """`export`: the workspace answered a question every table depends on with an error."""
+
+    exit_code = ExitCode.FAILED
+
+
 # ---------------------------------------------------------------------------- the change report
 
 

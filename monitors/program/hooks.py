@@ -23,27 +23,25 @@ import asyncio
 import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
-from databricks.sdk import WorkspaceClient
 from pulumi.runtime.config import get_config
 
 from monitors.errors import CredentialsError
 from monitors.program.register import Hooks
 from monitors.spec.project import Project
 from monitors.spec.provider_config import PROVIDER_SETTINGS
-from monitors.workspace.client import (
-    HOOK_LIMITS,
-    Deadline,
-    Limits,
-    connect,
-    describe_error,
-    is_unreachable,
-)
-from monitors.workspace.credentials import ProviderSettings, settings_from_config
-from monitors.workspace.purge import PurgeResult, ReportedAssets, purge_monitor_assets
-from monitors.workspace.refresh import AFTER_FAILURE, queue_refresh_after_update
+
+if TYPE_CHECKING:
+    from databricks.sdk import WorkspaceClient
+
+    from monitors.workspace.client import Deadline, Limits
+    from monitors.workspace.credentials import ProviderSettings
+    from monitors.workspace.purge import PurgeResult
+
+# The workspace modules (and databricks-sdk under them, about a second to import) load only
+# when a hook runs: a preview, and every run whose monitors are unchanged, never needs them.
 
 REFRESH_HOOK = "lakehouse-monitors-refresh-after-update"
 PURGE_HOOK = "lakehouse-monitors-purge-on-reset"
@@ -54,14 +52,28 @@ AFTER_PURGE_FAILURE = (
     "(or leave it: the new monitor writes to the same tables)."
 )
 
-OpenClient = Callable[[Deadline], WorkspaceClient]
+OpenClient = Callable[["Deadline"], "WorkspaceClient"]
 
 
 def engine_provider_settings() -> ProviderSettings:
     """The provider's `databricks:*` settings as the engine gave them to this program (the
     engine decrypts secrets for the program, as it does for the provider)."""
+    from monitors.workspace.credentials import settings_from_config
+
     config = {s.config_key: get_config(s.config_key) for s in PROVIDER_SETTINGS}
     return settings_from_config(config, "the stack's config")
+
+
+def _describe(exc: BaseException) -> str:
+    from monitors.workspace.client import describe_error
+
+    return describe_error(exc)
+
+
+def _after_failure() -> str:
+    from monitors.workspace.refresh import AFTER_FAILURE
+
+    return AFTER_FAILURE
 
 
 class HookSkipped(Exception):
@@ -74,10 +86,10 @@ class HookRun:
     def __init__(
         self,
         open_client: OpenClient | None = None,
-        limits: Limits = HOOK_LIMITS,
+        limits: Limits | None = None,
         now: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.limits = limits
+        self._limits = limits
         self._open_client = open_client or self._provider_client
         self._now = now
         self._lock = threading.Lock()
@@ -85,7 +97,18 @@ class HookRun:
         self._client: WorkspaceClient | None = None
         self.stopped: str | None = None
 
+    @property
+    def limits(self) -> Limits:
+        """The hooks' time limits (`HOOK_LIMITS` unless a test gave others)."""
+        if self._limits is None:
+            from monitors.workspace.client import HOOK_LIMITS
+
+            self._limits = HOOK_LIMITS
+        return self._limits
+
     def _provider_client(self, deadline: Deadline) -> WorkspaceClient:
+        from monitors.workspace.client import connect
+
         return connect(engine_provider_settings(), self.limits, deadline).client
 
     def client(self) -> WorkspaceClient:
@@ -94,6 +117,8 @@ class HookRun:
         The first failure to make it (no credentials, workspace not answering) raises as is,
         and makes every later call raise HookSkipped.
         """
+        from monitors.workspace.client import Deadline
+
         with self._lock:
             if self._deadline is None:
                 self._deadline = Deadline(self.limits.total_s, self._now)
@@ -111,17 +136,17 @@ class HookRun:
                     self.stopped = "no usable Databricks credentials (see the first warning)"
                     raise
                 except Exception as exc:
-                    self.stopped = f"the workspace did not answer ({describe_error(exc)})"
+                    self.stopped = f"the workspace did not answer ({_describe(exc)})"
                     raise
             return self._client
 
     def record_failure(self, exc: BaseException) -> None:
         """Stop the later hooks when `exc` means the workspace is not answering."""
+        from monitors.workspace.client import is_unreachable
+
         if is_unreachable(exc):
             with self._lock:
-                self.stopped = self.stopped or (
-                    f"the workspace did not answer ({describe_error(exc)})"
-                )
+                self.stopped = self.stopped or (f"the workspace did not answer ({_describe(exc)})")
 
 
 def _value(values: Mapping[str, Any] | None, camel: str, snake: str) -> Any:
@@ -162,15 +187,17 @@ def refresh_after_update(args: pulumi.ResourceHookArgs, run: HookRun) -> str | N
     try:
         client = run.client()
     except HookSkipped as skipped:
-        pulumi.log.warn(f"{args.name}: no metric refresh queued: {skipped}. {AFTER_FAILURE}")
+        pulumi.log.warn(f"{args.name}: no metric refresh queued: {skipped}. {_after_failure()}")
         return None
     except Exception as exc:
         pulumi.log.warn(
-            f"{args.name}: no metric refresh queued: {describe_error(exc)}. {AFTER_FAILURE}"
+            f"{args.name}: no metric refresh queued: {_describe(exc)}. {_after_failure()}"
             if not isinstance(exc, CredentialsError)
-            else f"{args.name}: no metric refresh queued: {exc}\n{AFTER_FAILURE}"
+            else f"{args.name}: no metric refresh queued: {exc}\n{_after_failure()}"
         )
         return None
+    from monitors.workspace.refresh import queue_refresh_after_update
+
     refresh_id = queue_refresh_after_update(
         client,
         str(table),
@@ -193,6 +220,8 @@ def purge_after_delete(
     """
     if args.name not in purge_tables:
         return None
+    from monitors.workspace.purge import ReportedAssets, purge_monitor_assets
+
     old = args.old_outputs
     # A DataQualityMonitor reports its assets inside `dataProfilingConfig`.
     nested = _value(old, "dataProfilingConfig", "data_profiling_config")
@@ -207,9 +236,7 @@ def purge_after_delete(
     try:
         client = run.client()
     except Exception as exc:
-        reason = (
-            str(exc) if isinstance(exc, HookSkipped | CredentialsError) else (describe_error(exc))
-        )
+        reason = str(exc) if isinstance(exc, HookSkipped | CredentialsError) else _describe(exc)
         pulumi.log.warn(
             f"{args.name}: purge after delete skipped, nothing was dropped: {reason}\n"
             + AFTER_PURGE_FAILURE

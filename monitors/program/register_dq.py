@@ -24,7 +24,7 @@ import pulumi
 import pulumi_databricks as databricks
 
 from monitors.desired.payload_dq import OBJECT_SCHEMA, OBJECT_TABLE, placeholder_name
-from monitors.errors import MonitorsError
+from monitors.errors import IdLookupError
 from monitors.naming import ANOMALY_RESOURCE_NAME, resource_name
 
 # Create-only inputs by our replace rule (monitors.desired.replacement.CREATE_ONLY_FIELDS), as
@@ -44,10 +44,6 @@ PROFILE_OUTPUTS: tuple[str, ...] = (
     "profile_metrics_table_name",
     "drift_metrics_table_name",
 )
-
-
-class IdLookupError(MonitorsError):
-    """The provider's lookup of a table or schema returned no UUID."""
 
 
 class Lookups:

@@ -43,7 +43,7 @@ from monitors.spec.project import Project
 from monitors.workspace import api as workspace
 from monitors.workspace.client import Deadline, describe_error, is_unreachable
 from monitors.workspace.identifiers import object_id, table_name
-from monitors.workspace.verify import CheckResult, CheckStatus
+from monitors.workspace.verify import Checked, CheckResult, CheckStatus
 
 ALERT_CHECKS: tuple[tuple[str, str], ...] = (
     ("exists", "exists"),
@@ -169,20 +169,13 @@ class Evaluation:
 
 
 @dataclass(frozen=True)
-class AlertReport:
+class AlertReport(Checked):
     """Every check of one declared alert."""
 
     key: str
     display_name: str
     checks: tuple[CheckResult, ...]
     evaluation: Evaluation | None = None
-
-    @property
-    def ok(self) -> bool:
-        return all(c.status is not CheckStatus.FAIL for c in self.checks)
-
-    def check(self, name: str) -> CheckResult:
-        return next(c for c in self.checks if c.name == name)
 
 
 @dataclass(frozen=True)

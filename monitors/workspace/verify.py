@@ -95,12 +95,9 @@ class CheckResult:
     detail: str = ""
 
 
-@dataclass(frozen=True)
-class MonitorReport:
-    """Every check of one declared monitor."""
+class Checked:
+    """What every checked item (a monitor, an alert) answers from its `checks`."""
 
-    table: str
-    full_table_name: str
     checks: tuple[CheckResult, ...]
 
     @property
@@ -111,6 +108,15 @@ class MonitorReport:
     def check(self, name: str) -> CheckResult:
         """The result of the check with key `name`."""
         return next(c for c in self.checks if c.name == name)
+
+
+@dataclass(frozen=True)
+class MonitorReport(Checked):
+    """Every check of one declared monitor."""
+
+    table: str
+    full_table_name: str
+    checks: tuple[CheckResult, ...]
 
 
 @dataclass(frozen=True)

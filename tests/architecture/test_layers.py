@@ -139,3 +139,16 @@ def test_plan_loads_no_pulumi_databricks_or_subprocess():
         [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_the_program_loads_no_databricks_sdk_until_a_hook_runs():
+    """A preview, and every run with unchanged monitors, never needs the SDK (about 1 s)."""
+    code = (
+        "import sys\n"
+        "import monitors.program.entrypoint\n"
+        "print(sorted({m for m in sys.modules if m.split('.')[0] == 'databricks'}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

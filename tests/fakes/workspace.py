@@ -103,6 +103,7 @@ _ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("GET", re.compile(_TABLE + r"/monitor/refreshes"), "_list_refreshes"),
     ("GET", re.compile(_TABLE + r"/monitor/refreshes/(?P<refresh_id>\d+)"), "_get_refresh"),
     ("GET", re.compile(_TABLE), "_get_table"),
+    ("GET", re.compile(r"/api/2\.1/unity-catalog/tables"), "_list_tables"),
     ("DELETE", re.compile(_TABLE), "_delete_table"),
     ("GET", re.compile(r"/api/2.0/lakeview/dashboards/(?P<dashboard_id>[^/]+)"), "_get_dashboard"),
     ("DELETE", re.compile(r"/api/2.0/lakeview/dashboards/(?P<dashboard_id>[^/]+)"), "_trash"),
@@ -219,6 +220,7 @@ class FakeWorkspace(AlertsAndStatements, DataQualityEndpoints):
         self._injections: list[_Injection] = []
         self._activate_after: dict[str, int] = {}
         self._refresh_ids = itertools.count(1)
+        self.tables_page_size = 50  # tables per page of GET .../tables (server configured)
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -657,6 +659,36 @@ class FakeWorkspace(AlertsAndStatements, DataQualityEndpoints):
 
     def _get_table(self, body: dict[str, Any], table: str) -> dict[str, Any]:
         return dict(self._require_table(table))
+
+    def _list_tables(self, body: dict[str, Any]) -> dict[str, Any]:
+        """GET /api/2.1/unity-catalog/tables?catalog_name=&schema_name=: one page of the schema's
+        tables, `next_page_token` while more follow (databricks-sdk `TablesAPI.list` sends
+        `max_results=0`, "the page length is set to a server configured value", and reads pages
+        until no token comes back). No order is promised; this one keeps creation order. A
+        schema without tables answers with no `tables` key (empty lists are not written).
+        """
+        query = self.query
+        catalog = (query.get("catalog_name") or [""])[0]
+        schema = (query.get("schema_name") or [""])[0]
+        if not catalog or not schema:
+            raise ApiError(400, "Both catalog_name and schema_name are required.")
+        names = [
+            name
+            for name, table in self.tables.items()
+            if (table["catalog_name"], table["schema_name"]) == (catalog, schema)
+        ]
+        start = int((query.get("page_token") or ["0"])[0])
+        page = names[start : start + self.tables_page_size]
+        answer: dict[str, Any] = {}
+        if page:
+            omit = (query.get("omit_columns") or [""])[0] == "true"
+            answer["tables"] = [
+                {k: v for k, v in self.tables[n].items() if not (omit and k == "columns")}
+                for n in page
+            ]
+        if start + self.tables_page_size < len(names):
+            answer["next_page_token"] = str(start + self.tables_page_size)
+        return answer
 
     def _delete_table(self, body: dict[str, Any], table: str) -> dict[str, Any]:
         self._require_table(table)

@@ -17,7 +17,7 @@ from databricks.sdk.config import Config
 
 from monitors.program import hooks
 from monitors.program.hooks import HookRun
-from monitors.workspace.client import Deadline, DeadlineClock, Limits
+from monitors.workspace.client import HOOK_LIMITS, Deadline, DeadlineClock, Limits
 from tests.fakes.workspace import Blackhole, VirtualClock, refused_host
 from tests.workspace.conftest import SCHEMA
 
@@ -218,8 +218,8 @@ def test_the_hooks_client_has_short_timeouts_and_the_deployments_deadline(
     engine_config(host=fake_workspace.host, token=fake_workspace.token)
     config = HookRun().client().config
     assert config.host == fake_workspace.host
-    assert config.retry_timeout_seconds == hooks.HOOK_LIMITS.retry_timeout_s == 15
-    assert config.http_timeout_seconds == hooks.HOOK_LIMITS.http_timeout_s == 10
+    assert config.retry_timeout_seconds == HOOK_LIMITS.retry_timeout_s == 15
+    assert config.http_timeout_seconds == HOOK_LIMITS.http_timeout_s == 10
     assert isinstance(config.clock, DeadlineClock)
 
 
@@ -297,7 +297,7 @@ def test_the_hooks_stop_once_the_deployments_time_budget_is_spent(workspace_clie
     clock = [0.0]
     run = HookRun(open_client=lambda deadline: workspace_client, now=lambda: clock[0])
     run.client()
-    clock[0] = hooks.HOOK_LIMITS.total_s + 1
+    clock[0] = HOOK_LIMITS.total_s + 1
     assert hooks.refresh_after_update(update_args(), run) is None
     [message] = warnings(logged)
     assert "the hooks' time budget of 60 s for this deployment ran out" in message

@@ -1,0 +1,95 @@
+"""`python -m monitors export --stack S [--table T ...] [--force]`: monitors to declarations.
+
+Reads each chosen table's monitor from the workspace (every monitored table of the stack's gold
+schema by default) and writes `monitors/declarations/<table>.yaml` in the friendly form the
+shipped files use, so that `adopt` followed by `pulumi up` changes nothing. What a declaration
+cannot say is left out and reported, never guessed. An existing declaration is overwritten only
+with --force. Credentials come from where the provider finds them, as for `verify`.
+Exit codes: 0 every table written exactly (or skipped); 1 a table failed, could not be written
+exactly, or the workspace did not answer; 2 bad input or missing credentials; 4 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TextIO
+
+from monitors.cli import options
+from monitors.errors import ExitCode
+
+
+def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Handler of `export`."""
+    from monitors.spec.settings import load_stack_settings
+    from monitors.stackops.provider_settings import stack_provider_settings
+    from monitors.workspace.client import Deadline, connect
+    from monitors.workspace.export import (
+        EXPORT_LIMITS,
+        chosen_tables,
+        declarations_directory,
+        export_monitors,
+        render_json,
+        render_report,
+    )
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    settings = load_stack_settings(args.stack, args.project_dir)
+    chosen_tables(settings, args.table)  # refuse bad input before connecting
+    declarations_directory(args.project_dir)
+    provider = stack_provider_settings(args.stack, args.project_dir, args.pulumi_root)
+    provider = provider.overridden(host=args.host, profile=args.profile)
+    deadline = Deadline(EXPORT_LIMITS.total_s)
+    connection = connect(provider, EXPORT_LIMITS, deadline)
+    for line in connection.sources:
+        print(f"export: {line}", file=err)
+    try:
+        report = export_monitors(
+            connection.client,
+            settings,
+            args.project_dir,
+            args.table,
+            force=args.force,
+            deadline=deadline,
+        )
+    except KeyboardInterrupt:
+        print(
+            "\ninterrupted. export changes nothing in Databricks and writes each declaration "
+            "whole, after reading every monitor: run the same export again (add --force for "
+            "any file it wrote already).",
+            file=err,
+        )
+        return int(ExitCode.ABORTED)
+    options.print_skipped(report.skipped_files, args)
+    if args.json:
+        render_json(report, out)
+    else:
+        render_report(report, out)
+    return int(report.exit_code)
+
+
+def add_command(subparsers: options.Subparsers) -> None:
+    """Register `export`."""
+    parser = subparsers.add_parser(
+        "export",
+        help="write declarations for monitors that already exist in the workspace",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    options.stack(parser)
+    options.tables(
+        parser,
+        "a table of the stack's gold schema to export (repeatable; default: every table of "
+        "the gold schema that has a monitor)",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="overwrite an existing <table>.yaml declaration"
+    )
+    options.json_output(parser)
+    parser.add_argument("--profile", help="~/.databrickscfg profile to use")
+    parser.add_argument("--host", help="workspace URL (default: the stack's databricks:host)")
+    options.project_dir(parser)
+    options.verbose(parser)
+    options.pulumi_root(parser)
+    parser.set_defaults(func=run)

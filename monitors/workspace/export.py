@@ -1,0 +1,446 @@
+"""`export`: the monitors of a stack's gold schema written as declarations.
+
+Each chosen table's monitor is read (`monitors.workspace.read_config`), turned into a
+declaration and checked against what the workspace holds (`monitors.desired.export_check`), and
+written as `monitors/declarations/<table>.yaml`. Everything is read before anything is written,
+so a workspace that stops answering leaves no file behind. An existing declaration is never
+overwritten without `force`; a file that is not a plain `<table>.yaml` (a `.yml`, another
+case, a link) is never overwritten at all. The report says, per table, written (exactly, or
+with the differences the first `pulumi up` after `adopt` would apply), skipped or failed.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
+
+from databricks.sdk import WorkspaceClient
+
+from monitors.desired.export_check import MonitorExport, export_monitor
+from monitors.desired.export_dq import export_dq_monitor
+from monitors.errors import (
+    ExitCode,
+    ExportError,
+    MonitorsError,
+    UnknownTableError,
+    WorkspaceUnreachableError,
+)
+from monitors.naming import API_DATA_QUALITY, DECLARATIONS_PATH, short_stack
+from monitors.spec.export_form import KEPT_FIELDS, Gap, NotExpressible
+from monitors.spec.files import FileProblem, printable, read_text
+from monitors.spec.identifiers import name_problem
+from monitors.spec.loader import DIRECTORY_LINK_PROBLEM, EXTENSION, NameKind, classify_name
+from monitors.spec.settings import StackSettings
+from monitors.spec.yamlfile import YamlError, load_yaml
+from monitors.workspace.client import Deadline, Limits, describe_error, is_unreachable
+from monitors.workspace.read_config import (
+    MonitorRead,
+    output_schema_id,
+    read_dq_monitor,
+    read_legacy_monitor,
+    schema_tables,
+)
+
+T = TypeVar("T")
+# One request at a time, each bounded; the whole export within five minutes.
+EXPORT_LIMITS = Limits(http_timeout_s=15, retry_timeout_s=30, connect_timeout_s=5, total_s=300)
+TEMPORARY_SUFFIX = ".export-tmp"
+
+
+class Outcome(Enum):
+    """What export did with one table."""
+
+    WRITTEN = "written"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class TableResult:
+    """One table: the outcome, a sentence (the file written, or why not), and its gaps."""
+
+    table: str
+    outcome: Outcome
+    detail: str
+    export: MonitorExport | None = None
+    notes: tuple[Gap, ...] = ()
+
+    @property
+    def differences(self) -> tuple[Gap, ...]:
+        return self.export.differences if self.export else ()
+
+    @property
+    def all_notes(self) -> tuple[Gap, ...]:
+        return (*(self.export.notes if self.export else ()), *self.notes)
+
+
+@dataclass
+class ExportReport:
+    """Every chosen table's result; `unmonitored` counts listed tables that had no monitor;
+    `skipped_files` are the files of the declarations directory the loader skips."""
+
+    stack: str
+    api: str
+    results: list[TableResult] = field(default_factory=list)
+    unmonitored: int = 0
+    skipped_files: tuple[str, ...] = ()
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """0 when every table was written exactly as the workspace holds it (or skipped)."""
+        bad = any(r.outcome is Outcome.FAILED or r.differences for r in self.results)
+        return ExitCode.FAILED if bad else ExitCode.OK
+
+
+# ------------------------------------------------------------------------ which tables
+
+
+def chosen_tables(settings: StackSettings, tables: Sequence[str] | None) -> list[str] | None:
+    """The short names of the `--table`s (a name in the gold schema, or its full name), or None
+    for "every table of the gold schema"; UnknownTableError for one a declaration cannot name."""
+    if not tables:
+        return None
+    schema = settings.full_table_name("")
+    chosen: list[str] = []
+    problems: list[str] = []
+    for given in tables:
+        short = given[len(schema) :] if given.startswith(schema) else given
+        if "." in short:
+            problems.append(
+                f"{given}: not in stack {settings.stack}'s gold schema {schema[:-1]}; "
+                "declarations name the tables of that schema only"
+            )
+        elif problem := name_problem(short, "table name"):
+            problems.append(f"{given}: {problem}")
+        elif short not in chosen:
+            chosen.append(short)
+    if problems:
+        raise UnknownTableError("cannot export:\n" + "\n".join(f"  {p}" for p in problems))
+    return chosen
+
+
+def existing_files(directory: Path, shown: str) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Declaration-like files in `directory` by the table they would declare (lowercase stem):
+    `<table>.yaml`, and the names the loader refuses (`.yml`, capitals); and the files the
+    loader skips (`path: why`, for --verbose)."""
+    try:
+        names = [entry.name for entry in os.scandir(directory)]
+    except FileNotFoundError:
+        return {}, ()
+    found: dict[str, str] = {}
+    skipped: list[str] = []
+    for name in sorted(names):
+        rule = classify_name(name)
+        if rule.kind is not NameKind.SKIPPED:
+            found.setdefault(name.rpartition(".")[0].lower(), name)
+        elif rule.reason:
+            skipped.append(f"{shown}/{printable(name)}: skipped, {rule.reason}")
+    return found, tuple(skipped)
+
+
+def declarations_directory(project_root: Path) -> Path:
+    """The project's declarations directory; MonitorsError when it cannot take a file (a
+    symbolic link, which the loader refuses, or not a directory)."""
+    directory = project_root / DECLARATIONS_PATH
+    if directory.is_symlink():
+        raise MonitorsError(f"{DECLARATIONS_PATH}: {DIRECTORY_LINK_PROBLEM}")
+    if directory.exists() and not directory.is_dir():
+        raise MonitorsError(f"{DECLARATIONS_PATH}: is not a directory")
+    return directory
+
+
+def kept_fields(path: Path) -> dict[str, Any]:
+    """The fields export keeps from a declaration it overwrites (`KEPT_FIELDS`: alerts), read
+    from the file; MonitorsError when the file cannot be read, so nothing is lost silently."""
+    try:
+        data = load_yaml(read_text(path))
+    except (OSError, FileProblem, YamlError) as exc:
+        raise MonitorsError(
+            f"cannot read {path.name} to keep its alerts ({exc}): fix or remove it first"
+        ) from None
+    if not isinstance(data, dict):
+        raise MonitorsError(f"{path.name} is not a mapping: fix or remove it first")
+    return {name: data[name] for name in KEPT_FIELDS if data.get(name)}
+
+
+def _why_not_written(directory: Path, name: str | None, table: str, force: bool) -> str:
+    """Why an existing file keeps `table` from being written ("" when it may be)."""
+    if name is None:
+        return ""
+    if name != f"{table}{EXTENSION}":
+        return (
+            f"not written: {DECLARATIONS_PATH}/{printable(name)} already declares it (remove "
+            "or rename that file first)"
+        )
+    if not (directory / name).is_file() or (directory / name).is_symlink():
+        return "exists and is not a regular file: not overwritten"
+    return "" if force else "exists (--force overwrites it)"
+
+
+# ------------------------------------------------------------------------ reading
+
+
+def _asking(what: str, deadline: Deadline, call: Callable[[], T]) -> T:
+    """One question to the workspace; WorkspaceUnreachableError (nothing written) once it stops
+    answering or the time budget is spent. Error answers are the caller's to judge."""
+    if deadline.expired():
+        raise WorkspaceUnreachableError(
+            f"export's time budget of {deadline.seconds:g} s ran out before it could {what}; "
+            "nothing was written"
+        )
+    try:
+        return call()
+    except Exception as err:
+        if is_unreachable(err):
+            raise WorkspaceUnreachableError(
+                f"the workspace stopped answering when asked to {what}: {describe_error(err)}; "
+                "nothing was written"
+            ) from None
+        raise
+
+
+def _lookup(what: str, deadline: Deadline, call: Callable[[], T]) -> T:
+    """A read every table depends on (the table list, the output schema's id): an error answer
+    stops the export with a sentence, before anything is written."""
+    try:
+        return _asking(what, deadline, call)
+    except WorkspaceUnreachableError:
+        raise
+    except Exception as err:
+        raise ExportError(f"cannot {what}: {describe_error(err)}; nothing was written") from None
+
+
+def _enabled_note(settings: StackSettings, table: str) -> tuple[Gap, ...]:
+    if settings.enabled is None or table in settings.enabled:
+        return ()
+    return (
+        Gap(
+            ("enabled",),
+            f"stack {settings.stack}'s lakehouse-monitors:enabled does not list {table}: add it, "
+            "or this stack will not deploy the monitor",
+            changes=False,
+        ),
+    )
+
+
+def _exported(
+    table: str,
+    read: MonitorRead,
+    settings: StackSettings,
+    file: str,
+    kept: dict[str, Any],
+    schema_id: str | None,
+) -> TableResult:
+    assert read.config is not None
+    source = f"the monitor of {read.full_name} (stack {settings.stack}, {settings.api} API)"
+    try:
+        if settings.api == API_DATA_QUALITY:
+            export = export_dq_monitor(
+                table, read.config, settings, schema_id, file=file, source=source, kept=kept
+            )
+        else:
+            export = export_monitor(
+                table, read.config, settings, file=file, source=source, kept=kept
+            )
+    except NotExpressible as exc:
+        return TableResult(table, Outcome.FAILED, f"cannot be declared: {exc}")
+    return TableResult(table, Outcome.WRITTEN, file, export, _enabled_note(settings, table))
+
+
+# ------------------------------------------------------------------------ writing
+
+
+def write_declaration(path: Path, text: str) -> None:
+    """Write through a temporary dot-file (which the loader skips) renamed into place, so a
+    reader never sees half a declaration."""
+    temporary = path.with_name(f".{path.name}{TEMPORARY_SUFFIX}")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _write(result: TableResult, directory: Path) -> TableResult:
+    """Write an exported table's file; its `detail` is the path as users see it."""
+    if result.export is None:
+        return result
+    path = directory / f"{result.table}{EXTENSION}"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        write_declaration(path, result.export.text)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        detail = f"could not write {result.detail}: {reason}"
+        return TableResult(result.table, Outcome.FAILED, detail)
+    return result
+
+
+# ------------------------------------------------------------------------ the command
+
+
+def export_monitors(
+    client: WorkspaceClient,
+    settings: StackSettings,
+    project_root: Path,
+    tables: Sequence[str] | None,
+    *,
+    force: bool = False,
+    deadline: Deadline | None = None,
+) -> ExportReport:
+    """Export the chosen tables' monitors (every monitored table of the gold schema when
+    `tables` is None) into the project's declarations directory, through the stack's API."""
+    deadline = deadline or Deadline(EXPORT_LIMITS.total_s)
+    chosen = chosen_tables(settings, tables)
+    directory = declarations_directory(project_root)
+    existing, skipped = existing_files(directory, DECLARATIONS_PATH)
+    report = ExportReport(settings.stack, settings.api, skipped_files=skipped)
+    dq_api = settings.api == API_DATA_QUALITY
+    reader = read_dq_monitor if dq_api else read_legacy_monitor
+    schema_id = (
+        _lookup(
+            f"look up the output schema {settings.output_schema_name}",
+            deadline,
+            lambda: output_schema_id(client, settings.output_schema_name),
+        )
+        if dq_api
+        else None
+    )
+    listed = chosen is None
+    if chosen is None:
+        chosen = _lookup(
+            f"list the tables of {settings.catalog}.{settings.gold_schema}",
+            deadline,
+            lambda: sorted(schema_tables(client, settings.catalog, settings.gold_schema)),
+        )
+    pending: list[TableResult] = []
+    for table in chosen:
+        shown = f"{DECLARATIONS_PATH}/{table}{EXTENSION}"
+        if listed and name_problem(table, "table name"):
+            report.unmonitored += 1  # not a name a declaration can have; see `--table`
+            continue
+        why = _why_not_written(directory, existing.get(table), table, force)
+        if why:
+            report.results.append(TableResult(table, Outcome.SKIPPED, f"{shown} {why}"))
+            continue
+        try:
+            kept = kept_fields(directory / existing[table]) if table in existing else {}
+        except MonitorsError as exc:
+            report.results.append(TableResult(table, Outcome.FAILED, f"not written: {exc}"))
+            continue
+        full_name = settings.full_table_name(table)
+        try:
+            read = _asking(
+                f"read the monitor of {full_name}",
+                deadline,
+                functools.partial(reader, client, full_name),
+            )
+        except WorkspaceUnreachableError:
+            raise
+        except Exception as err:
+            detail = f"could not read its monitor: {describe_error(err)}"
+            pending.append(TableResult(table, Outcome.FAILED, detail))
+            continue
+        if read.config is None:
+            if listed:
+                report.unmonitored += 1
+            else:
+                pending.append(TableResult(table, Outcome.FAILED, read.missing))
+            continue
+        pending.append(_exported(table, read, settings, shown, kept, schema_id))
+    for result in pending:
+        report.results.append(_write(result, directory))
+    report.results.sort(key=lambda r: r.table)
+    return report
+
+
+# ------------------------------------------------------------------------ the report
+
+
+def _gap_lines(results: Sequence[TableResult], notes: bool) -> list[str]:
+    lines = []
+    for result in results:
+        for gap in result.all_notes if notes else result.differences:
+            lines.append(f"  {result.table} / {gap.field}: {gap.message}")
+    return lines
+
+
+def render_report(report: ExportReport, out: TextIO) -> None:
+    """The per-table lines, the differences and notes, and what to run next."""
+    width = max((len(r.table) for r in report.results), default=5)
+    for result in report.results:
+        detail = result.detail
+        if result.differences:
+            count = len(result.differences)
+            detail += f" ({count} difference{'s' if count > 1 else ''}, below)"
+        print(f"{result.table:<{width}}  {result.outcome.value:<7}  {detail}", file=out)
+    if not report.results:
+        print(f"no monitor to export in stack {report.stack}'s gold schema", file=out)
+    elif report.unmonitored:
+        print(f"({report.unmonitored} other table(s) of the gold schema have no monitor)", file=out)
+    differences = _gap_lines(report.results, notes=False)
+    if differences:
+        print(
+            "\nNot as in the workspace: the first `pulumi up` after adopt would change these "
+            "(in place; also listed at the top of each file):",
+            file=out,
+        )
+        print("\n".join(differences), file=out)
+    notes = _gap_lines(report.results, notes=True)
+    if notes:
+        print("\nNotes (nothing changes because of these):", file=out)
+        print("\n".join(notes), file=out)
+    written = [r.table for r in report.results if r.outcome is Outcome.WRITTEN]
+    if written:
+        print("\n" + next_step(report), file=out)
+
+
+def next_step(report: ExportReport) -> str:
+    """What to run after writing declarations: `adopt`, which imports legacy monitors only."""
+    stack = short_stack(report.stack)
+    if report.api == API_DATA_QUALITY:
+        return (
+            f"Next: review the files. Stack {stack} deploys through the data_quality API, and "
+            "adopt imports legacy monitors only: adopt them on a legacy stack first, then move "
+            "it with `python -m monitors migrate`."
+        )
+    return (
+        f"Next: review the files, then `python -m monitors adopt --stack {stack}` takes the "
+        "monitors into the stack and previews `pulumi up`."
+    )
+
+
+def _gaps(gaps: Sequence[Gap]) -> list[dict[str, str]]:
+    return [{"field": g.field, "message": g.message} for g in gaps]
+
+
+def report_document(report: ExportReport) -> dict[str, Any]:
+    """The stable JSON form of the report (`export --json`)."""
+    return {
+        "stack": report.stack,
+        "api": report.api,
+        "tables": {
+            r.table: {
+                "outcome": r.outcome.value,
+                "detail": r.detail,
+                "exact": r.outcome is Outcome.WRITTEN and not r.differences,
+                "differences": _gaps(r.differences),
+                "notes": _gaps(r.all_notes),
+            }
+            for r in report.results
+        },
+        "unmonitored_tables": report.unmonitored,
+        "exit_code": int(report.exit_code),
+    }
+
+
+def render_json(report: ExportReport, out: TextIO) -> None:
+    """The report as JSON on `out`."""
+    json.dump(report_document(report), out, indent=2)
+    out.write("\n")
