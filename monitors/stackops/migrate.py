@@ -446,6 +446,8 @@ class Migration:
     def _import_ids(
         self, connection: Connection, places: Mapping[str, Placement]
     ) -> dict[str, str]:
+        """The import ID of each monitor still to import as the target type (a table UUID for
+        the data quality type: looked up now)."""
         ids: dict[str, str] = {}
         for table, place in places.items():
             if place not in (Placement.SOURCE, Placement.REMOVED):
@@ -475,8 +477,8 @@ class Migration:
     ) -> None:
         out = self.env.out
         to_remove = [t for t, p in places.items() if p in (Placement.SOURCE, Placement.BOTH)]
-        alerts = [d for t in to_remove for d in moving[t]]
-        reimport = [d for d in (d for deps in moving.values() for d in deps)]
+        leaving = [d for t in to_remove for d in moving[t]]
+        reimport = [d for deps in moving.values() for d in deps]
         out(
             f"Migrating stack '{self.name}' from {api_name(self.source)} "
             f"({type_name(self.source)}) to {api_name(self.target)} ({type_name(self.target)}). "
@@ -489,7 +491,7 @@ class Migration:
                 f"{stack_file_name(self.name)}"
             )
         if to_remove:
-            extra = f", with the {len(alerts)} resource(s) that depend on them" if alerts else ""
+            extra = f", with the {len(leaving)} resource(s) that depend on them" if leaving else ""
             out(
                 f"  2. pulumi state remove: {', '.join(to_remove)} as {type_name(self.source)}"
                 f"{extra} (the state only: nothing is deleted in Databricks)"
@@ -533,6 +535,8 @@ class Migration:
         """Keep what a later run needs before changing anything (the first run writes it)."""
         if self.journal is not None:
             self.journal.target = self.target
+            for table, facts in before.items():  # a monitor enabled since: its facts from now
+                self.journal.before.setdefault(table, facts)
             self.journal.save()
             return
         self.journal = Journal(
@@ -553,7 +557,8 @@ class Migration:
     ) -> EventLog:
         """Run one CLI command through interrupts (`stackops.interrupt`), its engine events going
         to `log`; _Stopped when it failed, was interrupted, or the user stopped waiting for it."""
-        log = log or EventLog()
+        if log is None:
+            log = EventLog()
 
         def on_interrupt(count: int) -> None:
             self.env.out(
