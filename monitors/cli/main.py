@@ -10,10 +10,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from monitors.cli import adopt, export, plan, reset, schema, urns, verify
+from monitors.cli import adopt, export, migrate, plan, reset, schema, urns, verify
 from monitors.errors import ExitCode, MonitorsError
 
-COMMANDS = (plan, schema, verify, reset, adopt, urns, export)
+COMMANDS = (plan, schema, verify, reset, adopt, urns, export, migrate)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -120,3 +120,13 @@ def describe_migrating(table: str, settings: StackSettings) -> str:
         "and must already be in the state under that type (imported by `migrate`), so it is "
         "neither created nor replaced in this run; it gets its replacement trigger now."
     )
+
+
+def type_name(api: str) -> str:
+    """The Python type of a monitor on the `api` backend, e.g. `databricks.QualityMonitor`."""
+    return _TYPE_NAMES[api]
+
+
+def api_name(api: str) -> str:
+    """The `api` backend in words, e.g. `the Data Quality Monitoring API`."""
+    return _API_NAMES[api]

@@ -14,7 +14,8 @@ Scenario keys (all optional except where a command needs them):
   stacks: {name: {resources: [ResourceV3], outputs: {}, history: [], pending_operations: []}}
       `outputs` are the root stack resource's outputs (`stack output --json`)
   cloud: {import id: {outputs}}            what exists in the workspace, for `import`
-  preview / up: {steps: [Step], fail: Failure | null, interrupt_after: n, outputs: {}}
+  preview / up: {steps: [Step], fail: Failure | null, interrupt_after: n, outputs: {}}, or a
+      list of those, one per call in order (the last one answers every later call)
       Step = {urn, op: same|create|update|replace|delete, by?, keys?, diffs?, protect?, id?}
       A replace is expanded to delete-replaced, replace, create-replacement (delete first; no
       delete-replaced when the state already holds the resource pending replacement). `by`:
@@ -27,6 +28,8 @@ Scenario keys (all optional except where a command needs them):
       or SIGTERM) and the CLI cancels
   import: {fail: {id, message} | null}
   fail_commands: {"stack export": "message" | {message, skip: n}}  make a command fail
+  interrupt_commands: {"state remove": "before" | "after" | {at, skip: n}}  a ^C reaches the
+      caller and the CLI while the command runs: before its edit is saved, or after
   secrets: {ciphertext: plaintext}          how `config --show-secrets` decrypts `secure:` values
                                             (it also needs PULUMI_CONFIG_PASSPHRASE set)
 """
@@ -35,15 +38,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 VALUE_FLAGS = {
     "--stack",
@@ -160,6 +160,8 @@ def record(world: World, argv: list[str], args: Args) -> None:
         copies = log_dir / "files"
         copies.mkdir(exist_ok=True)
         copy = copies / f"{len(list(copies.iterdir())):03d}-{Path(given).name}"
+        import shutil  # only here: every call pays for each import (a process per command)
+
         shutil.copyfile(given, copy)
         entry["files"] = {"--file": str(copy)}
     with (log_dir / "calls.jsonl").open("a") as log:
@@ -175,10 +177,14 @@ def stack_file(stack: str) -> Path:
 
 def load_stack_file(stack: str) -> dict[str, Any]:
     path = stack_file(stack)
+    import yaml  # only for the commands that read the stack file (it costs a third of a call)
+
     return (yaml.safe_load(path.read_text()) or {}) if path.exists() else {}
 
 
 def save_stack_file(stack: str, content: dict[str, Any]) -> None:
+    import yaml
+
     stack_file(stack).write_text(yaml.safe_dump(content, sort_keys=False))
 
 
@@ -225,6 +231,28 @@ def config_set(world: World, args: Args) -> None:
         if not isinstance(node, dict):
             raise Failed(f"invalid configuration key: {key}: parent is not a map")
         node[path[-1]] = coerce(value)
+    save_stack_file(stack, content)
+
+
+def config_set_all(world: World, args: Args) -> None:
+    """`config set-all --plaintext key=value ...` (pkg/cmd/pulumi/config/config.go
+    `newConfigSetAllCmd`): every pair is set (io.go `parseKeyValuePair`: split at the first `=`,
+    the value kept as text), then the stack file is saved once."""
+    stack = args.get("--stack") or ""
+    world.stack(stack)
+    if args.has("--secret") or args.has("--path") or args.has("--json"):
+        raise Failed("the fake pulumi implements `config set-all --plaintext` only", code=2)
+    content = load_stack_file(stack)
+    config = content.setdefault("config", {}) or {}
+    content["config"] = config
+    # `--plaintext` is a boolean flag of `config set` but takes each pair here: the parser keeps
+    # the pairs as words, and only `--plaintext` ones are accepted.
+    for pair in args.words[2:]:
+        key, found, value = pair.partition("=")
+        if not found:
+            raise Failed(f"could not parse {pair!r}: expected the form key=value")
+        head, _ = split_key(world, key, False)
+        config[head] = value
     save_stack_file(stack, content)
 
 
@@ -304,6 +332,20 @@ def secure_value_json(world: World, value: dict[str, str], show: bool) -> dict[s
 # ---------------------------------------------------------------- engine events
 
 
+def event_request(line: str) -> bytes:
+    """A `pulumirpc.EventRequest` on the wire (proto/pulumi/events.proto: `string event = 1`),
+    the bytes the SDK's generated `EventRequest.SerializeToString` gives; written by hand so that
+    each engine command does not import the whole `pulumi` package for its stubs."""
+    data = line.encode("utf-8")
+    size, length = bytearray(), len(data)
+    while True:
+        byte, length = length & 0x7F, length >> 7
+        size.append(byte | (0x80 if length else 0))
+        if not length:
+            break
+    return b"\x0a" + bytes(size) + data
+
+
 class EventSink:
     """Writes engine events where `--event-log` says: a JSON-lines file or a gRPC stream."""
 
@@ -321,11 +363,14 @@ class EventSink:
         lines = [json.dumps(e) + "\n" for e in self.events]
         if self.target.startswith("tcp://"):
             import grpc
-            from pulumi.runtime.proto import events_pb2, events_pb2_grpc
 
             with grpc.insecure_channel(self.target.removeprefix("tcp://")) as channel:
-                stub = events_pb2_grpc.EventsStub(channel)
-                stub.StreamEvents(iter([events_pb2.EventRequest(event=line) for line in lines]))
+                stream = channel.stream_unary(
+                    "/pulumirpc.Events/StreamEvents",
+                    request_serializer=event_request,
+                    response_deserializer=lambda answer: answer,
+                )
+                stream(iter(lines))
         else:
             with open(self.target, "a", encoding="utf-8") as log:
                 log.writelines(lines)
@@ -527,6 +572,17 @@ def diagnostic(sink: EventSink, message: str, urn: str | None = None) -> None:
     sink.emit(diagnosticEvent={"urn": urn, **event} if urn else event)
 
 
+def next_behaviour(world: World, kind: str) -> dict[str, Any]:
+    """The scenario for this `preview` or `up`: a list is consumed one call at a time, its last
+    entry answering every later call."""
+    behaviour = world.data.get(kind, {})
+    if not isinstance(behaviour, list):
+        return dict(behaviour)
+    if len(behaviour) > 1:
+        return dict(behaviour.pop(0))
+    return dict(behaviour[0]) if behaviour else {}
+
+
 def run_engine(world: World, args: Args, kind: str) -> str:
     """`preview` or `up`: emit the scenario's steps as engine events; `up` also changes state.
 
@@ -539,7 +595,7 @@ def run_engine(world: World, args: Args, kind: str) -> str:
     stack_name = args.get("--stack") or ""
     stack = world.stack(stack_name)
     is_preview = kind == "preview"
-    behaviour = world.data.get(kind, {})
+    behaviour = next_behaviour(world, kind)
     failure = behaviour.get("fail")
     interrupt_after = behaviour.get("interrupt_after")
     targets = args.flags.get("--replace", [])
@@ -651,7 +707,17 @@ def history_entry(
 
 
 def run_import(world: World, args: Args) -> str:
-    """`pulumi import --file F`: read each spec's resource from `cloud`, add it to state."""
+    """`pulumi import --file F`: read each spec's resource from `cloud`, add it to state.
+
+    pkg/resource/deploy/import.go `importResources`: a resource already in the state under the
+    same URN with the same ID (its `importID` when it has one) is skipped, nothing to do; with
+    another ID the import step fails ("resource '<urn>' already exists", step.go
+    `ImportStep.Apply`). Each resource is read from the provider by its import ID and recorded
+    with the read inputs and outputs, the ID the Read gave (here: the import ID), `protect` from
+    `--protect` (default true), no dependencies, no replacement trigger, and no `importID`
+    ("we would never set ImportID for resources imported via `pulumi import`", ImportStep.Apply).
+    Steps that completed before a failed one stay in the state.
+    """
     stack_name = args.get("--stack") or ""
     stack = world.stack(stack_name)
     path = args.get("--file")
@@ -669,7 +735,11 @@ def run_import(world: World, args: Args) -> str:
                 raise Failed(f"resource '{spec.get('name', '?')}' has no {field}")
         short = stack_name.split("/")[-1]
         urn = f"urn:pulumi:{short}::{world.project}::{spec['type']}::{spec['name']}"
-        if any(r["urn"] == urn for r in resources):
+        old = next((r for r in resources if r["urn"] == urn), None)
+        if old is not None:
+            if (old.get("importID") or old.get("id")) == spec["id"]:
+                continue
+            world.save()
             raise Failed(f"resource '{urn}' already exists")
         if failure and failure["id"] == spec["id"]:
             world.save()
@@ -687,13 +757,184 @@ def run_import(world: World, args: Args) -> str:
                 "inputs": outputs,
                 "outputs": outputs,
                 "protect": protect,
-                "importID": spec["id"],
             }
         )
         counts["import"] += 1
     stack.setdefault("history", []).insert(0, history_entry("import", "succeeded", counts, {}))
     world.save()
     return f"Importing ({stack_name})\n\nResources:\n    {counts['import']} imported"
+
+
+ROOT_TYPE = "pulumi:pulumi:Stack"
+
+
+def root_urn(world: World, stack: str) -> str:
+    """The root stack resource's URN (`<project>-<stack>`, resource.RootStackType)."""
+    short = stack.split("/")[-1]
+    return f"urn:pulumi:{short}::{world.project}::{ROOT_TYPE}::{world.project}-{short}"
+
+
+# Where a checkpoint resource names another one (pkg/resource/state.go GetAllDependencies).
+def resource_edges(resource: dict[str, Any]) -> list[str]:
+    """The URNs a checkpoint resource refers to: parent, dependencies, property dependencies,
+    deleted-with and replace-with."""
+    edges = list(resource.get("dependencies") or [])
+    for urns in (resource.get("propertyDependencies") or {}).values():
+        edges += urns
+    edges += [u for u in (resource.get("parent"), resource.get("deletedWith")) if u]
+    edges += list(resource.get("replaceWith") or [])
+    return edges
+
+
+def only_depends_on(resources: list[dict[str, Any]], condemned: dict[str, Any]) -> list[dict]:
+    """pkg/resource/graph/dependency_graph.go `OnlyDependsOn`: the resources after `condemned`
+    in the (topologically ordered) checkpoint that depend on it directly or through another
+    dependent. URNs are unique here, so a URN stands for its resource (providers: not modelled,
+    the stacks use the default provider)."""
+    found: list[dict[str, Any]] = []
+    dependent = {condemned["urn"]}
+    start = next(i for i, r in enumerate(resources) if r is condemned)
+    for candidate in resources[start + 1 :]:
+        if any(edge in dependent for edge in resource_edges(candidate)):
+            found.append(candidate)
+            dependent.add(candidate["urn"])
+    return found
+
+
+def state_remove(world: World, args: Args) -> str:
+    """`state remove|rm|delete [--force] [--target-dependents] [--yes] -- URN...`.
+
+    pkg/cmd/pulumi/state/state_delete.go `newStateDeleteCommand` -> `runStateDeleteResources`:
+    each URN is resolved in the state (io.go `locateStackResource`: unknown -> "No such
+    resource"), the targets are ordered (`computeStateDeleteOrder`), and each goes through
+    pkg/resource/edit/operations.go `DeleteResource`: a protected resource fails
+    (`ResourceProtectedError`) unless `--force`, which unprotects it with a warning; resources
+    depending on it (`OnlyDependsOn`) fail it (`ResourceHasDependenciesError`) unless
+    `--target-dependents`, which removes them too, each checked for protection the same way.
+    The whole edit is one snapshot (io.go `TotalStateEdit`): on any error nothing is saved. Only
+    the state changes: no provider is loaded, nothing is deleted in the cloud.
+    """
+    stack = world.stack(args.get("--stack"))
+    urns = args.words[2:] + args.rest
+    if not urns:
+        raise Failed("resource URN must be specified in non-interactive mode", code=2)
+    force, with_dependents = args.has("--force"), args.has("--target-dependents")
+    resources = [dict(r) for r in stack.get("resources", [])]
+    warnings: list[str] = []
+    targets = []
+    for urn in urns:
+        found = [r for r in resources if r["urn"] == urn]
+        if not found:
+            raise Failed(f'No such resource "{urn}" exists in the current state')
+        targets.append(found[0])
+
+    def unprotect(resource: dict[str, Any]) -> None:
+        if not resource.get("protect"):
+            return
+        if not force:
+            raise Failed(
+                f"{resource['urn']} can't be safely deleted because it is protected. "
+                "Re-run this command with --force to force deletion"
+            )
+        warnings.append(f"deleting protected resource {resource['urn']} due to presence of --force")
+        resource["protect"] = False
+
+    for target in targets:
+        unprotect(target)
+        dependents = only_depends_on(resources, target)
+        if dependents and not with_dependents:
+            lines = "".join(
+                f" * {json.dumps(d['urn'].rsplit('::', 1)[-1]):<15} ({d['urn']})\n"
+                for d in dependents
+            )
+            raise Failed(
+                f"{target['urn']} can't be safely deleted because the following resources "
+                f"depend on it:\n{lines}\nDelete those resources first or pass "
+                "--target-dependents."
+            )
+        for dependent in dependents:
+            unprotect(dependent)
+        gone = {id(target), *(id(d) for d in dependents)}
+        resources = [r for r in resources if id(r) not in gone]
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    stack["resources"] = resources
+    world.save()
+    return "Resource deleted" if len(targets) == 1 else f"{len(targets)} resources deleted"
+
+
+def integrity_error(resources: list[dict[str, Any]]) -> str | None:
+    """pkg/resource/deploy/snapshot.go `VerifyIntegrity`, for parents and dependencies: each must
+    name a resource earlier in the checkpoint."""
+    seen: set[str] = set()
+    urns = {r["urn"] for r in resources}
+    for resource in resources:
+        urn = resource["urn"]
+        parent = resource.get("parent")
+        if parent and parent not in seen:
+            where = "comes after it" if parent in urns else "refers to missing parent"
+            return f"child resource {urn}'s parent {parent} {where}"
+        for dep in resource.get("dependencies") or []:
+            if dep not in seen:
+                what = "comes after it" if dep in urns else "refers to missing resource"
+                return f"resource {urn}'s dependency {dep} {what}"
+        for key, deps in (resource.get("propertyDependencies") or {}).items():
+            for dep in deps:
+                if dep not in seen:
+                    what = "comes after it" if dep in urns else "refers to missing resource"
+                    return (
+                        f"resource {urn}'s property dependency {dep} (from property {key}) {what}"
+                    )
+        seen.add(urn)
+    return None
+
+
+def stack_import(world: World, args: Args) -> str:
+    """`stack import --file F [--force]`: replace the stack's checkpoint with the file's.
+
+    pkg/cmd/pulumi/stack/stack_import.go `newStackImportCmd` -> io.go `SaveSnapshot`: every
+    resource must belong to this stack ("is from a different stack") and the snapshot must pass
+    `VerifyIntegrity`, else nothing is imported ("importing this file could be dangerous; rerun
+    with --force to proceed anyway"); pending operations are cleared with a warning each. The
+    root stack resource carries the stack outputs.
+    """
+    stack_name = args.get("--stack") or ""
+    stack = world.stack(stack_name)
+    path = args.get("--file")
+    if not path:
+        raise Failed("the fake pulumi reads `stack import` only from --file", code=2)
+    untyped = json.loads(Path(path).read_text())
+    deployment = untyped.get("deployment") or {}
+    resources = [dict(r) for r in deployment.get("resources") or []]
+    short = stack_name.split("/")[-1]
+    errors = [
+        f"resource '{r['urn']}' is from a different stack ({r['urn'].split('::')[0][11:]} != "
+        f"{short})"
+        for r in resources
+        if r["urn"].split("::")[0] != f"urn:pulumi:{short}"
+    ]
+    broken = integrity_error(resources)
+    if broken:
+        errors.append(f"state file contains errors: {broken}")
+    if errors and not args.has("--force"):
+        raise Failed(
+            "\n".join(
+                [*errors, "importing this file could be dangerous; rerun with --force to proceed"]
+            )
+            + " anyway"
+        )
+    for op in deployment.get("pending_operations") or []:
+        urn = (op.get("resource") or {}).get("urn")
+        print(
+            f"warning: removing pending operation '{op.get('type')}' on '{urn}' from snapshot",
+            file=sys.stderr,
+        )
+    root = next((r for r in resources if r.get("type") == ROOT_TYPE), None)
+    stack["outputs"] = dict(root.get("outputs") or {}) if root else {}
+    stack["resources"] = [r for r in resources if r.get("type") != ROOT_TYPE]
+    stack.pop("pending_operations", None)
+    world.save()
+    return "Import complete."
 
 
 def stack_ls(world: World) -> str:
@@ -712,14 +953,22 @@ def stack_ls(world: World) -> str:
 
 
 def stack_export(world: World, args: Args) -> str:
-    stack = world.stack(args.get("--stack"))
+    """`stack export`: the checkpoint (apitype DeploymentV3), the root stack resource first with
+    the stack outputs (once the stack holds anything)."""
+    name = args.get("--stack")
+    stack = world.stack(name)
+    resources = list(stack.get("resources", []))
+    if resources or stack.get("outputs"):
+        urn = root_urn(world, name or world.data.get("current_stack", ""))
+        root = {"urn": urn, "custom": False, "type": ROOT_TYPE, "outputs": stack.get("outputs", {})}
+        resources.insert(0, root)
     deployment = {
         "manifest": {
             "time": "2026-11-26T00:00:00Z",
             "magic": "",
             "version": "v" + world.data.get("version", "3.272.0"),
         },
-        "resources": stack.get("resources", []),
+        "resources": resources,
     }
     if stack.get("pending_operations"):
         deployment["pending_operations"] = stack["pending_operations"]
@@ -771,6 +1020,39 @@ def failing(world: World, words: list[str]) -> str | None:
     return None
 
 
+def interrupting(world: World, words: list[str]) -> str | None:
+    """When a test asked for a ^C during this command (`interrupt_commands: {prefix: "before" |
+    "after" | {at, skip}}`): `before` or `after` its edit is saved. Used once."""
+    line = " ".join(words)
+    rules = world.data.get("interrupt_commands", {})
+    for prefix, rule in list(rules.items()):
+        if not line.startswith(prefix):
+            continue
+        at, skip = (rule, 0) if isinstance(rule, str) else (rule["at"], rule.get("skip", 0))
+        if skip > 0:
+            rule["skip"] -= 1
+        else:
+            del rules[prefix]
+        world.save()
+        return None if skip > 0 else str(at)
+    return None
+
+
+def die_of_interrupt() -> None:
+    """A ^C in the terminal reaches the caller and the CLI. Outside an update the CLI installs no
+    handler (pkg/backend/cancellation_scope.go cancels gracefully only around updates, previews
+    and imports: operations/import.go uses its scopes, state/*.go do not), and a Go program
+    without one exits on SIGINT (os/signal package docs), so the process ends by the signal. An
+    `import` interrupted "after" is approximated the same way: what it imported is saved and the
+    command fails. The caller is signalled first and given a moment, as a terminal's ^C reaches
+    the whole process group at once."""
+    os.kill(os.getppid(), signal.SIGINT)
+    time.sleep(0.05)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(1)  # not reached: the signal ends the process
+
+
 def dispatch(world: World, args: Args) -> str:
     words = args.words
     command = " ".join(words[:2])
@@ -793,12 +1075,19 @@ def dispatch(world: World, args: Args) -> str:
         return stack_output(world, args)
     if command == "state unprotect":
         return state_unprotect(world, args)
+    if command in ("state remove", "state rm", "state delete"):
+        return state_remove(world, args)
+    if command == "stack import":
+        return stack_import(world, args)
     if command == "stack history":
         history = world.stack(args.get("--stack")).get("history", [])
         size = int(args.get("--page-size") or len(history) or 1)
         return json.dumps(history[:size])
     if command == "config set":
         config_set(world, args)
+        return ""
+    if command == "config set-all":
+        config_set_all(world, args)
         return ""
     if command == "config rm":
         config_rm(world, args)
@@ -824,8 +1113,14 @@ def main(argv: list[str]) -> int:
     world = World(Path(scenario))
     args = Args(argv)
     record(world, argv, args)
+    interrupt = interrupting(world, args.words)
+    if interrupt == "before":
+        die_of_interrupt()
     try:
         out = dispatch(world, args)
+        if interrupt == "after":
+            world.save()
+            die_of_interrupt()
     except Failed as failure:
         print(f"error: {failure}", file=sys.stderr)
         return failure.code

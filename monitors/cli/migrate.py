@@ -1,0 +1,67 @@
+"""`python -m monitors migrate --stack S --to data_quality|legacy [--yes]`.
+
+Moves every enabled monitor of a stack to the other monitor API without deleting one: the old
+resources leave the state (`pulumi state remove`), the same monitors are imported as the other
+type, a preview must plan no replace, delete or create (else everything is put back), `pulumi up`
+records them, and a history proof compares each monitor's version, dashboard and metric tables
+with the facts read before. Run it again after a failure or an interrupt: it continues from where
+each monitor stands. Exit codes: 0 done and proven; 1 a step failed or was interrupted part-way
+(the message says where each monitor stands and how to go on), or the history proof failed;
+2 bad input or environment, nothing changed; 3 refused (nothing changed, or everything put
+back); 4 aborted before anything changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from monitors.cli import options
+from monitors.errors import AbortedError, ExitCode
+from monitors.naming import APIS
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handler of `migrate`."""
+    from monitors.stackops.common import Env
+    from monitors.stackops.interrupt import sigterm_as_interrupt
+    from monitors.stackops.migrate import migrate
+
+    try:
+        with sigterm_as_interrupt():
+            migrate(
+                args.stack,
+                args.to,
+                assume_yes=args.yes,
+                confirm=input,
+                env=Env(
+                    project_root=args.project_dir,
+                    pulumi_root=args.pulumi_root,
+                    skipped=options.skipped_reporter(args),
+                ),
+            )
+    except (KeyboardInterrupt, EOFError):
+        # migrate() turns an interrupt after its first change into an OperationFailedError that
+        # says where each monitor stands; one that reaches here came before any change.
+        print("\naborted before anything changed. Nothing was changed.", file=sys.stderr)
+        return int(AbortedError.exit_code)
+    return ExitCode.OK
+
+
+def add_command(subparsers: options.Subparsers) -> None:
+    """Register `migrate`."""
+    parser = subparsers.add_parser(
+        "migrate",
+        help="move a stack's monitors to the other monitor API without deleting one",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    options.stack(parser)
+    parser.add_argument(
+        "--to", required=True, choices=APIS, help="the monitor API to move the stack to"
+    )
+    parser.add_argument("--yes", action="store_true", help="do not ask for confirmation (CI)")
+    options.pulumi_root(parser)
+    options.project_dir(parser)
+    options.verbose(parser)
+    parser.set_defaults(func=run)

@@ -1,0 +1,81 @@
+"""The Pulumi CLI commands that edit a stack's state without touching the cloud, as `migrate`
+runs them. Each raises the Automation API's CommandError when the CLI fails.
+
+- `pulumi stack output --json --show-secrets`: the outputs the program recorded, as values.
+- `pulumi stack export` WITHOUT `--show-secrets` (the Automation API's `export_stack` always
+  decrypts): the checkpoint with its secrets still encrypted, safe to keep in a file, and what
+  `pulumi stack import` takes back (pkg/cmd/pulumi/stack/stack_import.go: the stack's own
+  secrets manager decrypts it).
+- `pulumi stack import --file F`: replaces the checkpoint (io.go `SaveSnapshot` refuses another
+  stack's resources and a snapshot failing `VerifyIntegrity`, and clears pending operations).
+- `pulumi state remove [--force] [--target-dependents] -- URN...`: removes resources from the
+  state only; no provider is loaded and nothing is deleted (pkg/cmd/pulumi/state/state_delete.go;
+  pkg/resource/edit/operations.go `DeleteResource`). A protected resource needs `--force`, one
+  that others depend on needs `--target-dependents`, which removes those too.
+- `pulumi import --file F --protect=B --generate-code=false`: reads each resource from the
+  provider by its import ID and records it (pkg/cmd/pulumi/operations/import.go; a resource
+  already in the state with the same ID is left alone, pkg/resource/deploy/import.go).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from pulumi.automation import Deployment, Stack
+from pulumi.automation._stack import ImportResource  # the TypedDict `import_resources` takes
+
+
+def _env(stack: Stack) -> dict[str, str]:
+    """The environment the Automation API gives every command of the stack's workspace."""
+    workspace = stack.workspace
+    env = {"PULUMI_DEBUG_COMMANDS": "true", **workspace.env_vars}
+    if workspace.pulumi_home is not None:
+        env["PULUMI_HOME"] = workspace.pulumi_home
+    return env
+
+
+def export_checkpoint(stack: Stack) -> Deployment:
+    """The stack's checkpoint, secrets encrypted (`pulumi stack export`)."""
+    result = stack.workspace.pulumi_command.run(
+        ["stack", "export", "--stack", stack.name], stack.workspace.work_dir, _env(stack)
+    )
+    document = json.loads(result.stdout)
+    return Deployment(version=document.get("version"), deployment=document.get("deployment"))
+
+
+def read_outputs(stack: Stack) -> dict[str, Any]:
+    """The stack outputs as plain values (`pulumi stack output --json --show-secrets`: one call,
+    where the Automation API's `outputs()` makes a second one only to mark secrets)."""
+    result = stack.workspace.pulumi_command.run(
+        ["stack", "output", "--json", "--show-secrets", "--stack", stack.name],
+        stack.workspace.work_dir,
+        _env(stack),
+    )
+    outputs = json.loads(result.stdout or "{}")
+    return dict(outputs) if isinstance(outputs, dict) else {}
+
+
+def import_checkpoint(stack: Stack, checkpoint: Deployment) -> None:
+    """Replace the stack's checkpoint with `checkpoint` (`pulumi stack import --file`)."""
+    stack.import_stack(checkpoint)
+
+
+def remove_from_state(
+    stack: Stack, urns: Sequence[str], *, force: bool, target_dependents: bool
+) -> None:
+    """`pulumi state remove --yes [--force] [--target-dependents] -- URN...`: one state edit."""
+    stack.workspace.cli_api.state_remove(
+        *urns,
+        force=force,
+        target_dependents=target_dependents,
+        stack=stack.name,
+        cwd=stack.workspace.work_dir,
+        additional_env=_env(stack),
+    )
+
+
+def import_into_state(stack: Stack, specs: Sequence[ImportResource], *, protect: bool) -> None:
+    """`pulumi import --yes --skip-preview --file F --protect=B --generate-code=false`."""
+    stack.import_resources(resources=list(specs), protect=protect, generate_code=False)
