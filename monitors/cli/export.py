@@ -87,8 +87,7 @@ def add_command(subparsers: options.Subparsers) -> None:
         "--force", action="store_true", help="overwrite an existing <table>.yaml declaration"
     )
     options.json_output(parser)
-    parser.add_argument("--profile", help="~/.databrickscfg profile to use")
-    parser.add_argument("--host", help="workspace URL (default: the stack's databricks:host)")
+    options.workspace(parser)
     options.project_dir(parser)
     options.verbose(parser)
     options.pulumi_root(parser)

@@ -60,7 +60,7 @@ def add_command(subparsers: options.Subparsers) -> None:
     parser.add_argument(
         "--to", required=True, choices=APIS, help="the monitor API to move the stack to"
     )
-    parser.add_argument("--yes", action="store_true", help="do not ask for confirmation (CI)")
+    options.assume_yes(parser)
     options.pulumi_root(parser)
     options.project_dir(parser)
     options.verbose(parser)

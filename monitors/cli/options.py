@@ -47,9 +47,20 @@ def json_output(parser: argparse.ArgumentParser, what: str = "machine-readable o
     parser.add_argument("--json", action="store_true", help=what)
 
 
-def tables(parser: argparse.ArgumentParser, what: str) -> None:
-    """`--table T` (repeatable): limit a command to some tables."""
+def tables(parser: argparse._ActionsContainer, what: str) -> None:
+    """`--table T` (repeatable): limit a command to some tables (a parser or an either-or group)."""
     parser.add_argument("--table", action="append", metavar="TABLE", help=what)
+
+
+def assume_yes(parser: argparse.ArgumentParser) -> None:
+    """`--yes`: skip the confirmation prompt (CI); the preview checks still run."""
+    parser.add_argument("--yes", action="store_true", help="do not ask for confirmation (CI)")
+
+
+def workspace(parser: argparse.ArgumentParser) -> None:
+    """`--profile NAME` and `--host URL`: which workspace a command that calls Databricks reads."""
+    parser.add_argument("--profile", help="~/.databrickscfg profile to use")
+    parser.add_argument("--host", help="workspace URL (default: the stack's databricks:host)")
 
 
 def verbose(parser: argparse.ArgumentParser) -> None:

@@ -56,12 +56,12 @@ def add_command(subparsers: options.Subparsers) -> None:
     )
     options.stack(parser)
     which = parser.add_mutually_exclusive_group(required=True)
-    which.add_argument("--table", action="append", help="a table to reset (repeatable)")
+    options.tables(which, "a table to reset (repeatable)")
     which.add_argument("--all", action="store_true", help="reset every enabled monitor")
     parser.add_argument(
         "--purge", action="store_true", help="also drop the metric tables and dashboard"
     )
-    parser.add_argument("--yes", action="store_true", help="do not ask for confirmation (CI)")
+    options.assume_yes(parser)
     options.pulumi_root(parser)
     options.project_dir(parser)
     options.verbose(parser)

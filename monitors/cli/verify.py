@@ -74,8 +74,7 @@ def add_command(subparsers: options.Subparsers) -> None:
         "--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds --wait may take"
     )
     options.json_output(parser)
-    parser.add_argument("--profile", help="~/.databrickscfg profile to use")
-    parser.add_argument("--host", help="workspace URL (default: the stack's databricks:host)")
+    options.workspace(parser)
     options.project_dir(parser)
     options.verbose(parser)
     options.pulumi_root(parser)
