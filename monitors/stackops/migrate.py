@@ -201,7 +201,7 @@ class Migration:
         ids = self._import_ids(connection, places)
         if not recorded:
             self._confirm(places, moving, ids, assume_yes, confirm)
-        self._write_journal(checkpoint, before, fresh)
+        self._keep_journal(checkpoint, before, fresh)
         try:
             if not recorded:
                 self._write_config()
@@ -528,6 +528,28 @@ class Migration:
             return
         if confirm("Go on? [y/N] ").strip().lower() not in ("y", "yes"):
             raise AbortedError("aborted. Nothing was changed.")
+
+    def _keep_journal(
+        self, checkpoint: Deployment, before: Mapping[str, MonitorFacts], fresh: bool
+    ) -> None:
+        """Write the journal, or stop with nothing changed: a journal that cannot be written is
+        an error naming it, and one written by a run interrupted before its first change is
+        taken back (it would otherwise block the next run as a leftover)."""
+        first = self.journal is None
+        path = journal_path(self.env.project_root, self.name)
+        try:
+            self._write_journal(checkpoint, before, fresh)
+        except OSError as exc:
+            raise StackOpsError(
+                f"cannot write the migration journal {path} ({exc.strerror or exc}); migrate keeps "
+                "in it what a run that stops part-way needs. Make the project directory writable "
+                "and run the same command again. Nothing was changed."
+            ) from None
+        except KeyboardInterrupt:
+            if first:
+                path.unlink(missing_ok=True)
+                self.journal = None
+            raise
 
     def _write_journal(
         self, checkpoint: Deployment, before: Mapping[str, MonitorFacts], fresh: bool
