@@ -822,6 +822,13 @@ class Migration:
         try:
             connection = self._connect()
             after = {t: self._read(connection, self.target, t) for t in self.tables}
+        except KeyboardInterrupt:  # the stack is migrated: this is no "nothing changed" abort
+            raise OperationFailedError(
+                f"stack '{self.name}' is migrated to {api_name(self.target)}, but its history "
+                "proof was interrupted before it read the monitors (it only reads). Run the same "
+                f"command again to prove it: {migrate_command(self.name, self.target)} (the facts "
+                f"from before are kept in {journal.path})."
+            ) from None
         except MonitorsError as exc:
             raise OperationFailedError(
                 f"stack '{self.name}' is migrated to {api_name(self.target)}, but the history "
