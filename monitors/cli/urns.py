@@ -1,7 +1,9 @@
 """`python -m monitors urns --stack S`: each monitor's URN and the commands that recreate it.
 
 The raw path Pulumi teaches, `pulumi up --replace <urn>`; in a protected stack preceded by
-`pulumi state unprotect <urn>` (the program protects the monitor again in that same `up`).
+`pulumi state unprotect <urn>` (the program protects the monitor again in that same `up`). A
+monitor an earlier update left half done gets the commands that finish it instead. Notes go to
+stderr, so `--json` and `--table` print only what scripts parse.
 """
 
 from __future__ import annotations
@@ -13,6 +15,31 @@ import sys
 from monitors.cli import options
 from monitors.errors import ExitCode, UnknownTableError
 
+# What each state (monitors.stackops.state.MonitorState name) shows in the table, and the note
+# under its commands.
+MARKS = {
+    "PRESENT": ("in state", ""),
+    "ABSENT": ("NOT in state", ""),
+    "PENDING_REPLACEMENT": (
+        "PENDING",
+        "deleted in Databricks by an update that did not create it again; the reset "
+        "recreates it (it previews first):",
+    ),
+    "CREATING": (
+        "INTERRUPTED",
+        "an update was interrupted while creating it; check it in Databricks, then:",
+    ),
+    "DELETING": (
+        "INTERRUPTED",
+        "an update was interrupted while deleting it; refresh reads whether it still exists "
+        "(if not, the next `pulumi up` creates it again):",
+    ),
+}
+
+
+def _note(text: str) -> None:
+    print(text, file=sys.stderr)
+
 
 def run(args: argparse.Namespace) -> int:
     """Handler of `urns`: a table of URNs, JSON, or bare URNs of the `--table`s for scripts."""
@@ -22,7 +49,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         found = urns(
             args.stack,
-            env=Env(args.project_dir, args.pulumi_root, skipped=options.skipped_reporter(args)),
+            env=Env(
+                args.project_dir,
+                args.pulumi_root,
+                out=_note,
+                skipped=options.skipped_reporter(args),
+            ),
         )
     except KeyboardInterrupt:
         print("\ninterrupted (urns only reads: nothing was changed).", file=sys.stderr)
@@ -35,18 +67,25 @@ def run(args: argparse.Namespace) -> int:
         print("\n".join(by_table[t].urn for t in args.table))
     elif args.json:
         document = {
-            m.table: {"urn": m.urn, "in_state": m.in_state, "commands": list(m.commands)}
+            m.table: {
+                "urn": m.urn,
+                "in_state": m.in_state,
+                "state": m.state.name.lower() if m.state else None,
+                "commands": list(m.commands),
+            }
             for m in found
         }
         print(json.dumps(document, indent=2))
     else:
-        marks = {True: "in state", False: "NOT in state", None: "state unknown"}
         width = max((len(m.table) for m in found), default=0)
         for m in found:
-            print(f"{m.table:<{width}}  {marks[m.in_state]:<13}  {m.urn}")
+            mark, note = MARKS[m.state.name] if m.state else ("state unknown", "")
+            print(f"{m.table:<{width}}  {mark:<13}  {m.urn}")
+            if note:
+                print(f"    {note}")
             for command in m.commands:
                 print(f"    {command}")
-        if any(len(m.commands) > 1 for m in found):
+        if any(len(m.commands) > 1 and (m.state is None or m.state.settled) for m in found):
             print(
                 "Protected stack: unprotect only the monitor you recreate, and run the `up` right "
                 "after; the program protects it again in that `up`. (A reset does the same after "
@@ -60,12 +99,12 @@ def add_command(subparsers: options.Subparsers) -> None:
     parser = subparsers.add_parser(
         "urns",
         help="list the monitors' URNs and the `pulumi up --replace` commands for each",
-        description="Print each enabled monitor's URN, whether the stack's state has it, and "
+        description="Print each enabled monitor's URN, where the stack's state has it, and "
         "the exact commands that recreate it (`pulumi state unprotect` first where the stack "
-        "protects its monitors).",
+        "protects its monitors), or that finish what an earlier update left half done.",
     )
     options.stack(parser)
-    options.json_output(parser, "print {table: {urn, in_state, commands}}")
+    options.json_output(parser, "print {table: {urn, in_state, state, commands}}")
     options.tables(parser, "print only this table's URN (bare)")
     options.pulumi_root(parser)
     options.project_dir(parser)

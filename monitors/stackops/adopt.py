@@ -27,7 +27,8 @@ from monitors.stackops.creator_check import creator_check_lines
 from monitors.stackops.events import ResourceChange, describe
 from monitors.stackops.pulumi_cli import open_stack
 from monitors.stackops.reasons import explain, read_record
-from monitors.stackops.state import monitor_states, state_lines, urns_in_state
+from monitors.stackops.state import MonitorState, monitor_states, state_lines, urns_in_state
+from monitors.stackops.urns import finish_commands
 
 
 @dataclass
@@ -73,7 +74,15 @@ def adopt(stack_name: str, tables: Sequence[str] | None, *, env: Env | None = No
     chosen = resolve_tables(stack_name, project, tables, env)
     stack = open_stack(stack_name, env.project_root, env.pulumi_root)
     urns = urns_of(stack_name, chosen)
-    managed = urns_in_state(stack.export_stack())
+    try:
+        deployment = stack.export_stack()
+    except CommandError as exc:
+        raise OperationFailedError(
+            command_failure(f"reading the state of stack {stack_name!r}", exc, None)
+            + "\nNothing was imported."
+        ) from None
+    _refuse_half_done(stack_name, project, urns, monitor_states(deployment, urns))
+    managed = urns_in_state(deployment)
     skipped = [t for t in chosen if urns[t] in managed]
     to_import = [t for t in chosen if urns[t] not in managed]
     report = AdoptReport(stack_name, [], skipped)
@@ -108,6 +117,32 @@ def adopt(stack_name: str, tables: Sequence[str] | None, *, env: Env | None = No
         env.out(line)
     _show_alignment(stack, project, urns, plan, env)
     return report
+
+
+def _refuse_half_done(
+    stack_name: str, project: Project, urns: dict[str, str], states: dict[str, MonitorState]
+) -> None:
+    """A monitor an earlier update left half done is not adopted: an import of its URN does
+    nothing when the state holds it pending replacement (pkg/resource/deploy/import.go
+    importResources skips a URN recorded with the same ID, and `olds` keeps pending
+    replacements), and an interrupted create has its own way in (`stackops.state`)."""
+    half_done = {
+        t: s for t, s in states.items() if s not in (MonitorState.PRESENT, MonitorState.ABSENT)
+    }
+    if not half_done:
+        return
+    lines = [
+        f"refusing to adopt into stack {stack_name!r}: an earlier update left these monitors "
+        "half done, and importing them would not finish that:"
+    ]
+    for table, state in half_done.items():
+        lines.append(f"  {table}: {state.value}; finish it with:")
+        full_name = project.settings.full_table_name(table)
+        lines += [
+            f"    {c}" for c in finish_commands(stack_name, table, state, urns[table], full_name)
+        ]
+    lines.append("Nothing was imported.")
+    raise RefusedError("\n".join(lines))
 
 
 def _states_after_import(stack: Stack, stack_name: str, urns: dict[str, str]) -> str:

@@ -32,20 +32,50 @@ def new_token(now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> str:
     return f"{now().strftime('%Y-%m-%dT%H:%M:%SZ')}-{secrets.token_hex(2)}"
 
 
-@dataclass(frozen=True)
+class StackFileChangedError(OSError):
+    """The stack file changed after the reset's last write: something else edited it, and
+    putting the old bytes back would throw that edit away."""
+
+
+def _read(path: Path) -> bytes | None:
+    return path.read_bytes() if path.exists() else None
+
+
+@dataclass
 class ConfigSnapshot:
-    """The stack file's bytes before a reset wrote to it (None if it did not exist)."""
+    """The stack file's bytes before a reset wrote to it (None if it did not exist), and as the
+    reset's last completed write left them (`expected`; unknown while a write is under way)."""
 
     path: Path
     content: bytes | None
+    expected: bytes | None = None
+    known: bool = True
 
     @classmethod
     def take(cls, stack: str, project_root: Path) -> ConfigSnapshot:
         path = stack_file(short_stack(stack), project_root)
-        return cls(path, path.read_bytes() if path.exists() else None)
+        content = _read(path)
+        return cls(path, content, content)
+
+    def writing(self) -> None:
+        """A write through the CLI starts: until it returns, the file's next bytes are unknown."""
+        self.known = False
+
+    def wrote(self) -> None:
+        """The write returned: what the file holds now is the reset's own doing."""
+        self.expected, self.known = _read(self.path), True
 
     def restore(self) -> None:
-        """Put the file back exactly as it was."""
+        """Put the file back exactly as it was, unless it already is, or something else changed
+        it since the reset's last write (StackFileChangedError: that change is kept)."""
+        current = _read(self.path)
+        if current == self.content:
+            return
+        if self.known and current != self.expected:
+            raise StackFileChangedError(
+                "it was changed by something else after the reset wrote to it; that change was "
+                "kept, not overwritten"
+            )
         if self.content is None:
             self.path.unlink(missing_ok=True)
         else:

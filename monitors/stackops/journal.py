@@ -91,10 +91,14 @@ class Journal:
             "checkpoint": self.checkpoint,
         }
         temporary = self.path.with_name(self.path.name + ".tmp")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
-            json.dump(data, out, indent=2)
-        os.replace(temporary, self.path)
+        try:
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+                json.dump(data, out, indent=2)
+            os.replace(temporary, self.path)
+        except BaseException:  # a full disk or a Ctrl-C: no half-written temporary left behind
+            temporary.unlink(missing_ok=True)
+            raise
 
     def delete(self) -> None:
         """Remove the journal (the migration finished, or everything was put back)."""
@@ -108,7 +112,7 @@ def load_journal(project_root: Path, stack: str) -> Journal | None:
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return _parse(path, data)
+        return _parse(path, data, short_stack(stack))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise JournalError(
             f"the migration journal {path} cannot be read ({exc}). It keeps the facts the "
@@ -118,12 +122,31 @@ def load_journal(project_root: Path, stack: str) -> Journal | None:
         ) from None
 
 
-def _parse(path: Path, data: Any) -> Journal:
+def _check_stack(deployment: Mapping[str, Any], stack: str) -> None:
+    """Every resource of the restore point must be this stack's (a URN starts with
+    `urn:pulumi:<stack>::`, pulumi/pulumi sdk/go/common/resource/urn.go): putting another
+    stack's checkpoint or stack file back would wreck this one."""
+    resources = deployment.get("resources") or []
+    if not isinstance(resources, list):
+        raise ValueError("checkpoint resources must be a list")
+    prefix = f"urn:pulumi:{stack}::"
+    for resource in resources:
+        urn = resource.get("urn") if isinstance(resource, dict) else None
+        if not isinstance(urn, str) or not urn.startswith(prefix):
+            raise ValueError(
+                f"its restore point holds {urn!r}, which is not a resource of stack {stack!r} "
+                "(a journal of another stack?)"
+            )
+
+
+def _parse(path: Path, data: Any, stack: str) -> Journal:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError(f"not a format {FORMAT} journal")
     for key in ("source", "target"):
         if data[key] not in APIS:
             raise ValueError(f"{key} must be one of {list(APIS)}, got {data[key]!r}")
+    if data["source"] == data["target"]:
+        raise ValueError(f"source and target are both {data['source']!r}")
     for key in ("stack_file", "started"):
         if not isinstance(data[key], str):
             raise ValueError(f"{key} must be text")
@@ -132,6 +155,7 @@ def _parse(path: Path, data: Any) -> Journal:
     checkpoint = data["checkpoint"]
     if not isinstance(checkpoint, dict) or not isinstance(checkpoint.get("deployment"), dict):
         raise ValueError("checkpoint must be a `pulumi stack export` document")
+    _check_stack(checkpoint["deployment"], stack)
     before = data["before"]
     if not isinstance(before, dict):
         raise ValueError("before must map tables to facts")

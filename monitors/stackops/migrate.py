@@ -201,7 +201,7 @@ class Migration:
         ids = self._import_ids(connection, places)
         if not recorded:
             self._confirm(places, moving, ids, assume_yes, confirm)
-        self._write_journal(checkpoint, before, fresh)
+        self._keep_journal(checkpoint, before, fresh)
         try:
             if not recorded:
                 self._write_config()
@@ -529,6 +529,28 @@ class Migration:
         if confirm("Go on? [y/N] ").strip().lower() not in ("y", "yes"):
             raise AbortedError("aborted. Nothing was changed.")
 
+    def _keep_journal(
+        self, checkpoint: Deployment, before: Mapping[str, MonitorFacts], fresh: bool
+    ) -> None:
+        """Write the journal, or stop with nothing changed: a journal that cannot be written is
+        an error naming it, and one written by a run interrupted before its first change is
+        taken back (it would otherwise block the next run as a leftover)."""
+        first = self.journal is None
+        path = journal_path(self.env.project_root, self.name)
+        try:
+            self._write_journal(checkpoint, before, fresh)
+        except OSError as exc:
+            raise StackOpsError(
+                f"cannot write the migration journal {path} ({exc.strerror or exc}); migrate keeps "
+                "in it what a run that stops part-way needs. Make the project directory writable "
+                "and run the same command again. Nothing was changed."
+            ) from None
+        except KeyboardInterrupt:
+            if first:
+                path.unlink(missing_ok=True)
+                self.journal = None
+            raise
+
     def _write_journal(
         self, checkpoint: Deployment, before: Mapping[str, MonitorFacts], fresh: bool
     ) -> None:
@@ -800,6 +822,13 @@ class Migration:
         try:
             connection = self._connect()
             after = {t: self._read(connection, self.target, t) for t in self.tables}
+        except KeyboardInterrupt:  # the stack is migrated: this is no "nothing changed" abort
+            raise OperationFailedError(
+                f"stack '{self.name}' is migrated to {api_name(self.target)}, but its history "
+                "proof was interrupted before it read the monitors (it only reads). Run the same "
+                f"command again to prove it: {migrate_command(self.name, self.target)} (the facts "
+                f"from before are kept in {journal.path})."
+            ) from None
         except MonitorsError as exc:
             raise OperationFailedError(
                 f"stack '{self.name}' is migrated to {api_name(self.target)}, but the history "

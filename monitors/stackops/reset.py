@@ -25,7 +25,13 @@ from monitors.naming import monitor_urn, short_stack, stack_file_name
 from monitors.spec.project import Project
 from monitors.spec.settings import ResetRequest
 from monitors.stackops.common import Env, command_failure, load, preview, resolve_tables, urns_of
-from monitors.stackops.config import ConfigSnapshot, new_token, undo_commands, write_reset
+from monitors.stackops.config import (
+    ConfigSnapshot,
+    StackFileChangedError,
+    new_token,
+    undo_commands,
+    write_reset,
+)
 from monitors.stackops.events import EventLog, ResourceChange, describe
 from monitors.stackops.interrupt import run_interruptibly
 from monitors.stackops.pulumi_cli import open_stack
@@ -98,8 +104,10 @@ def reset(
             while previous is not None and token == previous.token:
                 token = new_token()
             written[table] = previous
+            snapshot.writing()
             try:
                 write_reset(stack, env.project_root, table, token, purge=purge)
+                snapshot.wrote()
             except CommandError as exc:
                 raise StackOpsError(
                     command_failure(f"writing {table}'s reset token", exc, None)
@@ -209,9 +217,16 @@ def _restore(
     cause: BaseException,
 ) -> None:
     """Put the stack file back; if that fails, say so with the tokens and how to remove them."""
+    if not written:  # nothing was written (a reused token): nothing to put back
+        return
     try:
         snapshot.restore()
     except OSError as exc:
+        fix = (
+            "keep the other change"
+            if isinstance(exc, StackFileChangedError)
+            else "fix the file's permissions or free space first"
+        )
         if isinstance(cause, MonitorsError):
             what = str(cause)
         elif isinstance(cause, KeyboardInterrupt | EOFError):
@@ -227,7 +242,7 @@ def _restore(
         raise OperationFailedError(
             f"{what}\nBUT the stack file {snapshot.path} could not be put back ({exc}), so the "
             "reset requests written are still in it, and the next `pulumi up` would apply "
-            f"them:\n{left}\nRemove them (fix the file's permissions or free space first), or "
+            f"them:\n{left}\nRemove them ({fix}), or "
             f"restore the file from version control:\n{undo}"
         ) from None
 

@@ -197,3 +197,34 @@ def test_adopt_import_failure_is_reported_even_when_the_state_read_after_it_fail
     assert "could not read the stack's state: error: backend unreachable" in message
     assert "pulumi stack export --stack dev" in message
     assert "Nothing was created or deleted in Databricks" in message
+
+
+def test_adopt_refuses_monitors_an_earlier_update_left_half_done_and_imports_nothing(env, fake):
+    fresh(fake, "dev", managed=("dim_property",))
+    world = fake.world()
+    world["stacks"]["dev"]["resources"].append(
+        monitor_resource("dev", "dim_host", pendingReplacement=True)
+    )
+    world["stacks"]["dev"]["pending_operations"] = [
+        {"resource": monitor_resource("dev", "dim_user"), "type": "creating"}
+    ]
+    fake.write(**{k: v for k, v in world.items() if k not in ("version", "project")})
+    with pytest.raises(RefusedError) as refused:
+        adopt("dev", None, env=env)
+    message = str(refused.value)
+    assert "dim_host: deleted in Databricks; kept in state as pending replacement" in message
+    assert "    python -m monitors reset --stack dev --table dim_host" in message
+    assert "dim_user: a create was interrupted" in message
+    assert f"--import-pending-creates '{monitor_urn('dev', 'dim_user')}'" in message
+    assert "Nothing was imported." in message
+    assert not [c for c in fake.commands() if " import" in c]
+
+
+def test_adopt_a_failing_state_read_is_a_sentence_and_imports_nothing(env, fake):
+    fresh(fake, "dev", fail_commands={"stack export": "could not deserialize deployment"})
+    with pytest.raises(OperationFailedError) as failed:
+        adopt("dev", None, env=env)
+    message = str(failed.value)
+    assert "reading the state of stack 'dev' failed" in message
+    assert "could not deserialize deployment" in message and "Nothing was imported." in message
+    assert not [c for c in fake.commands() if " import" in c]

@@ -347,3 +347,54 @@ def test_a_failing_config_write_is_a_clear_error_and_puts_the_stack_file_back(en
     assert "writing dim_user's reset token failed" in str(failed.value)
     assert "permission denied" in str(failed.value)
     assert (project / "Pulumi.dev.yaml").read_bytes() == before
+
+
+def test_a_stack_file_edited_while_the_reset_asks_is_not_overwritten(env, fake, project, console):
+    scenario(
+        fake,
+        "dev",
+        [monitor_resource("dev", t) for t in TABLES],
+        outputs=deployed_outputs(project, "dev"),
+        preview=same_all("dev", but={"dim_host": "replace"}),
+    )
+    stack_file = project / "Pulumi.dev.yaml"
+
+    def edit_then_decline(prompt):
+        # Another terminal (a git pull, an editor) changes the file while the prompt waits.
+        stack_file.write_text(stack_file.read_text() + "# edited elsewhere\n")
+        return "n"
+
+    with pytest.raises(OperationFailedError) as failed:
+        reset("dev", ["dim_host"], env=env, confirm=edit_then_decline)
+    message = str(failed.value)
+    assert message.startswith("aborted. Nothing was changed")
+    assert "it was changed by something else after the reset wrote to it" in message
+    assert "  dim_host: token '" in message
+    assert "pulumi config rm --stack dev --path 'resets.dim_host'" in message
+    assert stack_file.read_text().endswith("# edited elsewhere\n")
+
+
+def test_a_stack_file_the_reset_could_not_write_is_left_alone(env, fake, project, monkeypatch):
+    stack_file = project / "Pulumi.dev.yaml"
+    before = stack_file.read_bytes()
+    scenario(
+        fake,
+        "dev",
+        [monitor_resource("dev", t) for t in TABLES],
+        preview=same_all("dev", but={"dim_host": "replace"}),
+        fail_commands={"config set": "open Pulumi.dev.yaml: permission denied"},
+    )
+    write_bytes = Path.write_bytes
+
+    def read_only(self, data):
+        if self == stack_file:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return write_bytes(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", read_only)
+    with pytest.raises(StackOpsError) as failed:
+        reset("dev", ["dim_host"], assume_yes=True, env=env)
+    assert failed.value.exit_code == ExitCode.INVALID
+    assert "writing dim_host's reset token failed" in str(failed.value)
+    assert "could not be put back" not in str(failed.value)
+    assert stack_file.read_bytes() == before

@@ -12,6 +12,7 @@ from monitors.stackops.journal import Journal, JournalError, journal_path, load_
 from monitors.workspace.migration import MonitorFacts
 from tests.stackops.migrate.scene import DQ
 
+URN = "urn:pulumi:prod::lakehouse-monitors::pulumi:pulumi:Stack::lakehouse-monitors-prod"
 FACTS = MonitorFacts(3, "dash", "c.s.t_profile_metrics", "c.s.t_drift_metrics", "ACTIVE")
 
 
@@ -21,7 +22,7 @@ def a_journal(tmp_path) -> Journal:
         API_LEGACY,
         DQ,
         "config:\n  lakehouse-monitors:protect: true\n",
-        {"version": 3, "deployment": {"resources": [{"urn": "u", "outputs": {"k": "v1:abc"}}]}},
+        {"version": 3, "deployment": {"resources": [{"urn": URN, "outputs": {"k": "v1:abc"}}]}},
         {"dim_host": FACTS},
     )
 
@@ -62,6 +63,7 @@ def test_a_journal_written_by_a_resumed_run_says_so():
         lambda d: d["before"]["dim_host"].update(monitor_version="3"),
         lambda d: d["before"]["dim_host"].pop("dashboard_id"),
         lambda d: d.pop("stack_file"),
+        lambda d: d.update(source=DQ),
     ],
 )
 def test_an_unreadable_journal_stops_everything_naming_its_file(tmp_path, edit):
@@ -79,4 +81,20 @@ def test_a_journal_that_is_not_json_is_unreadable_too(tmp_path):
     path.parent.mkdir()
     path.write_text("{")
     with pytest.raises(JournalError, match="nothing was changed"):
+        load_journal(tmp_path, "prod")
+
+
+@pytest.mark.parametrize(
+    "urn",
+    [
+        "urn:pulumi:dev::lakehouse-monitors::pulumi:pulumi:Stack::lakehouse-monitors-dev",
+        "urn:pulumi:production::lakehouse-monitors::pulumi:pulumi:Stack::x",
+        None,
+    ],
+)
+def test_a_journal_whose_restore_point_is_another_stacks_is_refused(tmp_path, urn):
+    journal = a_journal(tmp_path)
+    journal.checkpoint["deployment"]["resources"].append({"urn": urn})
+    journal.save()
+    with pytest.raises(JournalError, match=r"cannot be read .*not a resource of stack 'prod'"):
         load_journal(tmp_path, "prod")

@@ -4,6 +4,8 @@ APIs, no credentials, a leftover or unreadable journal, a dependent that could n
 
 from __future__ import annotations
 
+import errno
+
 import pytest
 
 from monitors.cli.main import main
@@ -186,3 +188,29 @@ def test_every_error_is_a_monitors_error(scene: Scene, env):
     scene.install(fail_commands={"stack export": "backend unreachable"})
     with pytest.raises(MonitorsError, match="backend unreachable"):
         migrate("dev", DQ, assume_yes=True, env=env)
+
+
+def test_a_journal_that_cannot_be_written_stops_it_naming_the_file(scene: Scene, env, monkeypatch):
+    def read_only(self: Journal) -> None:
+        raise OSError(errno.EROFS, "Read-only file system", str(self.path))
+
+    monkeypatch.setattr(Journal, "save", read_only)
+    message = refused(scene, env, error=StackOpsError)
+    assert f"cannot write the migration journal {scene.journal} (Read-only file system)" in message
+    assert "Nothing was changed." in message
+
+
+def test_an_interrupt_while_the_journal_is_written_takes_it_back(scene: Scene, env, monkeypatch):
+    save = Journal.save
+
+    def interrupted(self: Journal) -> None:
+        save(self)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Journal, "save", interrupted)
+    scene.install()
+    original = scene.stack_file.read_bytes()
+    with pytest.raises(KeyboardInterrupt):
+        migrate(scene.stack, scene.target, assume_yes=True, env=env)
+    nothing_changed(scene, original)
+    assert list(scene.journal.parent.iterdir()) == []  # no temporary left either

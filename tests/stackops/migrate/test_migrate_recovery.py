@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
-from monitors.errors import ExitCode, MonitorsError
+from monitors.errors import ExitCode, MonitorsError, OperationFailedError
 from monitors.naming import API_LEGACY, monitor_urn
+from monitors.stackops import migrate as migration
+from monitors.stackops.common import Env
 from monitors.stackops.migrate import migrate
 from monitors.stackops.placement import Placement
 from tests.stackops.conftest import TABLES, full_name
@@ -351,3 +353,34 @@ def test_a_stack_whose_api_was_edited_by_hand_is_moved_by_the_migration(scene: S
     assert report.placements == dict.fromkeys(TABLES, RECORDED)
     assert "Continuing the migration" in console.text
     assert "lakehouse-monitors:migratingTo" not in scene.config()
+
+
+def test_an_interrupt_during_the_history_proof_says_the_stack_is_migrated(
+    scene: Scene, console, monkeypatch
+):
+    scene.install()
+    done = []
+    read_facts = migration.read_facts
+
+    def interrupted_after_the_move(*args: Any) -> Any:
+        if done:
+            raise KeyboardInterrupt
+        return read_facts(*args)
+
+    def out(line: str) -> None:
+        console.out(line)
+        if line.startswith("Removed lakehouse-monitors:migratingTo"):
+            done.append(line)
+
+    monkeypatch.setattr(migration, "read_facts", interrupted_after_the_move)
+    env = Env(project_root=scene.project, pulumi_root=scene.fake.root, out=out)
+    with pytest.raises(OperationFailedError) as failed:
+        migrate(scene.stack, scene.target, assume_yes=True, env=env)
+    message = str(failed.value)
+    assert failed.value.exit_code == ExitCode.FAILED
+    assert "stack 'dev' is migrated to" in message and "proof was interrupted" in message
+    assert "python -m monitors migrate --stack dev --to data_quality" in message
+    assert scene.journal.exists()
+    monkeypatch.setattr(migration, "read_facts", read_facts)
+    report = migrate(scene.stack, scene.target, assume_yes=True, env=env)
+    assert set(report.after) == set(TABLES) and not scene.journal.exists()
