@@ -11,13 +11,22 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
 from monitors.naming import ALERT_SEVERITIES
 from monitors.spec.datatypes import normalise_output_data_type
 from monitors.spec.identifiers import MAX_NAME_LENGTH, name_problem
 from monitors.spec.quartz import check_quartz_cron
 from monitors.spec.timezones import check_timezone
+from monitors.spec.yamlfile import written_differently
 
 ProfileType = Literal["time_series", "snapshot", "inference_log"]
 
@@ -262,6 +271,14 @@ def _threshold(value: object) -> object:
     """A number: `true` or `"15"` are refused rather than read as 1.0 or 15.0."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"must be a number, not {value!r}")
+    written = written_differently(value)
+    digits = (written or "").lstrip("+-").replace("_", "")
+    if written is not None and len(digits) > 1 and digits[0] == "0" and digits[1].isdigit():
+        # `0123` is 83 to the YAML reader (Go's base-0 rule, see monitors.spec.yamlfile).
+        raise ValueError(
+            f"{written} reads as {int(value)} (a leading 0 makes an octal number): write the "
+            "number without leading zeros"
+        )
     return value
 
 
@@ -271,6 +288,12 @@ def _slice_value(value: object) -> object:
     if isinstance(value, bool):
         raise ValueError(f"write the slice value as text in quotes, e.g. '{str(value).lower()}'")
     if isinstance(value, int):
+        written = written_differently(value)
+        if written is not None:  # `0123` is 83 to the YAML reader (monitors.spec.yamlfile)
+            raise ValueError(
+                f"{written} reads as the number {value}, not the text {written!r}: write it in "
+                f"quotes ('{written}')"
+            )
         return str(value)
     return value
 
@@ -333,8 +356,9 @@ class Alert(_Strict):
     slice: AlertSlice | None = None
     granularity: Annotated[str, AfterValidator(_granularity)] | None = None
     drift_type: Annotated[str, AfterValidator(_drift_type)] | None = None
-    windows: Annotated[int, Field(ge=1, le=MAX_ALERT_WINDOWS)] = 1
-    violations: Annotated[int, Field(ge=1, le=MAX_ALERT_WINDOWS)] | None = None
+    # strict: `true` or `"3"` are not a count of windows (pydantic would read them as 1 and 3).
+    windows: Annotated[int, Field(ge=1, le=MAX_ALERT_WINDOWS, strict=True)] = 1
+    violations: Annotated[int, Field(ge=1, le=MAX_ALERT_WINDOWS, strict=True)] | None = None
     severity: Annotated[str, AfterValidator(_severity)] = "warning"
     notify: AlertNotify | None = None
 
@@ -360,6 +384,20 @@ class MonitorSpec(_Strict):
     data_classification_config: DataClassificationConfig | None = None
     skip_builtin_dashboard: bool = False
     alerts: list[Alert] = Field(default_factory=list)
+
+    @field_validator("time_series", "snapshot", "inference_log", mode="before")
+    @classmethod
+    def _profile_not_empty(cls, value: object, info: ValidationInfo) -> object:
+        """`snapshot:` with nothing after it is YAML null, which would read as no profile at
+        all; say how to write an empty one instead."""
+        if value is None:
+            example = "snapshot: {}" if info.field_name == "snapshot" else f"{info.field_name}: ..."
+            raise ValueError(
+                f"is empty (null): write `{example}`"
+                + ("" if info.field_name == "snapshot" else " with its fields")
+                + ", or remove the line"
+            )
+        return value
 
     @property
     def profile_types(self) -> list[ProfileType]:

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from monitors.errors import Problem
+from monitors.spec.files import printable
 
 
 def field_path(loc: Sequence[int | str], data: Any = None, prefix: str = "") -> str:
@@ -20,7 +21,8 @@ def field_path(loc: Sequence[int | str], data: Any = None, prefix: str = "") -> 
             node = node[part] if isinstance(node, list) and part < len(node) else None
             name = node.get("name") if isinstance(node, Mapping) else None
             if isinstance(name, str):
-                text += f" ({name})"
+                # As written, but on one line: a name with a line break is what is wrong.
+                text += f" ({printable(name)})"
         else:
             text += f".{part}" if text and text != prefix else part
             node = node.get(part) if isinstance(node, Mapping) else None

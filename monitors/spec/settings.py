@@ -46,7 +46,7 @@ from monitors.spec.identifiers import check_name
 from monitors.spec.models import AlertNotify, EmailList, Schedule
 from monitors.spec.problems import problems_from_validation_error
 from monitors.spec.provider_config import PROVIDER_SETTINGS
-from monitors.spec.yamlfile import YamlError, load_yaml
+from monitors.spec.yamlfile import YamlError, load_yaml, written_differently
 
 PROVIDER_NAMESPACE = "databricks"
 # The top-level keys of a stack file (sdk/go/common/workspace/project.go `ProjectStack`). Pulumi
@@ -89,9 +89,26 @@ def is_near_miss(namespace: str) -> bool:
     )
 
 
+def is_provider_near_miss(namespace: str) -> bool:
+    """A namespace that is not the provider's but looks meant to be (`databrick`, `Databricks`,
+    `data-bricks`): the provider reads only `databricks:*` (pulumi_databricks/config/vars.py)."""
+    if namespace == PROVIDER_NAMESPACE:
+        return False
+    return _distance(_squash(namespace), PROVIDER_NAMESPACE) <= 2
+
+
+def _secret_setting(name: str) -> str | None:
+    """The provider's secret setting `name` spells (`token`, `client_secret` -> `clientSecret`),
+    or None."""
+    for setting in SECRET_PROVIDER_SETTINGS:
+        if _squash(name) == _squash(setting):
+            return setting
+    return None
+
+
 def _is_secret_setting(name: str) -> bool:
     """`token`, `clientSecret` or a spelling of one (`client_secret`, `ClientSecret`)."""
-    return _squash(name) in {_squash(s) for s in SECRET_PROVIDER_SETTINGS}
+    return _secret_setting(name) is not None
 
 
 def _is_secure_value(value: Any) -> bool:
@@ -348,10 +365,16 @@ def _setting_value(key: str, name: str, raw: Any) -> tuple[Any, list[Problem]]:
 
 
 def _foreign_key_problem(key: str) -> Problem | None:
-    """A key outside our namespace: fine, unless it looks meant to be ours."""
+    """A key outside our namespace: fine, unless it looks meant to be ours or the provider's."""
     namespace, sep, name = key.partition(":")
     if not sep:
         return Problem(key, "is not a configuration key (write namespace:name)")
+    if is_provider_near_miss(namespace):
+        return Problem(
+            key,
+            f"namespace {namespace!r} is not {PROVIDER_NAMESPACE!r}, so the Databricks provider "
+            f"would ignore this setting: write `{PROVIDER_NAMESPACE}:{name}`",
+        )
     if is_near_miss(namespace):
         return Problem(
             key,
@@ -424,10 +447,40 @@ def _namespaced(key: str) -> str | None:
     return ":".join(parts)
 
 
+def _numbers(value: Any, path: str = "") -> Iterator[tuple[str, str, Any]]:
+    """The numbers inside a value that Pulumi would not pass as written: any float (`1e3` is
+    passed as 1000), and integers not in plain decimal (`0123` is passed as 83, Go's base-0
+    rule in yaml.v3 `resolve`); each as (path, text as written, number)."""
+    written = written_differently(value)
+    if isinstance(value, float):
+        yield path, repr(value), value
+    elif written is not None:
+        yield path, written, value
+    elif isinstance(value, Mapping):
+        for key, child in value.items():
+            yield from _numbers(child, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _numbers(child, f"{path}[{index}]")
+
+
+def _number_problems(key: str, value: Any) -> list[Problem]:
+    """None of our settings is a number: a value YAML reads as one that Pulumi would pass
+    changed (a warehouse ID `0123...` or `12e4...`) is refused, asking for quotes."""
+    return [
+        Problem(
+            f"{key}{path}",
+            f"is a number to YAML ({written}), which Pulumi passes as {engine_text(number)!r}: "
+            "none of these settings is a number; write it in quotes if it is text",
+        )
+        for path, written, number in _numbers(value)
+    ]
+
+
 def _check_secret(key: str, name: str, value: Any) -> Problem | None:
     if value is None or value == "" or _is_secure_value(value):
         return None
-    setting = f"{PROVIDER_NAMESPACE}:{name}"
+    setting = f"{PROVIDER_NAMESPACE}:{_secret_setting(name) or name}"
     return Problem(
         key,
         "is in plain text: remove it from the file (it is committed) and run "
@@ -487,6 +540,10 @@ def parse_stack_config(text: str, file: str) -> dict[str, Any]:
             if secret_problem:
                 problems.append(secret_problem)
                 continue
+        numbers = _number_problems(key, value) if namespace == CONFIG_NAMESPACE else []
+        if numbers:
+            problems.extend(numbers)
+            continue
         if namespace == CONFIG_NAMESPACE and _has_secure_value(value):
             problems.append(
                 Problem(

@@ -26,6 +26,12 @@ from sqlglot.tokens import Token, TokenType
 
 TEMPLATE = re.compile(r"\{\{\s*(.*?)\s*\}\}", re.DOTALL)
 _JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
+_JINJA_STATEMENT = re.compile(r"\{%.*?%\}", re.DOTALL)
+# `{{ input_column | upper }}`: a variable and Jinja filters (jinja2 `Lexer`: `|` applies one).
+_FILTERED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\|.*", re.DOTALL)
+# Jinja's lexer fails on an opening delimiter with no closing one ("unexpected end of
+# template"; jinja2/lexer.py `tokeniter`), so the service can never render such a definition.
+_OPENERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
 _BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # A placeholder no metric or column would be named, so references to it are known templates.
@@ -86,6 +92,19 @@ def _dialect() -> Dialect:
 def template_names(text: str) -> tuple[str, ...]:
     """The names inside `{{ ... }}`, each once, in order of first use."""
     return tuple(dict.fromkeys(TEMPLATE.findall(text)))
+
+
+def template_variable(name: str) -> str:
+    """The variable a template reads: itself, or the variable before a Jinja filter."""
+    filtered = _FILTERED.fullmatch(name)
+    return filtered.group(1) if filtered else name
+
+
+def unclosed_jinja(text: str) -> str | None:
+    """The first Jinja delimiter left open (`{{` with no `}}`), or None."""
+    rest = _JINJA_STATEMENT.sub(" ", _JINJA_COMMENT.sub(" ", TEMPLATE.sub(" ", text)))
+    found = [(rest.find(opener), opener) for opener in _OPENERS if opener in rest]
+    return min(found)[1] if found else None
 
 
 def _substitute(text: str, names: tuple[str, ...]) -> str:
@@ -175,16 +194,26 @@ def _references(tree: exp.Expr) -> tuple[tuple[str, ...], tuple[tuple[str, str],
 @lru_cache(maxsize=8192)
 def analyse(text: str) -> SqlAnalysis:
     """Parse one expression (definition or slicing expression) and judge it; cached by text."""
-    names = template_names(text)
+    raw_names = template_names(text)
+    names = tuple(dict.fromkeys(template_variable(name) for name in raw_names))
     if not text.strip():
         return SqlAnalysis(names, errors=("is empty",))
     if _CONTROL.search(text):
         return SqlAnalysis(names, errors=("has a control character: SQL text cannot hold one",))
+    opener = unclosed_jinja(text)
+    if opener is not None:
+        return SqlAnalysis(
+            names,
+            errors=(
+                f"has {opener!r} without a closing {_OPENERS[opener]!r}: the service renders "
+                "the text as a Jinja template, which fails on a tag left open",
+            ),
+        )
     if "{%" in text:
         return SqlAnalysis(
             names, warnings=("has Jinja statements ({% ... %}): its SQL is not checked",)
         )
-    sql = _substitute(_JINJA_COMMENT.sub(" ", text), names)
+    sql = _substitute(_JINJA_COMMENT.sub(" ", text), raw_names)
     dialect = _dialect()
     try:
         tokens = dialect.tokenize(sql)
@@ -194,7 +223,12 @@ def analyse(text: str) -> SqlAnalysis:
             names, errors=(f"is not valid SQL: a quote or comment is not closed ({reason})",)
         )
     errors = _token_errors(tokens)
-    warnings: list[str] = []
+    warnings = [
+        f"{{{{{name}}}}} applies a Jinja filter: only its variable {template_variable(name)} is "
+        "checked, not what the filter makes of it"
+        for name in raw_names
+        if template_variable(name) != name
+    ]
     if _line_comment(sql, tokens):
         warnings.append(
             "has a '--' comment: the service places the definition inside its own query, where "
@@ -203,13 +237,25 @@ def analyse(text: str) -> SqlAnalysis:
     if errors:
         return SqlAnalysis(names, tuple(errors), tuple(warnings))
     try:
-        trees = [tree for tree in dialect.parser().parse(tokens, sql) if tree is not None]
+        return _judge_tree(dialect, tokens, sql, names, warnings)
     except ParseError as exc:
         warnings.append(
             "could not be checked: sqlglot's Databricks dialect cannot parse it "
             f"({_first_line(exc)}); the service may refuse it"
         )
-        return SqlAnalysis(names, (), tuple(warnings))
+    except RecursionError:  # the parser recurses once per level of nesting
+        warnings.append(
+            "could not be checked: it nests too deeply for sqlglot's parser; the service may "
+            "refuse it"
+        )
+    return SqlAnalysis(names, (), tuple(warnings))
+
+
+def _judge_tree(
+    dialect: Dialect, tokens: list[Token], sql: str, names: tuple[str, ...], warnings: list[str]
+) -> SqlAnalysis:
+    """Parse the tokens and judge the one expression they should make."""
+    trees = [tree for tree in dialect.parser().parse(tokens, sql) if tree is not None]
     if len(trees) != 1:
         return SqlAnalysis(names, (not_one_expression(f"{len(trees)} found"),), tuple(warnings))
     (tree,) = trees

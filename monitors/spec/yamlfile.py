@@ -39,6 +39,27 @@ MAX_DEPTH = 500
 MAX_EXPANDED_VALUES = 400_000
 
 
+class WrittenInt(int):
+    """An integer written other than in plain decimal (`0123`, `0x1f`, `1_000`, `+5`), with the
+    text as written: `0123` is 83 to yaml.v3 (Go's base-0 rule), rarely what a user meant, so a
+    field that takes text or an exact number can refuse it instead of changing it silently."""
+
+    written: str
+
+    def __new__(cls, value: int, written: str = "") -> WrittenInt:
+        number = super().__new__(cls, value)
+        number.written = written
+        return number
+
+
+def written_differently(value: object) -> str | None:
+    """The text a number was written as, when it is not how the number reads back (`0123` for
+    83); None for plain decimal integers and for anything that is no integer."""
+    if isinstance(value, WrittenInt) and value.written != str(int(value)):
+        return value.written
+    return None
+
+
 class YamlError(Exception):
     """A YAML document that cannot be read; `str()` names the place, never the text."""
 
@@ -210,7 +231,7 @@ class _StrictConstructor(SafeConstructor):
         text = str(self.construct_scalar(node))  # type: ignore[arg-type]
         value = _go_int(text.replace("_", ""))
         if value is not None:
-            return value
+            return value if text == str(value) else WrittenInt(value, text)
         return self._float_or_text(text)
 
     def construct_yaml_float(self, node: Node) -> Any:
@@ -221,7 +242,9 @@ class _StrictConstructor(SafeConstructor):
         if text in _SPECIAL_FLOATS:
             return _SPECIAL_FLOATS[text]
         plain = text.replace("_", "")
-        if _FLOAT.fullmatch(plain):
+        # yaml.v3 keeps a float only when `strconv.ParseFloat` succeeds; out of range (`1e999`,
+        # a hex ID such as `12e4567890123456`) it fails with ErrRange, and the text stays text.
+        if _FLOAT.fullmatch(plain) and not math.isinf(float(plain)):
             return float(plain)
         return text  # yaml.v3: what parses as no number is a string
 
