@@ -57,6 +57,12 @@ def build_schema() -> dict[str, Any]:
     )
     inference = defs["InferenceLog"]["properties"]
     inference["problem_type"].update(pattern=_friendly_enum("PROBLEM_TYPE_", PROBLEM_TYPES))
+    # `snapshot:` with no value is YAML null, which the model refuses (it would read as no
+    # profile type): a profile type may be absent, never null.
+    for profile in ("time_series", "snapshot", "inference_log"):
+        field = schema["properties"][profile]
+        (ref,) = [choice for choice in field.pop("anyOf") if "$ref" in choice]
+        field.update(ref)
     for model in ("TimeSeries", "InferenceLog"):
         granularities = defs[model]["properties"]["granularities"]
         granularities["items"] = {"enum": list(GRANULARITIES)}

@@ -70,3 +70,9 @@ def test_schema_rejects_an_unknown_output_type(validator):
 def test_schema_rejects_a_bad_granularity(validator):
     data = {"time_series": {"timestamp_col": "d", "granularities": ["1 days"]}}
     assert not validator.is_valid(data)
+
+
+@pytest.mark.parametrize("profile", ["time_series", "snapshot", "inference_log"])
+def test_schema_rejects_a_profile_type_written_without_a_value(validator, profile):
+    data = {"custom_metrics": [metric()], profile: None}
+    assert not validator.is_valid(data)
