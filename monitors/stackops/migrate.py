@@ -318,10 +318,14 @@ class Migration:
             )
 
     def _resuming(self, places: Mapping[str, Placement]) -> str:
-        lines = [
-            f"Continuing the migration of stack '{self.name}' to {api_name(self.target)}; where "
-            "each monitor stands:"
-        ]
+        if self.settings.migrating_to is not None:
+            headline = f"Continuing the migration of stack '{self.name}' to {api_name(self.target)}"
+        else:  # no migration was started: the stack file says `api` alone, the state disagrees
+            headline = (
+                f"Stack '{self.name}' is set to {api_name(self.target)}, but its state does not "
+                "have every monitor there yet: moving the rest"
+            )
+        lines = [f"{headline}; where each monitor stands:"]
         lines += [f"  {t}: {p.describe(self.target)}" for t, p in places.items()]
         if self.journal is None:
             lines.append(

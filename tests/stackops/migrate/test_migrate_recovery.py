@@ -351,8 +351,17 @@ def test_a_stack_whose_api_was_edited_by_hand_is_moved_by_the_migration(scene: S
     scene.set_config(api=DQ)  # what the backend guard refuses, pointing at migrate
     report = migrate("dev", DQ, assume_yes=True, env=env)
     assert report.placements == dict.fromkeys(TABLES, RECORDED)
-    assert "Continuing the migration" in console.text
+    assert "is set to the Data Quality Monitoring API, but its state does not" in console.text
     assert "lakehouse-monitors:migratingTo" not in scene.config()
+
+
+def test_a_stack_whose_api_was_edited_by_hand_is_not_said_to_continue_a_migration(
+    scene: Scene, env, console
+):
+    scene.install(preview=[{"steps": scene.same(DQ)}])
+    scene.set_config(api=DQ)
+    migrate("dev", DQ, assume_yes=True, env=env)
+    assert "Continuing the migration" not in console.text
 
 
 def test_an_interrupt_during_the_history_proof_says_the_stack_is_migrated(
