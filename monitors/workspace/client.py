@@ -101,13 +101,20 @@ class DeadlineClock(Clock):
     A retry sleep never runs past the deadline; a sleep that reaches it moves this clock's time
     a year ahead, so the retry loop (which compares `time()` with its own deadline before each
     attempt) stops there and raises TimeoutError. Only the SDK's retries read this clock.
+
+    A sleep longer than `longest_sleep_s` (the retry budget: a Retry-After of an hour against a
+    30 s budget) is not slept at all: the SDK would wake past its own deadline and give up then
+    (`retries.retried` checks the deadline only after sleeping), so it gives up now.
     """
 
     JUMP_S = 365 * 24 * 3600.0
 
-    def __init__(self, deadline: Deadline, base: Clock | None = None) -> None:
+    def __init__(
+        self, deadline: Deadline, base: Clock | None = None, longest_sleep_s: float | None = None
+    ) -> None:
         self._deadline = deadline
         self._base = base or RealClock()
+        self._longest_sleep_s = longest_sleep_s
         self._skipped = 0.0
         self._lock = threading.Lock()
 
@@ -116,6 +123,10 @@ class DeadlineClock(Clock):
             return self._base.time() + self._skipped
 
     def sleep(self, seconds: float) -> None:
+        if self._longest_sleep_s is not None and seconds > self._longest_sleep_s:
+            with self._lock:
+                self._skipped += self.JUMP_S
+            return
         remaining = self._deadline.remaining()
         if seconds < remaining:
             self._base.sleep(seconds)
@@ -218,7 +229,7 @@ def connect(
     try:
         config = Config(
             **kwargs,
-            clock=DeadlineClock(deadline, clock),
+            clock=DeadlineClock(deadline, clock, kwargs["retry_timeout_seconds"]),
             product=PRODUCT,
             product_version=PRODUCT_VERSION,
         )
