@@ -360,6 +360,13 @@ def _describe(exc: BaseException) -> str:
             return "the workspace answered with malformed JSON"
         return short_reason(exc)
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if isinstance(exc, AttributeError | TypeError | KeyError):
+        # databricks-sdk's `from_dict` reading an answer of another shape (a string where an
+        # object belongs): Python's own words name no field, so say what happened.
+        return (
+            "the workspace's answer is not in the shape databricks-sdk reads "
+            f"({type(exc).__name__}: {text})"
+        )
     if text.startswith(_INVALID_HEADER):
         return (
             "a credential cannot be sent as it is: it holds a line break or surrounding "
