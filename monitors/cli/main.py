@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from monitors.cli import adopt, export, migrate, plan, reset, schema, urns, verify
 from monitors.errors import ExitCode, MonitorsError
+from monitors.workspace.secrets import redact
 
 COMMANDS = (plan, schema, verify, reset, adopt, urns, export, migrate)
 
@@ -30,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def report_error(exc: MonitorsError) -> int:
     """Print an error, one `error:` line per line of its message; return its exit code."""
-    print(f"error: {exc}".replace("\n", "\nerror: "), file=sys.stderr)
+    print(redact(f"error: {exc}").replace("\n", "\nerror: "), file=sys.stderr)
     return int(exc.exit_code)
 
 
@@ -42,5 +43,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MonitorsError as exc:
         return report_error(exc)
     except Exception as exc:  # a failure we did not foresee still gets a sentence, not a trace
-        print(f"error: {type(exc).__name__}: {exc}".replace("\n", "\nerror: "), file=sys.stderr)
+        text = redact(f"error: {type(exc).__name__}: {exc}")
+        print(text.replace("\n", "\nerror: "), file=sys.stderr)
         return int(ExitCode.FAILED)

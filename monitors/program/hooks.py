@@ -267,7 +267,11 @@ def in_thread(
         try:
             await asyncio.to_thread(work, args)
         except Exception as exc:  # `work` never raises; this keeps a bug from failing a deploy
-            pulumi.log.warn(f"{args.name}: hook failed unexpectedly: {type(exc).__name__}: {exc}")
+            from monitors.workspace.secrets import redact
+
+            pulumi.log.warn(
+                redact(f"{args.name}: hook failed unexpectedly: {type(exc).__name__}: {exc}")
+            )
 
     return hook
 

@@ -366,10 +366,18 @@ def verify_alert(
     else:
         checks.append(CheckResult("definition", CheckStatus.PASS, "as declared"))
     evaluation: Evaluation | None = None
+    declared_query = request.body["query_text"]
+    if deployed.query_text != declared_query:
+        # Verify runs only SQL this program wrote: the deployed text is whatever the workspace
+        # holds (an edit in the UI can be any statement, `DROP TABLE` included).
+        detail = "not run: the deployed query is not the declared one (see definition)"
+        checks.append(CheckResult("query", CheckStatus.SKIP, detail))
+        checks.append(CheckResult("fires", CheckStatus.SKIP, "query not run"))
+        return AlertReport(request.key, name, tuple(checks))
     try:
         response = run_statement(
             client,
-            deployed.query_text or "",
+            declared_query,
             warehouse_id,
             budget_s,
             sleep=sleep,
@@ -451,20 +459,28 @@ def verify_alerts(
     with_alerts = [
         t for t, s in project.monitors.items() if s.alerts and (not tables or t in tables)
     ]
-    reported = reported_metric_tables(client, project, with_alerts)
+    stop: str | None = None
+    try:
+        reported = reported_metric_tables(client, project, with_alerts)
+    except WorkspaceUnreachableError as exc:  # the monitors' report above still stands
+        reported, stop = {}, f"not checked: {exc}"
     requests = {
         key: request
         for key, request in alert_requests(project, reported).items()
         if request.table in with_alerts
     }
-    listed = list_alerts(client)
+    listed: list[AlertV2] = []
+    if stop is None:
+        try:
+            listed = list_alerts(client)
+        except Exception as err:  # an error answer or silence: every alert unchecked, saying why
+            stop = f"not checked: could not list the workspace's alerts: {describe_error(err)}"
     by_name = {
         a.display_name: a
         for a in listed
         if a.lifecycle_state is None or a.lifecycle_state.value == "ACTIVE"
     }
     reports: list[AlertReport] = []
-    stop: str | None = None
     for key, request in requests.items():
         if stop is None and deadline is not None and deadline.expired():
             stop = f"not checked: verify's time budget of {deadline.seconds:g} s ran out"

@@ -18,12 +18,14 @@ seconds before any of that starts.
 
 from __future__ import annotations
 
+import configparser
+import contextlib
 import math
 import os
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import requests
@@ -32,6 +34,7 @@ from databricks.sdk.clock import Clock, RealClock
 from databricks.sdk.config import Config
 
 from monitors.errors import CredentialsError, WorkspaceUnreachableError
+from monitors.workspace import secrets
 from monitors.workspace.credentials import ProviderSettings
 
 PRODUCT = "lakehouse-monitors"
@@ -80,6 +83,17 @@ class Deadline:
         """Move the deadline `seconds` later (e.g. by the time a --wait was allowed)."""
         self._end += seconds
 
+    @contextlib.contextmanager
+    def capped(self, seconds: float) -> Iterator[None]:
+        """Within the block, end `seconds` from now at the latest (a `DeadlineClock` on this
+        deadline then stops the SDK's retries there too); the old end after it."""
+        end = self._end
+        self._end = min(end, self._now() + seconds)
+        try:
+            yield
+        finally:
+            self._end = end
+
 
 class DeadlineClock(Clock):
     """The SDK's retry clock, cut off at a deadline.
@@ -87,13 +101,20 @@ class DeadlineClock(Clock):
     A retry sleep never runs past the deadline; a sleep that reaches it moves this clock's time
     a year ahead, so the retry loop (which compares `time()` with its own deadline before each
     attempt) stops there and raises TimeoutError. Only the SDK's retries read this clock.
+
+    A sleep longer than `longest_sleep_s` (the retry budget: a Retry-After of an hour against a
+    30 s budget) is not slept at all: the SDK would wake past its own deadline and give up then
+    (`retries.retried` checks the deadline only after sleeping), so it gives up now.
     """
 
     JUMP_S = 365 * 24 * 3600.0
 
-    def __init__(self, deadline: Deadline, base: Clock | None = None) -> None:
+    def __init__(
+        self, deadline: Deadline, base: Clock | None = None, longest_sleep_s: float | None = None
+    ) -> None:
         self._deadline = deadline
         self._base = base or RealClock()
+        self._longest_sleep_s = longest_sleep_s
         self._skipped = 0.0
         self._lock = threading.Lock()
 
@@ -102,6 +123,10 @@ class DeadlineClock(Clock):
             return self._base.time() + self._skipped
 
     def sleep(self, seconds: float) -> None:
+        if self._longest_sleep_s is not None and seconds > self._longest_sleep_s:
+            with self._lock:
+                self._skipped += self.JUMP_S
+            return
         remaining = self._deadline.remaining()
         if seconds < remaining:
             self._base.sleep(seconds)
@@ -189,6 +214,7 @@ def connect(
     Raises WorkspaceUnreachableError when the known host does not answer the preflight, and
     CredentialsError, naming every source tried, when the SDK finds no usable credentials.
     """
+    remember_secrets(settings)
     host = known_host(settings)
     if check_reachable and host:
         preflight(host, limits, verify_tls=not settings.get("skipVerify"))
@@ -203,15 +229,38 @@ def connect(
     try:
         config = Config(
             **kwargs,
-            clock=DeadlineClock(deadline, clock),
+            clock=DeadlineClock(deadline, clock, kwargs["retry_timeout_seconds"]),
             product=PRODUCT,
             product_version=PRODUCT_VERSION,
         )
-    except (ValueError, requests.RequestException) as exc:
+    except (ValueError, OSError, configparser.Error) as exc:  # requests' errors are OSErrors
         raise CredentialsError(no_credentials_message(settings, exc)) from None
+    secrets.remember(*(getattr(config, a.name, None) for a in Config.attributes() if a.sensitive))
     return Connection(
         WorkspaceClient(config=config), str(config.host), describe_sources(config, settings)
     )
+
+
+def config_file_path(settings: ProviderSettings) -> str:
+    """The profile file the SDK reads: `databricks:configFile`, DATABRICKS_CONFIG_FILE, or the
+    default (databricks-sdk `config.Config._known_file_config_loader`)."""
+    path = settings.get("configFile") or os.environ.get("DATABRICKS_CONFIG_FILE")
+    return str(path or "~/.databrickscfg")
+
+
+def remember_secrets(settings: ProviderSettings) -> None:
+    """Remember every secret the SDK may be given (`monitors.workspace.secrets`): the secret
+    settings, the environment variables of the SDK's sensitive attributes, and the sensitive keys
+    of the profile file, so no message built from an SDK or HTTP error can show one."""
+    secrets.remember(*(v.value for v in settings.values if v.setting.secret))
+    sensitive = [a for a in Config.attributes() if a.sensitive]
+    for attr in sensitive:
+        secrets.remember(*(os.environ.get(env or "") for env in (attr.env, *attr.env_aliases)))
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    with contextlib.suppress(OSError, UnicodeError, configparser.Error):
+        parser.read(os.path.expanduser(config_file_path(settings)), encoding="utf-8")
+    for section in [parser.defaults(), *(parser[name] for name in parser.sections())]:
+        secrets.remember(*(section.get(attr.name) for attr in sensitive))
 
 
 def _environment_names() -> list[str]:
@@ -259,7 +308,7 @@ def no_credentials_message(settings: ProviderSettings, exc: BaseException) -> st
     """Why no client could be made: every source tried, in the provider's order."""
     given = ", ".join(v.setting.config_key for v in settings.values) or "none"
     envs = ", ".join(_environment_names()) or "none set"
-    config_file = os.environ.get("DATABRICKS_CONFIG_FILE") or "~/.databrickscfg"
+    config_file = config_file_path(settings)
     lines = [
         "no usable Databricks credentials. Tried, in the provider's order:",
         f"  1. the stack's databricks:* settings: {given}",
@@ -271,7 +320,7 @@ def no_credentials_message(settings: ProviderSettings, exc: BaseException) -> st
         lines.append(f"  {key} is a secret in the stack file: only the Pulumi CLI can decrypt it")
     lines += [f"  {note}" for note in settings.notes]
     lines.append(f"The Databricks SDK said: {exc}")
-    return "\n".join(lines)
+    return secrets.redact("\n".join(lines))
 
 
 def is_unreachable(exc: BaseException) -> bool:
@@ -285,18 +334,48 @@ def is_unreachable(exc: BaseException) -> bool:
     return False
 
 
+# databricks-sdk's text for an error answer whose body is no Databricks error (errors/parser.py
+# `_Parser.get_api_error` -> `_unknown_error`): a request log and an invitation to report an SDK
+# bug, when the usual cause is a proxy or load balancer answering with its own page.
+_UNPARSED_ERROR = "unable to parse response."
+# http.client (`putheader`) and requests (`utils.check_header_validity`) refusing a header value.
+_INVALID_HEADER = ("Invalid header value", "Invalid leading whitespace")
+
+
 def describe_error(exc: BaseException) -> str:
     """A one-line description of a failed call: the SDK's message, the last error behind a
-    retry that gave up, or a short connection reason (never a header or a token)."""
+    retry that gave up, or a short connection reason (never a header, a token or a secret:
+    `monitors.workspace.secrets.redact`)."""
+    return secrets.redact(_describe(exc))
+
+
+def _describe(exc: BaseException) -> str:
     if isinstance(exc, TimeoutError):
         cause = exc.__cause__
         if cause is None:
             return "the time budget ran out"
-        return f"gave up retrying after {describe_error(cause)}"
+        return f"gave up retrying after {_describe(cause)}"
     if isinstance(exc, requests.RequestException):
         if isinstance(exc, requests.exceptions.JSONDecodeError):
             return "the workspace answered with malformed JSON"
         return short_reason(exc)
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if isinstance(exc, AttributeError | TypeError | KeyError):
+        # databricks-sdk's `from_dict` reading an answer of another shape (a string where an
+        # object belongs): Python's own words name no field, so say what happened.
+        return (
+            "the workspace's answer is not in the shape databricks-sdk reads "
+            f"({type(exc).__name__}: {text})"
+        )
+    if text.startswith(_INVALID_HEADER):
+        return (
+            "a credential cannot be sent as it is: it holds a line break or surrounding "
+            "whitespace (check how it was set)"
+        )
+    if text.startswith(_UNPARSED_ERROR):
+        return (
+            "the workspace answered with an error page that is not a Databricks error "
+            "(from a proxy or gateway?)"
+        )
     # The SDK appends its (masked) config to 401/403 messages: noise in a one-line reason.
     return re.sub(r"\. (Config|Env): .*$", "", text)

@@ -29,6 +29,7 @@ from monitors.errors import (
     ExportError,
     MonitorsError,
     UnknownTableError,
+    UnsafeNameError,
     WorkspaceUnreachableError,
 )
 from monitors.naming import API_DATA_QUALITY, DECLARATIONS_PATH, short_stack
@@ -38,6 +39,7 @@ from monitors.spec.identifiers import name_problem
 from monitors.spec.loader import DIRECTORY_LINK_PROBLEM, EXTENSION, NameKind, classify_name
 from monitors.spec.settings import StackSettings
 from monitors.spec.yamlfile import YamlError, load_yaml
+from monitors.workspace import identifiers
 from monitors.workspace.client import Deadline, Limits, describe_error, is_unreachable
 from monitors.workspace.read_config import (
     MonitorRead,
@@ -113,11 +115,11 @@ def chosen_tables(settings: StackSettings, tables: Sequence[str] | None) -> list
         short = given[len(schema) :] if given.startswith(schema) else given
         if "." in short:
             problems.append(
-                f"{given}: not in stack {settings.stack}'s gold schema {schema[:-1]}; "
+                f"{printable(given)}: not in stack {settings.stack}'s gold schema {schema[:-1]}; "
                 "declarations name the tables of that schema only"
             )
         elif problem := name_problem(short, "table name"):
-            problems.append(f"{given}: {problem}")
+            problems.append(f"{printable(given)}: {printable(problem)}")
         elif short not in chosen:
             chosen.append(short)
     if problems:
@@ -253,6 +255,38 @@ def _exported(
     return TableResult(table, Outcome.WRITTEN, file, export, _enabled_note(settings, table))
 
 
+def _undeclarable(
+    client: WorkspaceClient,
+    settings: StackSettings,
+    table: str,
+    problem: str,
+    reader: Callable[[WorkspaceClient, str], MonitorRead],
+    deadline: Deadline,
+) -> TableResult | None:
+    """A listed table whose name no declaration can have: None when it has no monitor; else
+    why its monitor is not exported (never counted as unmonitored without looking)."""
+    full_name = settings.full_table_name(table)
+    shown = printable(table)
+    try:
+        url_name = identifiers.table_name(full_name)
+    except UnsafeNameError:
+        detail = f"not read: {problem}, and no URL may carry it; a monitor on it is not exported"
+        return TableResult(shown, Outcome.SKIPPED, printable(detail))
+    try:
+        read = _asking(
+            f"read the monitor of {url_name}", deadline, lambda: reader(client, url_name)
+        )
+    except WorkspaceUnreachableError:
+        raise
+    except Exception as err:
+        detail = f"could not read its monitor: {describe_error(err)}"
+        return TableResult(shown, Outcome.FAILED, detail)
+    if read.config is None:
+        return None
+    detail = f"has a monitor, but no declaration can name this table: {problem}"
+    return TableResult(shown, Outcome.FAILED, printable(detail))
+
+
 # ------------------------------------------------------------------------ writing
 
 
@@ -322,8 +356,13 @@ def export_monitors(
     pending: list[TableResult] = []
     for table in chosen:
         shown = f"{DECLARATIONS_PATH}/{table}{EXTENSION}"
-        if listed and name_problem(table, "table name"):
-            report.unmonitored += 1  # not a name a declaration can have; see `--table`
+        problem = name_problem(table, "table name") if listed else None
+        if problem:
+            undeclarable = _undeclarable(client, settings, table, problem, reader, deadline)
+            if undeclarable is None:
+                report.unmonitored += 1
+            else:
+                pending.append(undeclarable)
             continue
         why = _why_not_written(directory, existing.get(table), table, force)
         if why:

@@ -6,6 +6,7 @@ pass, fail, warning or skip mark; any fail makes the report (and `run_verify`'s 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
@@ -317,8 +318,16 @@ def _check_status(monitor: MonitorInfo) -> CheckResult:
         if monitor.latest_monitor_failure_msg:
             detail += f": {monitor.latest_monitor_failure_msg}"
         return CheckResult("status", CheckStatus.FAIL, detail)
+    if monitor.status is None:
+        # databricks-sdk reads a status it does not know as None (`_internal._enum`).
+        detail = (
+            "no status this program can read (none given, or a value newer than databricks-sdk "
+            "knows): check the monitor's page"
+        )
+        return CheckResult("status", CheckStatus.FAIL, detail)
     if monitor.status is not MonitorInfoStatus.MONITOR_STATUS_ACTIVE:
-        return CheckResult("status", CheckStatus.FAIL, f"unexpected status {monitor.status}")
+        detail = f"unexpected status {monitor.status.value}"
+        return CheckResult("status", CheckStatus.FAIL, detail)
     if version is not None and int(version) < 0:
         detail = f"ACTIVE but monitor_version {version}: possibly corrupted; consider a reset"
         return CheckResult("status", CheckStatus.FAIL, detail)
@@ -517,13 +526,15 @@ def run_verify(
     """
     if wait:
         stream = progress_out or (sys.stderr if as_json else out)
-        wait_until_active(
-            client,
-            expected,
-            timeout_s,
-            poll_s,
-            on_progress=lambda p: print(p.line(), file=stream, flush=True),
-        )
+        # The SDK's retries of a throttled or unavailable poll end with the wait, not after it.
+        with deadline.capped(timeout_s) if deadline is not None else contextlib.nullcontext():
+            wait_until_active(
+                client,
+                expected,
+                timeout_s,
+                poll_s,
+                on_progress=lambda p: print(p.line(), file=stream, flush=True),
+            )
     report = verify_monitors(client, expected, deadline)
     extra = alerts() if alerts is not None else None
     if extra is None:

@@ -264,6 +264,23 @@ def test_malformed_json_fails_that_check_not_the_command(workspace, project, mon
     assert "4 of 5 monitors pass." in out
 
 
+def test_an_error_page_from_a_proxy_is_named_as_one_not_as_an_sdk_bug(
+    workspace, project, monkeypatch, capsys
+):
+    """databricks-sdk reads an HTML 502 without <pre> or <title> as "unable to parse response",
+    inviting an SDK bug report (errors/parser.py `_unknown_error`)."""
+    deploy_dev(workspace)
+    monkeypatch.setenv("DATABRICKS_TOKEN", workspace.token)
+    workspace.answer_next("GET", MONITOR, b"<html><body>Bad gateway</body></html>", status=502)
+    assert verify(project, "--host", workspace.host) == 1
+    out = capsys.readouterr().out
+    assert (
+        "dim_user / exists: could not read monitor: the workspace answered with an error page "
+        "that is not a Databricks error (from a proxy or gateway?)\n"
+    ) in out
+    assert "issue tracker" not in out
+
+
 def test_a_500_while_waiting_is_polled_again_not_a_traceback(
     workspace, project, monkeypatch, capsys
 ):

@@ -325,3 +325,38 @@ def test_a_table_list_the_workspace_refuses_stops_the_export_with_a_sentence(
         "SCHEMA; nothing was written" in err
     )
     assert list(declarations(project).iterdir()) == []
+
+
+def test_a_monitored_table_no_declaration_can_name_is_reported_never_counted_as_unmonitored(
+    deployed, project, capsys
+):
+    """Unity Catalog takes `fact-bookings` (quoted in SQL); a declaration cannot name it."""
+    deployed.add_monitor(f"{DEV}.fact-bookings")
+    deployed.add_table(f"{DEV}.dim-empty")
+    assert export(project, deployed) == 1
+    out = capsys.readouterr().out
+    assert (
+        "fact-bookings             failed   has a monitor, but no declaration can name this "
+        "table: 'fact-bookings' is not a plain table name\n"
+    ) in out
+    assert "dim-empty" not in out
+    assert "(3 other table(s) of the gold schema have no monitor)" in out
+
+
+def test_a_listed_table_no_url_may_carry_is_reported_as_not_read(deployed, project, capsys):
+    deployed.add_table(f"{DEV}.odd name?x")
+    before = len(deployed.api_calls())
+    assert export(project, deployed) == 0
+    out = capsys.readouterr().out
+    assert (
+        "odd name?x                skipped  not read: 'odd name?x' is not a plain table name, "
+        "and no URL may carry it; a monitor on it is not exported\n"
+    ) in out
+    assert not any("odd name" in call.path for call in deployed.api_calls()[before:])
+
+
+def test_a_table_argument_with_a_line_break_is_shown_escaped(deployed, project, capsys):
+    assert export(project, deployed, "--table", "dim_user\nrm") == 2
+    assert "error:   dim_user\\nrm: 'dim_user\\nrm' is not a plain table name\n" in (
+        capsys.readouterr().err
+    )

@@ -3,6 +3,7 @@ endpoints, all through the real databricks-sdk against the loopback workspace.""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pulumi
@@ -302,3 +303,24 @@ def test_verify_expects_each_monitor_on_the_stacks_backend_and_the_schema_monito
         excluded_tables=("wanderbricks.wanderbricks_gold.dim_user",),
     )
     assert [e.table for e in expected_monitors(project, ["dim_user"])] == ["dim_user"]
+
+
+@pytest.mark.parametrize("config", ["", 0, [], {"custom_metrics": [None]}])
+def test_a_monitor_answer_in_a_shape_the_sdk_cannot_read_fails_exists_saying_so(
+    fake_workspace, workspace_client, dq_monitor, config
+):
+    expected = dq_monitor()
+    table_id = fake_workspace.tables[expected.full_table_name]["table_id"]
+    path = f"/api/data-quality/v1/monitors/table/{table_id}"
+    answer = dict(workspace_client.api_client.do("GET", path))
+    if isinstance(config, dict):
+        answer["data_profiling_config"].update(config)
+    else:
+        answer["data_profiling_config"] = config
+    fake_workspace.answer_next("GET", path, json.dumps(answer).encode())
+    exists = verify_monitor(workspace_client, expected).check("exists")
+    assert exists.status is FAIL
+    assert exists.detail.startswith(
+        "could not read monitor: the workspace's answer is not in the shape databricks-sdk "
+        "reads (AttributeError: "
+    )

@@ -55,3 +55,43 @@ def test_run_verify_wait_shows_progress_then_fails_still_pending(workspace_clien
     assert code == 1
     assert out.getvalue().startswith("waiting for 1 of 1 monitors to initialise")
     assert "still initialising (PENDING)" in out.getvalue()
+
+
+def test_the_sdks_retries_of_an_unavailable_poll_end_when_the_wait_does(
+    fake_workspace, deploy_monitor
+):
+    """503 without Retry-After on every GET: the wait (0.05 s) gives the SDK no more than that,
+    not its 30 s retry budget; the checks after it then get theirs (virtual time throughout)."""
+    from databricks.sdk import WorkspaceClient
+    from databricks.sdk.config import Config
+
+    from monitors.workspace.client import Deadline, DeadlineClock
+    from tests.fakes.workspace import VirtualClock
+
+    base = VirtualClock()
+    deadline = Deadline(120, now=base.time)
+    config = Config(
+        host=fake_workspace.host,
+        token=fake_workspace.token,
+        auth_type="pat",
+        retry_timeout_seconds=30,
+        clock=DeadlineClock(deadline, base),
+    )
+    expected = deploy_monitor(initialise=False)
+    path = f"/api/2.1/unity-catalog/tables/{expected.full_table_name}/monitor"
+    fake_workspace.fail_next("GET", path, status=503, retry_after=None, times=10_000)
+    progress = io.StringIO()
+    code = run_verify(
+        WorkspaceClient(config=config),
+        [expected],
+        wait=True,
+        timeout_s=0.05,
+        poll_s=0.01,
+        as_json=False,
+        out=io.StringIO(),
+        progress_out=progress,
+        deadline=deadline,
+    )
+    assert code == 1
+    assert "could not read fact_booking_daily: gave up retrying after" in progress.getvalue()
+    assert sum(base.sleeps) < 30 + 10  # the checks' budget, plus at most one last backoff

@@ -3,6 +3,9 @@
 import pytest
 
 from monitors.workspace import api as workspace
+from monitors.workspace.client import Deadline, Limits, connect, describe_error
+from monitors.workspace.credentials import settings_from_config
+from tests.fakes.workspace import VirtualClock
 from tests.workspace.conftest import SCHEMA
 
 TABLE = f"{SCHEMA}.fact_booking_daily"
@@ -60,3 +63,26 @@ def test_internal_error_is_not_retried(fake_workspace, workspace_client):
     with pytest.raises(InternalError):
         workspace.queue_refresh(workspace_client, TABLE)
     assert statuses(fake_workspace, "POST", MONITOR + "/refreshes") == [500]
+
+
+def test_a_retry_after_beyond_the_retry_budget_gives_up_at_once_not_at_the_deadline(
+    fake_workspace,
+):
+    """Throttled with Retry-After 3600 s and a 30 s retry budget, the SDK would sleep until the
+    caller's whole deadline (`retries.retried` checks its own only after sleeping): it gives up
+    at once instead, with the throttling as the reason."""
+    clock = VirtualClock()
+    settings = settings_from_config(
+        {"databricks:host": fake_workspace.host, "databricks:token": fake_workspace.token}, "t"
+    )
+    limits = Limits(http_timeout_s=5, retry_timeout_s=30, connect_timeout_s=5, total_s=120)
+    client = connect(settings, limits, Deadline(120, now=clock.time), clock=clock).client
+    table = "main.gold.t"
+    fake_workspace.add_monitor(table)
+    fake_workspace.fail_next(
+        "GET", f"/api/2.1/unity-catalog/tables/{table}/monitor", times=10, retry_after=3600
+    )
+    with pytest.raises(TimeoutError) as raised:
+        workspace.get_monitor(client, table)
+    assert clock.sleeps == []
+    assert describe_error(raised.value) == "gave up retrying after injected REQUEST_LIMIT_EXCEEDED"

@@ -273,3 +273,59 @@ def test_run_verify_adds_the_alerts_to_the_json_and_the_exit_code(
     spike = next(a for a in document["alerts"]["alerts"] if a["alert"] == SPIKE)
     assert spike["checks"]["query"]["status"] == "fail"
     assert document["alerts"]["strays"] == []
+
+
+def test_verify_runs_only_the_declared_query_never_the_text_the_workspace_holds(
+    deployed, fake_workspace, workspace_client
+):
+    """An alert's query edited in the UI can be any statement: verify reports the difference
+    and runs nothing of it."""
+    (listed,) = [
+        a
+        for a in workspace_client.alerts_v2.list_alerts()
+        if "cancellation_spike" in (a.display_name or "")
+    ]
+    listed.query_text = f"DROP TABLE {PROFILE}"
+    workspace_client.alerts_v2.update_alert(listed.id, listed, "query_text")
+    report = verify_alerts(workspace_client, deployed, ["fact_booking_daily"])
+    assert check(report, SPIKE, "definition").status is CheckStatus.FAIL
+    query = check(report, SPIKE, "query")
+    assert (query.status, query.detail) == (
+        CheckStatus.SKIP,
+        "not run: the deployed query is not the declared one (see definition)",
+    )
+    statements = [c.body for c in fake_workspace.api_calls() if c.path == "/api/2.0/sql/statements"]
+    assert statements and all("DROP" not in (body or {})["statement"] for body in statements)
+
+
+@pytest.mark.parametrize(
+    ("status", "raw", "reason"),
+    [
+        (500, None, "injected INTERNAL_ERROR"),
+        (403, None, "injected PERMISSION_DENIED"),
+        (200, b"<html>sign in</html>", "the workspace answered with malformed JSON"),
+    ],
+)
+def test_alerts_that_cannot_be_listed_fail_with_the_reason_below_the_monitors_report(
+    deployed, fake_workspace, workspace_client, status, raw, reason
+):
+    if raw is None:
+        fake_workspace.fail_next("GET", "/api/2.0/alerts", status=status, times=100)
+    else:
+        fake_workspace.answer_next("GET", "/api/2.0/alerts", raw, status=status, times=100)
+    out = io.StringIO()
+    code = run_verify(
+        workspace_client,
+        [],
+        wait=False,
+        timeout_s=0,
+        as_json=False,
+        out=out,
+        alerts=lambda: verify_alerts(workspace_client, deployed),
+    )
+    assert code == 1
+    text = out.getvalue()
+    assert text.startswith("monitor")
+    assert f"{SPIKE} / exists: not checked: could not list the workspace's alerts: {reason}\n" in (
+        text
+    )

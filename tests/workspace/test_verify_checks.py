@@ -199,3 +199,17 @@ def test_verify_fails_exists_when_source_table_missing(
     report = verify_monitor(workspace_client, expected)
     assert report.check("exists").status is FAIL
     assert not report.ok
+
+
+def test_a_status_databricks_sdk_does_not_know_is_named_as_unreadable_not_as_none(
+    fake_workspace, workspace_client, deploy_monitor
+):
+    """databricks-sdk reads an enum value it does not know as None (`_internal._enum`)."""
+    expected = deploy_monitor()
+    fake_workspace.set_monitor_status(expected.full_table_name, "MONITOR_STATUS_SUSPENDED")
+    status = verify_monitor(workspace_client, expected).check("status")
+    assert (status.status, status.detail) == (
+        FAIL,
+        "no status this program can read (none given, or a value newer than databricks-sdk "
+        "knows): check the monitor's page",
+    )

@@ -109,3 +109,16 @@ def test_sources_name_the_environment_variable_and_the_profile(
     assert "(host: profile [dev] of ~/.databrickscfg)" in text
     assert "token: environment variable DATABRICKS_TOKEN" in text
     assert "profile: databricks:profile from Pulumi.t.yaml" in text
+
+
+def test_a_profile_file_that_is_not_ini_is_a_credentials_error_naming_that_file(tmp_path):
+    """databricks-sdk's profile loader raises configparser's errors as they are."""
+    path = tmp_path / "odd dir" / "databricks.cfg"
+    path.parent.mkdir()
+    path.write_text("host = https://example.invalid\n")
+    with pytest.raises(CredentialsError) as raised:
+        client_for(settings(configFile=str(path), profile="dev"))
+    message = str(raised.value)
+    assert f"profiles in {path}\n" in message
+    assert "The Databricks SDK said: File contains no section headers." in message
+    assert raised.value.exit_code is ExitCode.INVALID
