@@ -70,7 +70,10 @@ class Structure:
     registered the monitor with no replacement trigger (`no_trigger`), or gave a trigger to a
     monitor the engine held none for (`first_trigger`). `api` is the backend the monitor was
     registered through; it never decides a replace (a monitor on another backend than the
-    stack's is stopped or migrated first, see `monitors.desired.backend`).
+    stack's is stopped or migrated first, see `monitors.desired.backend`). `table_name` is the
+    monitored table (`catalog.schema.table`): a monitor belongs to one table, so another table
+    is another monitor. It is not part of the record entry: the last deployment's comes from
+    the `monitors` output, as the provider reported it (None when unknown: never a reason).
     """
 
     profile_type: str
@@ -84,12 +87,17 @@ class Structure:
     no_trigger: bool = False
     first_trigger: bool = False
     api: str = API_LEGACY
+    table_name: str | None = None
 
 
 def structure_of(
-    request: Mapping[str, Any], reset_token: str | None, api: str = API_LEGACY
+    request: Mapping[str, Any],
+    reset_token: str | None,
+    api: str = API_LEGACY,
+    table_name: str | None = None,
 ) -> Structure:
-    """The structure of a monitor's API body (see `monitors.payload.monitor_request`)."""
+    """The structure of a monitor's API body (see `monitors.payload.monitor_request`) on the
+    table `table_name` (which the body does not hold: it is in the URL)."""
     profile = next(p for p in PROFILE_TYPES if p in request)
     metrics = {
         m["name"]: MetricShape(
@@ -108,6 +116,7 @@ def structure_of(
         metrics=metrics,
         reset_token=reset_token,
         api=api,
+        table_name=table_name,
     )
 
 
@@ -174,6 +183,18 @@ def _metric_reasons(last: Mapping[str, MetricShape], now: Mapping[str, MetricSha
 def replace_reasons(last: Structure, now: Structure) -> list[str]:
     """Why `now` cannot be reached from `last` by an update; empty means update in place."""
     reasons: list[str] = []
+    if (
+        last.table_name is not None
+        and now.table_name is not None
+        and last.table_name.lower() != now.table_name.lower()
+    ):
+        # The provider would plan it as an update of `table_name` (no field of either monitor
+        # resource forces a replace), which updates whatever monitor the other table has, or
+        # fails, and leaves the deployed monitor behind unmanaged.
+        reasons.append(
+            f"monitored table changed from '{last.table_name}' to '{now.table_name}' "
+            "(a monitor belongs to one table)"
+        )
     if last.profile_type != now.profile_type:
         reasons.append(f"profile type changed from {last.profile_type} to {now.profile_type}")
     for name in CREATE_ONLY_FIELDS:
