@@ -314,3 +314,55 @@ def describe_resumed(decision: Decision) -> str:
         f"{decision.structure.reset_token!r} did not complete in the last deployment; this run "
         f"finishes it (deleted if still there, then created). {HISTORY_WARNING}."
     )
+
+
+@dataclass(frozen=True)
+class AnomalyChange:
+    """What the next deployment does to the schema-level anomaly detection monitor.
+
+    The schema it watches is its identity (its `replacement_trigger`, `anomaly_trigger`):
+    another schema is another monitor, so it is replaced; turned off, it is deleted. `before` is
+    the schema it watched at the last deployment, `now` the one it watches after this one (None:
+    none). Editing `excludedTables` is an update in place, which this does not decide.
+    """
+
+    before: str | None
+    now: str | None
+
+    @property
+    def created(self) -> bool:
+        return self.before is None and self.now is not None
+
+    @property
+    def deleted(self) -> bool:
+        return self.before is not None and self.now is None
+
+    @property
+    def replaced(self) -> bool:
+        return self.before is not None and self.now is not None and self.before != self.now
+
+    @property
+    def reason(self) -> str | None:
+        """Why it is replaced or deleted; None when neither."""
+        if self.deleted:
+            return "anomaly detection is turned off (or its setting removed)"
+        if self.replaced:
+            return f"the gold schema changed from {self.before} to {self.now}"
+        return None
+
+
+def anomaly_trigger(schema_name: str) -> str:
+    """The schema monitor's `replacement_trigger`: the schema it watches."""
+    return schema_name
+
+
+def describe_anomaly(change: AnomalyChange) -> str | None:
+    """The preview warning for a replaced or deleted schema monitor; None when neither."""
+    if change.deleted:
+        return f"schema anomaly detection of {change.before} will be DELETED."
+    if change.replaced:
+        return (
+            f"schema anomaly detection of {change.before} will be REPLACED "
+            f"(it now watches {change.now})."
+        )
+    return None
