@@ -340,6 +340,37 @@ ROWS: tuple[Row, ...] = (
         ),
     ),
     Row(
+        "changing the catalog replaces every monitor",
+        _setting(catalog="wanderbricks_v2"),
+        "replace",
+        table=EVERY,
+        reasons=(
+            "monitored table changed from 'wanderbricks_dev.wanderbricks_gold.fact_booking_daily' "
+            "to 'wanderbricks_v2.wanderbricks_gold.fact_booking_daily' (a monitor belongs to one "
+            "table)",
+        ),
+        stack_changes=("catalog",),
+    ),
+    Row(
+        "changing the gold schema replaces every monitor",
+        _setting(goldSchema="wanderbricks_gold_v2"),
+        "replace",
+        table=EVERY,
+        reasons=(
+            "monitored table changed from 'wanderbricks_dev.wanderbricks_gold.fact_booking_daily' "
+            "to 'wanderbricks_dev.wanderbricks_gold_v2.fact_booking_daily' (a monitor belongs to "
+            "one table)",
+        ),
+        stack_changes=("goldSchema",),
+    ),
+    Row(
+        "changing the output schema updates every monitor in place",
+        _setting(outputSchema="wanderbricks_gold_monitoring_v2"),
+        "update",
+        table=EVERY,
+        stack_changes=("outputSchema",),
+    ),
+    Row(
         "changing warehouse_id replaces every monitor",
         _setting(warehouseId="0123456789abcdef"),
         "replace",

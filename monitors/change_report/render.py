@@ -13,6 +13,8 @@ JSON shape (`schema_version` 1; fields are only ever added within a version):
   alerts {table.alert: {table, outcome, rule, rule_before, changed_fields,
     changes [{field, before, after}], needs_unprotect, unprotect_command}},
   api, api_at_ref, backend_switched   (the monitor API in the working tree and at the ref)
+  anomaly_detection: null (neither side turns it on) or {schema_name, outcome, reasons,
+    needs_unprotect, unprotect_command, changes [{field, before, after}]}
 `before`/`after` are null where the field is absent on that side.
 """
 
@@ -26,6 +28,7 @@ from monitors.change_report.diff import FieldChange, MetricChanges
 from monitors.change_report.report import (
     BACKEND_SWITCHED,
     PROTECTION_REMOVED,
+    AnomalyDetectionChange,
     ChangeReport,
     MonitorChange,
     Outcome,
@@ -33,6 +36,8 @@ from monitors.change_report.report import (
 from monitors.desired.protection import (
     RESET_LIFTS_PROTECTION,
     alert_delete_needs_unprotect,
+    anomaly_needs_unprotect,
+    anomaly_unprotect_command,
     delete_needs_unprotect,
     replace_needs_reset,
 )
@@ -100,6 +105,19 @@ def _alert(stack: str, change: AlertChange) -> dict[str, Any]:
     }
 
 
+def _anomaly(stack: str, change: AnomalyDetectionChange | None) -> dict[str, Any] | None:
+    if change is None:
+        return None
+    return {
+        "schema_name": change.schema_name,
+        "outcome": change.outcome.value,
+        "reasons": list(change.reasons),
+        "needs_unprotect": change.needs_unprotect,
+        "unprotect_command": anomaly_unprotect_command(stack) if change.needs_unprotect else None,
+        "changes": [_change(c) for c in change.changes],
+    }
+
+
 def report_document(report: ChangeReport) -> dict[str, Any]:
     """The report as plain JSON data, in the shape documented above."""
     return {
@@ -126,6 +144,7 @@ def report_document(report: ChangeReport) -> dict[str, Any]:
         "api": report.api,
         "api_at_ref": report.api_at_ref,
         "backend_switched": report.backend_switched,
+        "anomaly_detection": _anomaly(report.stack, report.anomaly),
     }
 
 
@@ -213,6 +232,27 @@ def _alert_lines(stack: str, change: AlertChange) -> list[str]:
     return lines
 
 
+_ANOMALY_TITLES: dict[Outcome, str] = {
+    Outcome.CREATED: "CREATED",
+    Outcome.UPDATED: "UPDATED in place",
+    Outcome.REPLACED: "REPLACED (deleted, then created again)",
+    Outcome.DELETED: "DELETED",
+}
+
+
+def _anomaly_section(report: ChangeReport) -> list[str]:
+    change = report.anomaly
+    if change is None or change.outcome is Outcome.UNCHANGED:
+        return []
+    title = _ANOMALY_TITLES[change.outcome]
+    lines = ["", f"== schema anomaly detection of {change.schema_name}: {title}"]
+    lines += [f"   reason: {reason}" for reason in change.reasons]
+    if change.needs_unprotect:
+        lines.append(f"   PROTECTED: {anomaly_needs_unprotect(report.stack)}")
+    lines += [_field_line(c) for c in change.changes]
+    return lines
+
+
 def _alerts_section(report: ChangeReport) -> list[str]:
     if not report.alerts:
         return []
@@ -244,6 +284,8 @@ def render_text(report: ChangeReport, out: TextIO) -> None:
             what.append("monitors are replaced or deleted")
         if report.count_alerts(Outcome.REPLACED) or report.count_alerts(Outcome.DELETED):
             what.append("alerts are replaced or deleted")
+        if report.anomaly is not None and report.anomaly.lost:
+            what.append(f"schema anomaly detection is {report.anomaly.outcome.value}")
         if report.protection_removed:
             what.append("protection is switched off")
         if report.backend_switched:
@@ -266,5 +308,6 @@ def render_text(report: ChangeReport, out: TextIO) -> None:
             continue
         lines += ["", *_monitor_lines(report.stack, change, _deployed_api(report))]
     lines += ["", f"Unchanged: {', '.join(unchanged) if unchanged else 'none'}"]
+    lines += _anomaly_section(report)
     lines += _alerts_section(report)
     out.write("\n".join(lines) + "\n")

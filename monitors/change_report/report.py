@@ -7,11 +7,14 @@ history-loss warning), deleted, or unchanged. No Pulumi CLI, credentials or netw
 
 A stack that was protected at the ref and is not protected now needs an approval too: from then
 on nothing stops a replace or delete in that stack, so switching protection off is as serious as
-a replacement (`protection_removed`).
+a replacement (`protection_removed`). So does the schema-level anomaly detection monitor being
+replaced (another gold schema) or deleted (turned off), decided by the program's own rule
+(`monitors.desired.replacement.AnomalyChange`).
 
 Exit codes (see `monitors.errors.ExitCode`): 0 nothing is replaced or deleted and protection
 stays; 2 an invalid declaration or stack file at either side (each line names the side); 10 at
-least one monitor is replaced or deleted, or protection is switched off, so require an approval;
+least one monitor (or alert, or the schema anomaly detection monitor) is replaced or deleted, or
+protection is switched off, so require an approval;
 11 the ref cannot be read.
 """
 
@@ -32,7 +35,7 @@ from monitors.change_report.sources import (
 )
 from monitors.desired.plan import Plan, make_plan
 from monitors.desired.protection import is_protected
-from monitors.desired.replacement import decide
+from monitors.desired.replacement import AnomalyChange, decide
 from monitors.errors import ExitCode, SideInvalidError
 from monitors.naming import API_LEGACY, CONFIG_NAMESPACE, migrate_command
 
@@ -77,6 +80,23 @@ class MonitorChange:
 
 
 @dataclass(frozen=True)
+class AnomalyDetectionChange:
+    """The schema-level anomaly detection monitor's outcome: the schema it watches (after the
+    change; before it, when deleted), why it is replaced or deleted, and the changed fields."""
+
+    schema_name: str
+    outcome: Outcome
+    reasons: tuple[str, ...] = ()
+    needs_unprotect: bool = False
+    changes: tuple[FieldChange, ...] = ()
+
+    @property
+    def lost(self) -> bool:
+        """True when the deployed schema monitor is replaced or deleted."""
+        return self.outcome in (Outcome.REPLACED, Outcome.DELETED)
+
+
+@dataclass(frozen=True)
 class ChangeReport:
     """The whole comparison of one stack between a git ref and the working tree."""
 
@@ -92,6 +112,7 @@ class ChangeReport:
     alerts: dict[str, AlertChange] = field(default_factory=dict)
     api: str = API_LEGACY  # the monitor API in the working tree, and at the ref
     api_at_ref: str | None = None
+    anomaly: AnomalyDetectionChange | None = None  # None: neither side turns it on
 
     def count(self, outcome: Outcome) -> int:
         """How many monitors have `outcome`."""
@@ -134,6 +155,11 @@ class ChangeReport:
             reasons.append(
                 f"alerts replaced or deleted ({', '.join(gone)}): nobody hears of those "
                 "thresholds being broken until they exist again"
+            )
+        if self.anomaly is not None and self.anomaly.lost:
+            reasons.append(
+                f"schema anomaly detection of {self.anomaly.schema_name} "
+                f"{self.anomaly.outcome.value}: {'; '.join(self.anomaly.reasons)}"
             )
         if self.protection_removed:
             reasons.append(PROTECTION_REMOVED.format(report=self))
@@ -190,6 +216,31 @@ def _classify(table: str, last: Plan | None, now: Plan) -> MonitorChange:
     return MonitorChange(table, name, outcome, profile, diff=diff)
 
 
+def compare_anomaly(last: Plan | None, now: Plan) -> AnomalyDetectionChange | None:
+    """The schema monitor's outcome, as the program decides it (`AnomalyChange`); None when
+    neither side turns anomaly detection on."""
+    before = last.project.settings.gold_schema_name if last and last.anomaly else None
+    after = now.project.settings.gold_schema_name if now.anomaly else None
+    change = AnomalyChange(before, after)
+    reasons = (change.reason,) if change.reason else ()
+    # The engine refuses a delete when the recorded `protect` is on, a replace when both are.
+    protected_before = last is not None and last.project.settings.protect
+    if change.created and after is not None:
+        return AnomalyDetectionChange(after, Outcome.CREATED)
+    if change.deleted and before is not None:
+        return AnomalyDetectionChange(
+            before, Outcome.DELETED, reasons, needs_unprotect=protected_before
+        )
+    if last is None or last.anomaly is None or now.anomaly is None or after is None:
+        return None
+    changes = diff_values(last.anomaly, now.anomaly)
+    if change.replaced:
+        protected = protected_before and now.project.settings.protect
+        return AnomalyDetectionChange(after, Outcome.REPLACED, reasons, protected, changes)
+    outcome = Outcome.UPDATED if changes else Outcome.UNCHANGED
+    return AnomalyDetectionChange(after, outcome, changes=changes)
+
+
 def compare(
     ref: str, commit: str, last: Plan | None, now: Plan, skipped: tuple[str, ...] = ()
 ) -> ChangeReport:
@@ -217,6 +268,7 @@ def compare(
         alerts=compare_alerts(last, now),
         api=settings.api,
         api_at_ref=last.project.settings.api if last is not None else None,
+        anomaly=compare_anomaly(last, now),
     )
 
 

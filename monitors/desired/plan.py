@@ -47,7 +47,9 @@ def make_plan(project: Project) -> Plan:
         request = monitor_request(table, spec, settings)
         reset = settings.resets.get(table)
         plan.requests[table] = request
-        plan.structures[table] = structure_of(request, reset.token if reset else None, settings.api)
+        plan.structures[table] = structure_of(
+            request, reset.token if reset else None, settings.api, settings.full_table_name(table)
+        )
         if plan.data_quality:
             plan.dq_requests[table] = data_quality_request(table, spec, settings, request)
     plan.anomaly = anomaly_detection_request(settings)

@@ -15,8 +15,10 @@ from monitors.naming import (
     API_LEGACY,
     CONFIG_NAMESPACE,
     alert_unprotect_command,
+    anomaly_urn,
     reset_command,
     reset_token_key,
+    short_stack,
     unprotect_command,
 )
 
@@ -73,4 +75,18 @@ def alert_delete_needs_unprotect(stack: str, table: str, alert: str) -> str:
     return (
         f"Stack '{stack}' protects its alerts like its monitors: to delete it on purpose, run "
         f"`{alert_unprotect_command(stack, table, alert)}` first."
+    )
+
+
+def anomaly_unprotect_command(stack: str) -> str:
+    """The command that unprotects the stack's schema anomaly detection monitor."""
+    name = short_stack(stack)
+    return f"pulumi state unprotect --stack {name} '{anomaly_urn(name)}'"
+
+
+def anomaly_needs_unprotect(stack: str) -> str:
+    """How to replace or delete the schema anomaly detection monitor on purpose in a protected
+    stack (no reset applies to it: it is never reset)."""
+    return (
+        f"Stack '{short_stack(stack)}' protects it: run `{anomaly_unprotect_command(stack)}` first."
     )

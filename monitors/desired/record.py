@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from monitors.desired.replacement import PROFILE_TYPES, MetricShape, Structure
@@ -64,7 +64,8 @@ def entry(structure: Structure) -> str:
     (exported, then read back), and nested values cost far more to serialise. Records written
     before the flags existed read the same. `api` is written only for a monitor registered
     through another backend than the legacy one: absent means legacy, so a legacy stack's record
-    is byte for byte what it was before backends existed.
+    is byte for byte what it was before backends existed. The monitored table is not written:
+    the `monitors` output already holds it (`recorded_table_names`).
     """
     data: dict[str, Any] = {
         "profile_type": structure.profile_type,
@@ -219,6 +220,18 @@ def registered_tables(raw: Any) -> set[str]:
     }
 
 
+def recorded_table_names(raw: Any) -> dict[str, str]:
+    """The table each monitor was on at its last completed registration: its `monitors` entry's
+    `table_name` (the provider's answer). Records of every earlier version hold it."""
+    if not isinstance(raw, Mapping):
+        return {}
+    return {
+        table: outputs["table_name"]
+        for table, outputs in raw.items()
+        if isinstance(outputs, Mapping) and isinstance(outputs.get("table_name"), str)
+    }
+
+
 @dataclass(frozen=True)
 class LastDeployment:
     """What the program knows of its last deployment: per monitor, what it asked for, and
@@ -237,8 +250,10 @@ class LastDeployment:
 def read_last_deployment(outputs: Mapping[str, Any] | None) -> LastDeployment:
     """Read the stack's own last outputs (as its StackReference serves them)."""
     outputs = outputs or {}
+    structures = read_last_structures(outputs.get(STRUCTURE_OUTPUT))
+    names = recorded_table_names(outputs.get(MONITORS_OUTPUT))
     return LastDeployment(
-        read_last_structures(outputs.get(STRUCTURE_OUTPUT)),
+        {t: replace(s, table_name=names.get(t)) for t, s in structures.items()},
         registered_tables(outputs.get(MONITORS_OUTPUT)),
         anomaly_schema(outputs.get(ANOMALY_OUTPUT)),
     )

@@ -70,7 +70,10 @@ class Structure:
     registered the monitor with no replacement trigger (`no_trigger`), or gave a trigger to a
     monitor the engine held none for (`first_trigger`). `api` is the backend the monitor was
     registered through; it never decides a replace (a monitor on another backend than the
-    stack's is stopped or migrated first, see `monitors.desired.backend`).
+    stack's is stopped or migrated first, see `monitors.desired.backend`). `table_name` is the
+    monitored table (`catalog.schema.table`): a monitor belongs to one table, so another table
+    is another monitor. It is not part of the record entry: the last deployment's comes from
+    the `monitors` output, as the provider reported it (None when unknown: never a reason).
     """
 
     profile_type: str
@@ -84,12 +87,17 @@ class Structure:
     no_trigger: bool = False
     first_trigger: bool = False
     api: str = API_LEGACY
+    table_name: str | None = None
 
 
 def structure_of(
-    request: Mapping[str, Any], reset_token: str | None, api: str = API_LEGACY
+    request: Mapping[str, Any],
+    reset_token: str | None,
+    api: str = API_LEGACY,
+    table_name: str | None = None,
 ) -> Structure:
-    """The structure of a monitor's API body (see `monitors.payload.monitor_request`)."""
+    """The structure of a monitor's API body (see `monitors.payload.monitor_request`) on the
+    table `table_name` (which the body does not hold: it is in the URL)."""
     profile = next(p for p in PROFILE_TYPES if p in request)
     metrics = {
         m["name"]: MetricShape(
@@ -108,6 +116,7 @@ def structure_of(
         metrics=metrics,
         reset_token=reset_token,
         api=api,
+        table_name=table_name,
     )
 
 
@@ -174,6 +183,18 @@ def _metric_reasons(last: Mapping[str, MetricShape], now: Mapping[str, MetricSha
 def replace_reasons(last: Structure, now: Structure) -> list[str]:
     """Why `now` cannot be reached from `last` by an update; empty means update in place."""
     reasons: list[str] = []
+    if (
+        last.table_name is not None
+        and now.table_name is not None
+        and last.table_name.lower() != now.table_name.lower()
+    ):
+        # The provider would plan it as an update of `table_name` (no field of either monitor
+        # resource forces a replace), which updates whatever monitor the other table has, or
+        # fails, and leaves the deployed monitor behind unmanaged.
+        reasons.append(
+            f"monitored table changed from '{last.table_name}' to '{now.table_name}' "
+            "(a monitor belongs to one table)"
+        )
     if last.profile_type != now.profile_type:
         reasons.append(f"profile type changed from {last.profile_type} to {now.profile_type}")
     for name in CREATE_ONLY_FIELDS:
@@ -293,3 +314,55 @@ def describe_resumed(decision: Decision) -> str:
         f"{decision.structure.reset_token!r} did not complete in the last deployment; this run "
         f"finishes it (deleted if still there, then created). {HISTORY_WARNING}."
     )
+
+
+@dataclass(frozen=True)
+class AnomalyChange:
+    """What the next deployment does to the schema-level anomaly detection monitor.
+
+    The schema it watches is its identity (its `replacement_trigger`, `anomaly_trigger`):
+    another schema is another monitor, so it is replaced; turned off, it is deleted. `before` is
+    the schema it watched at the last deployment, `now` the one it watches after this one (None:
+    none). Editing `excludedTables` is an update in place, which this does not decide.
+    """
+
+    before: str | None
+    now: str | None
+
+    @property
+    def created(self) -> bool:
+        return self.before is None and self.now is not None
+
+    @property
+    def deleted(self) -> bool:
+        return self.before is not None and self.now is None
+
+    @property
+    def replaced(self) -> bool:
+        return self.before is not None and self.now is not None and self.before != self.now
+
+    @property
+    def reason(self) -> str | None:
+        """Why it is replaced or deleted; None when neither."""
+        if self.deleted:
+            return "anomaly detection is turned off (or its setting removed)"
+        if self.replaced:
+            return f"the gold schema changed from {self.before} to {self.now}"
+        return None
+
+
+def anomaly_trigger(schema_name: str) -> str:
+    """The schema monitor's `replacement_trigger`: the schema it watches."""
+    return schema_name
+
+
+def describe_anomaly(change: AnomalyChange) -> str | None:
+    """The preview warning for a replaced or deleted schema monitor; None when neither."""
+    if change.deleted:
+        return f"schema anomaly detection of {change.before} will be DELETED."
+    if change.replaced:
+        return (
+            f"schema anomaly detection of {change.before} will be REPLACED "
+            f"(it now watches {change.now})."
+        )
+    return None

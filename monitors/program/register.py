@@ -26,6 +26,7 @@ from monitors.desired.backend import describe_migrating, prepare_last
 from monitors.desired.plan import Plan, make_plan
 from monitors.desired.protection import (
     RESET_LIFTS_PROTECTION,
+    anomaly_needs_unprotect,
     delete_needs_unprotect,
     held_replace_needs_reset,
     is_protected,
@@ -41,15 +42,18 @@ from monitors.desired.record import (
 )
 from monitors.desired.replacement import (
     UNKNOWN_NO_RECORD,
+    AnomalyChange,
     Decision,
+    anomaly_trigger,
     decide,
     describe,
+    describe_anomaly,
     describe_held,
     describe_resumed,
     describe_unknown,
 )
 from monitors.errors import MonitorsError
-from monitors.naming import anomaly_urn, resource_name, short_stack
+from monitors.naming import resource_name
 from monitors.program import register_dq
 from monitors.program.engine import require_engine_support
 from monitors.program.register_alerts import (
@@ -235,7 +239,7 @@ def _register(
                 protect=is_protected(settings.protect, reset_applied_now=False),
                 delete_before_replace=True,
                 # The schema is the monitor's identity: another schema is another monitor.
-                replacement_trigger=settings.gold_schema_name,
+                replacement_trigger=anomaly_trigger(settings.gold_schema_name),
             ),
         )
     return stack_outputs
@@ -244,17 +248,12 @@ def _register(
 def announce_anomaly_detection(plan: Plan, last: LastDeployment) -> None:
     """Warn when the schema monitor is removed, or moves to another schema (a replace)."""
     settings = plan.project.settings
-    before, now = last.anomaly_schema, settings.gold_schema_name if plan.anomaly else None
-    if before is None or before == now:
+    change = AnomalyChange(last.anomaly_schema, settings.gold_schema_name if plan.anomaly else None)
+    message = describe_anomaly(change)
+    if message is None:
         return
-    what = "DELETED" if now is None else f"REPLACED (it now watches {now})"
-    message = f"schema anomaly detection of {before} will be {what}."
     if settings.protect:
-        stack = short_stack(settings.stack)
-        message += (
-            f" Stack '{stack}' protects it: run `pulumi state unprotect --stack {stack} "
-            f"'{anomaly_urn(stack)}'` first."
-        )
+        message += " " + anomaly_needs_unprotect(settings.stack)
     pulumi.log.warn(message)
 
 

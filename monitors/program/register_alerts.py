@@ -40,6 +40,7 @@ from monitors.desired.alert_record import (
 from monitors.desired.alerts import AlertRequest, alert_requests, documented_metric_tables
 from monitors.desired.plan import Plan
 from monitors.desired.protection import alert_delete_needs_unprotect, is_protected
+from monitors.desired.record import MONITORS_OUTPUT, recorded_table_names
 from monitors.desired.replacement import Decision
 from monitors.errors import DeclarationError, DeclarationErrors, Problem
 from monitors.naming import (
@@ -71,15 +72,22 @@ def _announce_deletes(plan: Plan, requests: Mapping[str, AlertRequest], last: se
 
 def _with_recorded_tables(plan: Plan, outputs: Mapping[str, Any] | None) -> dict[str, AlertRequest]:
     """The plan's alert inputs, re-made for monitors whose record names other metric tables
-    than the documented ones (said once per monitor: `plan` shows the documented ones)."""
+    than the documented ones (said once per monitor: `plan` shows the documented ones).
+
+    Only a record of the same monitored table counts: after `catalog` or `goldSchema` changed,
+    the recorded tables are the old monitor's, which this run deletes (a replace), so the
+    alerts follow the new monitor's documented tables in the same run."""
     if not plan.alerts:
         return plan.alerts
     settings = plan.project.settings
     recorded = recorded_metric_tables(outputs)
+    monitored = recorded_table_names((outputs or {}).get(MONITORS_OUTPUT))
     differing = {
         table: names
         for table, names in recorded.items()
-        if table in plan.project.monitors and names != documented_metric_tables(settings, table)
+        if table in plan.project.monitors
+        and monitored.get(table, "").lower() == settings.full_table_name(table)
+        and names != documented_metric_tables(settings, table)
     }
     if not differing:
         return plan.alerts

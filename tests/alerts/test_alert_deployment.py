@@ -228,3 +228,19 @@ def test_alerts_read_the_metric_tables_their_monitor_reported_and_say_so(declara
         w.startswith(f"monitor '{TABLE}' reported its metric tables as wanderbricks_dev.moved.")
         for w in result.program.warnings
     )
+
+
+@pytest.mark.parametrize("api", ["legacy", "data_quality"])
+def test_after_the_catalog_changes_alerts_read_the_new_monitors_tables_in_the_same_run(
+    declarations, api
+):
+    backend = {} if api == "legacy" else {"api": api}
+    stack = deployed(declarations, config=alerting(**backend))
+    result = stack.up(declarations, alerting(catalog="wanderbricks_v2", **backend))
+    assert result.ok, result.errors
+    query = result.program.alert(SPIKE).inputs["queryText"]
+    assert "FROM `wanderbricks_v2`.`wanderbricks_gold_monitoring`." in query
+    assert stack.op(result, TABLE) == "replace"
+    assert stack.alert_op(result, SPIKE) == "update"
+    assert not [w for w in result.program.warnings if "reported its metric tables" in w]
+    assert not stack.up().changed  # nothing left for the next run

@@ -53,7 +53,9 @@ def test_json_has_a_stable_documented_shape(repo):
         "api",
         "api_at_ref",
         "backend_switched",
+        "anomaly_detection",  # added within version 1: null when neither side turns it on
     ]
+    assert doc["anomaly_detection"] is None
     assert doc["schema_version"] == 1
     assert (doc["stack"], doc["protect"], doc["exit_code"]) == ("prod", True, 10)
     assert doc["summary"] == {
