@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from monitors.errors import DeclarationError, DeclarationErrors, Problem, StackConfigError
-from monitors.naming import DECLARATIONS_PATH, PROJECT_ROOT, stack_file_name
+from monitors.naming import (
+    DECLARATIONS_PATH,
+    PROJECT_ROOT,
+    RESETS_KEY,
+    short_stack,
+    stack_file_name,
+)
 from monitors.spec.backend import backend_problems
 from monitors.spec.loader import (
     DeclarationFiles,
@@ -45,8 +51,20 @@ def select_monitors(
         if table not in declared:
             problems.append(Problem(f"enabled[{index}]", f"no declaration for table {table!r}"))
     for table in settings.resets:
-        if table not in enabled:
-            problems.append(Problem(f"resets.{table}", "not a declared, enabled monitor"))
+        if table in enabled:
+            continue
+        # A reset only recreates a monitor this stack deploys. An entry left behind by a reset
+        # of a table the stack no longer deploys is harmless to remove; a misspelt one is not
+        # what the user meant: either way, say which and how to remove it.
+        where = "declared but not enabled in this stack" if table in declared else "not declared"
+        problems.append(
+            Problem(
+                f"{RESETS_KEY}.{table}",
+                f"no monitor of this stack to reset ({where}). If the stack no longer deploys "
+                f"it, remove the entry: pulumi config rm --stack {short_stack(settings.stack)} "
+                f"--path '{RESETS_KEY}.{table}'",
+            )
+        )
     if problems:
         raise StackConfigError(file, problems)
     return {table: declared[table] for table in sorted(enabled)}
