@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     """Handler of `migrate`."""
     from monitors.stackops.common import Env
     from monitors.stackops.interrupt import sigterm_as_interrupt
-    from monitors.stackops.migrate import migrate
+    from monitors.stackops.migrate.command import migrate
 
     try:
         with sigterm_as_interrupt():

@@ -8,7 +8,7 @@ type would create a second and delete the first. So migrate changes the state, n
    settled, the preview planning no change, credentials that reach the workspace;
 1. reads each monitor's history facts through both APIs (they must agree: one monitor) and the
    import IDs, shows the plan and asks (the stack name in a protected stack), then writes the
-   journal (`monitors.stackops.journal`: the facts and the restore point);
+   journal (`monitors.stackops.migrate.journal`: the facts and the restore point);
 2. writes `lakehouse-monitors:api` and `lakehouse-monitors:migratingTo` (the backend guard's
    contract, `monitors.desired.backend`);
 3. `pulumi state remove` of the old resources (with `--force` where protected, and
@@ -21,7 +21,7 @@ type would create a second and delete the first. So migrate changes the state, n
    `migratingTo`;
 6. the history proof: the facts read again through the new API must be unchanged.
 Run again after a failure or an interrupt, it reads where each monitor stands
-(`monitors.stackops.placement`) and continues; `--to` the other API goes back the same way.
+(`monitors.stackops.migrate.placement`) and continues; `--to` the other API goes back the same way.
 """
 
 from __future__ import annotations
@@ -60,8 +60,8 @@ from monitors.spec.settings import stack_file
 from monitors.stackops.common import Env, cli_stderr, command_failure, load, resolve_tables
 from monitors.stackops.events import EventLog, ResourceChange, describe
 from monitors.stackops.interrupt import run_interruptibly
-from monitors.stackops.journal import Journal, JournalError, journal_path, load_journal
-from monitors.stackops.placement import (
+from monitors.stackops.migrate.journal import Journal, JournalError, journal_path, load_journal
+from monitors.stackops.migrate.placement import (
     Dependent,
     Placement,
     dependents,
