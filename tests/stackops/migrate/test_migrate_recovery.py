@@ -11,7 +11,7 @@ import pytest
 from monitors.errors import ExitCode, MonitorsError, OperationFailedError
 from monitors.naming import API_LEGACY, monitor_urn
 from monitors.stackops.common import Env
-from monitors.stackops.migrate import command as migration
+from monitors.stackops.migrate import facts as migration
 from monitors.stackops.migrate.command import migrate
 from monitors.stackops.migrate.placement import Placement
 from tests.stackops.conftest import TABLES, full_name
