@@ -5,7 +5,6 @@ Imports existing monitors under the names the program uses, then previews the in
 
 from __future__ import annotations
 
-import importlib.metadata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -28,6 +27,7 @@ from monitors.stackops.events import ResourceChange, describe
 from monitors.stackops.pulumi_cli import open_stack
 from monitors.stackops.reasons import explain, read_record
 from monitors.stackops.state import MonitorState, monitor_states, state_lines, urns_in_state
+from monitors.stackops.state_edit import databricks_provider_version
 from monitors.stackops.urns import finish_commands
 
 
@@ -49,11 +49,6 @@ def import_spec(project: Project, table: str, provider_version: str) -> dict[str
         "id": project.settings.full_table_name(table),
         "version": provider_version,
     }
-
-
-def databricks_provider_version() -> str:
-    """The pulumi-databricks version the program runs with: imports must use the same plugin."""
-    return importlib.metadata.version("pulumi_databricks")
 
 
 def adopt(stack_name: str, tables: Sequence[str] | None, *, env: Env | None = None) -> AdoptReport:

@@ -5,7 +5,6 @@ import` of the same monitor as the target type (and of those dependents). The cl
 
 from __future__ import annotations
 
-import importlib.metadata
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,7 +22,11 @@ from monitors.naming import (
 from monitors.spec.backend import API_SETTING, MIGRATION_SETTING
 from monitors.stackops.migrate.context import Migration
 from monitors.stackops.migrate.placement import Dependent, Placement
-from monitors.stackops.state_edit import import_into_state, remove_from_state
+from monitors.stackops.state_edit import (
+    databricks_provider_version,
+    import_into_state,
+    remove_from_state,
+)
 
 
 def write_config(m: Migration) -> None:
@@ -73,7 +76,7 @@ def move_state(
             f"Removed from the state (nothing deleted in Databricks): {', '.join(to_remove)}"
             + (" and the alerts that depend on them." if with_dependents else ".")
         )
-    version = importlib.metadata.version("pulumi_databricks")
+    version = databricks_provider_version()
     specs: list[ImportResource] = [
         {
             "type": resource_type(m.target),
