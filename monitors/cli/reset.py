@@ -20,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
     """Handler of `reset`."""
     from monitors.stackops.common import Env
     from monitors.stackops.interrupt import sigterm_as_interrupt
-    from monitors.stackops.reset import reset
+    from monitors.stackops.reset.command import reset
 
     try:
         with sigterm_as_interrupt():

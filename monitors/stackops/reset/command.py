@@ -25,17 +25,17 @@ from monitors.naming import monitor_urn, short_stack, stack_file_name
 from monitors.spec.project import Project
 from monitors.spec.settings import ResetRequest
 from monitors.stackops.common import Env, command_failure, load, preview, resolve_tables, urns_of
-from monitors.stackops.config import (
+from monitors.stackops.events import EventLog, ResourceChange, describe
+from monitors.stackops.interrupt import run_interruptibly
+from monitors.stackops.pulumi_cli import open_stack
+from monitors.stackops.reasons import Explanation, explain, read_record
+from monitors.stackops.reset.tokens import (
     ConfigSnapshot,
     StackFileChangedError,
     new_token,
     undo_commands,
     write_reset,
 )
-from monitors.stackops.events import EventLog, ResourceChange, describe
-from monitors.stackops.interrupt import run_interruptibly
-from monitors.stackops.pulumi_cli import open_stack
-from monitors.stackops.reasons import Explanation, explain, read_record
 from monitors.stackops.state import (
     MonitorState,
     monitor_states,

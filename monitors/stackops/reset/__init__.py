@@ -1,0 +1,1 @@
+"""`reset`: recreate chosen monitors on purpose, after a preview proves nothing else is touched."""
