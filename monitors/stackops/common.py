@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pulumi.automation import CommandError, Stack
 
-from monitors.errors import OperationFailedError, UnknownTableError
+from monitors.errors import AbortedError, OperationFailedError, UnknownTableError
 from monitors.naming import API_LEGACY, PROJECT_ROOT, monitor_urn, short_stack
 from monitors.spec.loader import load_declarations
 from monitors.spec.project import Project, declarations_dir, load_project
@@ -90,3 +90,31 @@ def preview(stack: Stack, action: str) -> EventLog:
     except CommandError as exc:
         raise OperationFailedError(command_failure(action, exc, log)) from None
     return log
+
+
+def ask_to_go_on(
+    stack: str,
+    *,
+    protect: bool,
+    assume_yes: bool,
+    confirm: Callable[[str], str],
+    out: Callable[[str], None],
+    unchanged: str = "Nothing was changed.",
+) -> None:
+    """The one confirmation of a command that changes monitors: none with --yes, the stack's
+    short name typed where monitors are protected, else a y/N. AbortedError (saying `unchanged`)
+    on any other answer."""
+    if assume_yes:
+        out("--yes given: not asking for confirmation.")
+        return
+    if protect:
+        answer = confirm(
+            f"Monitors are protected in stack {stack!r}. Type the stack name to go on: "
+        )
+        if answer.strip() != short_stack(stack):
+            raise AbortedError(
+                f"aborted: you typed {answer.strip()!r}, not {short_stack(stack)!r}. {unchanged}"
+            )
+        return
+    if confirm("Go on? [y/N] ").strip().lower() not in ("y", "yes"):
+        raise AbortedError(f"aborted. {unchanged}")

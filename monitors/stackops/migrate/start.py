@@ -8,10 +8,11 @@ from collections.abc import Callable, Mapping
 from pulumi.automation import Deployment
 
 from monitors.desired.backend import api_name, type_name
-from monitors.errors import AbortedError, StackOpsError
+from monitors.errors import StackOpsError
 from monitors.naming import CONFIG_NAMESPACE, stack_file_name
 from monitors.spec.backend import API_SETTING, MIGRATION_SETTING
 from monitors.spec.settings import stack_file
+from monitors.stackops.common import ask_to_go_on
 from monitors.stackops.migrate.context import Migration
 from monitors.stackops.migrate.journal import Journal, journal_path
 from monitors.stackops.migrate.placement import Dependent, Placement
@@ -63,20 +64,13 @@ def confirm_plan(
         "  6. the history proof: monitor_version, dashboard and metric tables read again "
         "must be unchanged"
     )
-    if assume_yes:
-        out("--yes given: not asking for confirmation.")
-        return
-    if m.settings.protect:
-        answer = confirm(
-            f"Monitors are protected in stack '{m.name}'. Type the stack name to go on: "
-        )
-        if answer.strip() != m.name:
-            raise AbortedError(
-                f"aborted: you typed {answer.strip()!r}, not {m.name!r}. Nothing was changed."
-            )
-        return
-    if confirm("Go on? [y/N] ").strip().lower() not in ("y", "yes"):
-        raise AbortedError("aborted. Nothing was changed.")
+    ask_to_go_on(
+        m.name,
+        protect=m.settings.protect,
+        assume_yes=assume_yes,
+        confirm=confirm,
+        out=out,
+    )
 
 
 def keep_journal(

@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from monitors.desired.replacement import HISTORY_WARNING
-from monitors.errors import AbortedError, RefusedError
-from monitors.naming import short_stack
+from monitors.errors import RefusedError
 from monitors.spec.project import Project
-from monitors.stackops.common import Env
+from monitors.stackops.common import Env, ask_to_go_on
 from monitors.stackops.events import ResourceChange, describe
 from monitors.stackops.reasons import Explanation
 
@@ -93,19 +92,11 @@ def confirm_reset(
     if others:
         out("The same update also applies these pending changes (nothing deleted):")
         out("\n".join(f"  - {describe(c.urn)}: {c.kind}" for c in others))
-    if assume_yes:
-        out("--yes given: not asking for confirmation.")
-        return
-    if project.settings.protect:
-        answer = confirm(
-            f"Monitors are protected in stack {stack!r}. Type the stack name to go on: "
-        )
-        if answer.strip() != short_stack(stack):
-            raise AbortedError(
-                f"aborted: you typed {answer.strip()!r}, not {short_stack(stack)!r}. "
-                "Nothing was changed (the reset tokens were removed again)."
-            )
-        return
-    answer = confirm("Go on? [y/N] ")
-    if answer.strip().lower() not in ("y", "yes"):
-        raise AbortedError("aborted. Nothing was changed (the reset tokens were removed again).")
+    ask_to_go_on(
+        stack,
+        protect=project.settings.protect,
+        assume_yes=assume_yes,
+        confirm=confirm,
+        out=out,
+        unchanged="Nothing was changed (the reset tokens were removed again).",
+    )
