@@ -125,7 +125,7 @@ def dependents_to_move(
     problems: list[str] = []
     for table, place in places.items():
         old = monitor_urn(m.name, table, m.source)
-        if place in (Placement.SOURCE, Placement.BOTH):
+        if place.holds_source:
             raw = dependents(checkpoint, old)
         else:
             raw = dependents(restore, old) or dependents(

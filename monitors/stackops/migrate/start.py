@@ -29,7 +29,7 @@ def confirm_plan(
 ) -> None:
     """Show the steps this run will take, and ask (the stack name where protected)."""
     out = m.env.out
-    to_remove = [t for t, p in places.items() if p in (Placement.SOURCE, Placement.BOTH)]
+    to_remove = [t for t, p in places.items() if p.holds_source]
     leaving = [d for t in to_remove for d in moving[t]]
     reimport = [d for deps in moving.values() for d in deps]
     out(

@@ -6,7 +6,6 @@ import` of the same monitor as the target type (and of those dependents). The cl
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from pulumi.automation import ConfigValue, Deployment
 from pulumi.automation._stack import ImportResource
@@ -21,7 +20,7 @@ from monitors.naming import (
 )
 from monitors.spec.backend import API_SETTING, MIGRATION_SETTING
 from monitors.stackops.migrate.context import Migration
-from monitors.stackops.migrate.placement import Dependent, Placement
+from monitors.stackops.migrate.placement import Dependent, Placement, resources
 from monitors.stackops.state_edit import (
     databricks_provider_version,
     import_into_state,
@@ -58,10 +57,10 @@ def move_state(
 ) -> None:
     """Step 3: take the old resources out of the state, then import the same monitors (and
     the resources that left with them) as they are in Databricks."""
-    to_remove = [t for t, p in places.items() if p in (Placement.SOURCE, Placement.BOTH)]
+    to_remove = [t for t, p in places.items() if p.holds_source]
     if to_remove:
         urns = [monitor_urn(m.name, t, m.source) for t in to_remove]
-        removed = {str(r["urn"]): r for r in _resources(checkpoint) if r["urn"] in urns}
+        removed = {str(r["urn"]): r for r in resources(checkpoint) if r["urn"] in urns}
         protected = any(r.get("protect") for r in removed.values()) or any(
             d.protect for t in to_remove for d in moving[t]
         )
@@ -99,7 +98,3 @@ def move_state(
         others = len(specs) - len(ids)
         with_them = f"; and {others} resource(s) that depend on them" if others else ""
         m.env.out(f"Imported as {type_name(m.target)}: {', '.join(ids) or 'none'}{with_them}.")
-
-
-def _resources(checkpoint: Deployment) -> list[dict[str, Any]]:
-    return list((checkpoint.deployment or {}).get("resources") or [])
