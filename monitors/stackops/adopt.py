@@ -19,6 +19,7 @@ from monitors.stackops.common import (
     command_failure,
     load,
     preview,
+    read_state,
     resolve_tables,
     urns_of,
 )
@@ -69,13 +70,7 @@ def adopt(stack_name: str, tables: Sequence[str] | None, *, env: Env | None = No
     chosen = resolve_tables(stack_name, project, tables, env)
     stack = open_stack(stack_name, env.project_root, env.pulumi_root)
     urns = urns_of(stack_name, chosen)
-    try:
-        deployment = stack.export_stack()
-    except CommandError as exc:
-        raise OperationFailedError(
-            command_failure(f"reading the state of stack {stack_name!r}", exc, None)
-            + "\nNothing was imported."
-        ) from None
+    deployment = read_state(stack, stack_name, "Nothing was imported.")
     _refuse_half_done(stack_name, project, urns, monitor_states(deployment, urns))
     managed = urns_in_state(deployment)
     skipped = [t for t in chosen if urns[t] in managed]

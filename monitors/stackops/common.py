@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pulumi.automation import CommandError, Stack
+from pulumi.automation import CommandError, Deployment, Stack
 
 from monitors.errors import AbortedError, OperationFailedError, UnknownTableError
 from monitors.naming import API_LEGACY, PROJECT_ROOT, monitor_urn, short_stack
@@ -81,6 +81,20 @@ def command_failure(action: str, exc: CommandError, log: EventLog | None) -> str
     errors = log.errors() if log else []
     detail = "\n".join(f"  {e}" for e in errors) if errors else f"  {str(exc).strip()}"
     return f"{action} failed:\n{detail}"
+
+
+def read_state(
+    stack: Stack, stack_name: str, unchanged: str = "Nothing was changed."
+) -> Deployment:
+    """The stack's state (`pulumi stack export`), read before anything changes: when the CLI
+    fails, OperationFailedError saying why and `unchanged`."""
+    try:
+        return stack.export_stack()
+    except CommandError as exc:
+        raise OperationFailedError(
+            command_failure(f"reading the state of stack {stack_name!r}", exc, None)
+            + f"\n{unchanged}"
+        ) from None
 
 
 def preview(stack: Stack, action: str) -> EventLog:

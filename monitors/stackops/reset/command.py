@@ -5,14 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from pulumi.automation import CommandError, Stack
+from pulumi.automation import CommandError
 
 from monitors.desired.replacement import Structure
 from monitors.errors import OperationFailedError, RefusedError, StackOpsError
 from monitors.naming import short_stack
 from monitors.spec.project import Project
 from monitors.spec.settings import ResetRequest
-from monitors.stackops.common import Env, command_failure, load, preview, resolve_tables, urns_of
+from monitors.stackops.common import (
+    Env,
+    command_failure,
+    load,
+    preview,
+    read_state,
+    resolve_tables,
+    urns_of,
+)
 from monitors.stackops.pulumi_cli import open_stack
 from monitors.stackops.reasons import Explanation, explain, read_record
 from monitors.stackops.reset.apply import ResetReport, apply_reset, unfinished
@@ -41,7 +49,7 @@ def reset(
     chosen = resolve_tables(stack_name, project, tables, env)
     stack = open_stack(stack_name, env.project_root, env.pulumi_root)
     asked = urns_of(stack_name, chosen, project.settings.api)
-    states = _read_states(stack, stack_name, asked)
+    states = monitor_states(read_state(stack, stack_name), asked)
     _refuse_pending_creates(stack_name, project, asked, states)
     record = read_record(stack)
     snapshot = ConfigSnapshot.take(stack_name, env.project_root)
@@ -120,18 +128,6 @@ def unfinished_reset(
     if last is not None and last.resetting and not applied:
         return "the last deployment started it and did not complete it"
     return None
-
-
-def _read_states(
-    stack: Stack, stack_name: str, asked: Mapping[str, str]
-) -> dict[str, MonitorState]:
-    try:
-        return monitor_states(stack.export_stack(), asked)
-    except CommandError as exc:
-        raise OperationFailedError(
-            command_failure(f"reading the state of stack {stack_name!r}", exc, None)
-            + "\nNothing was changed."
-        ) from None
 
 
 def _refuse_pending_creates(
