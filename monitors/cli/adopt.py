@@ -17,7 +17,6 @@ from monitors.errors import ExitCode
 def run(args: argparse.Namespace) -> int:
     """Handler of `adopt`."""
     from monitors.stackops.adopt import adopt
-    from monitors.stackops.common import Env
     from monitors.stackops.interrupt import sigterm_as_interrupt
 
     try:
@@ -25,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
             adopt(
                 args.stack,
                 args.table,
-                env=Env(args.project_dir, args.pulumi_root, skipped=options.skipped_reporter(args)),
+                env=options.stack_env(args),
             )
     except (KeyboardInterrupt, EOFError):
         print(

@@ -29,9 +29,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         chosen_tables,
         declarations_directory,
         export_monitors,
-        render_json,
-        render_report,
     )
+    from monitors.workspace.export_report import render_json, render_report
 
     out = out or sys.stdout
     err = err or sys.stderr

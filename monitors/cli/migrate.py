@@ -23,9 +23,8 @@ from monitors.naming import APIS
 
 def run(args: argparse.Namespace) -> int:
     """Handler of `migrate`."""
-    from monitors.stackops.common import Env
     from monitors.stackops.interrupt import sigterm_as_interrupt
-    from monitors.stackops.migrate import migrate
+    from monitors.stackops.migrate.command import migrate
 
     try:
         with sigterm_as_interrupt():
@@ -34,11 +33,7 @@ def run(args: argparse.Namespace) -> int:
                 args.to,
                 assume_yes=args.yes,
                 confirm=input,
-                env=Env(
-                    project_root=args.project_dir,
-                    pulumi_root=args.pulumi_root,
-                    skipped=options.skipped_reporter(args),
-                ),
+                env=options.stack_env(args),
             )
     except (KeyboardInterrupt, EOFError):
         # migrate() turns an interrupt after its first change into an OperationFailedError that

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from monitors.naming import PROJECT_ROOT
 
 if TYPE_CHECKING:
+    from monitors.stackops.common import Env
+
     # What `add_subparsers()` returns; each command module registers itself on it.
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
@@ -86,3 +88,11 @@ def skipped_reporter(args: argparse.Namespace) -> Callable[[str], None] | None:
     if not getattr(args, "verbose", False):
         return None
     return lambda line: print(line, file=sys.stderr)
+
+
+def stack_env(args: argparse.Namespace, out: Callable[[str], None] = print) -> Env:
+    """Where a stack operation runs, from --project-dir, --pulumi-root and --verbose; imported
+    when a command runs, so that `plan` never loads the Automation API."""
+    from monitors.stackops.common import Env
+
+    return Env(args.project_dir, args.pulumi_root, out=out, skipped=skipped_reporter(args))

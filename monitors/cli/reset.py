@@ -18,9 +18,8 @@ from monitors.errors import AbortedError, ExitCode
 
 def run(args: argparse.Namespace) -> int:
     """Handler of `reset`."""
-    from monitors.stackops.common import Env
     from monitors.stackops.interrupt import sigterm_as_interrupt
-    from monitors.stackops.reset import reset
+    from monitors.stackops.reset.command import reset
 
     try:
         with sigterm_as_interrupt():
@@ -30,11 +29,7 @@ def run(args: argparse.Namespace) -> int:
                 purge=args.purge,
                 assume_yes=args.yes,
                 confirm=input,
-                env=Env(
-                    project_root=args.project_dir,
-                    pulumi_root=args.pulumi_root,
-                    skipped=options.skipped_reporter(args),
-                ),
+                env=options.stack_env(args),
             )
     except (KeyboardInterrupt, EOFError):
         # reset() turns an interrupt during or after its update into an OperationFailedError

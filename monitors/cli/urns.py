@@ -43,18 +43,12 @@ def _note(text: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Handler of `urns`: a table of URNs, JSON, or bare URNs of the `--table`s for scripts."""
-    from monitors.stackops.common import Env
     from monitors.stackops.urns import urns
 
     try:
         found = urns(
             args.stack,
-            env=Env(
-                args.project_dir,
-                args.pulumi_root,
-                out=_note,
-                skipped=options.skipped_reporter(args),
-            ),
+            env=options.stack_env(args, out=_note),
         )
     except KeyboardInterrupt:
         print("\ninterrupted (urns only reads: nothing was changed).", file=sys.stderr)

@@ -5,7 +5,6 @@ Imports existing monitors under the names the program uses, then previews the in
 
 from __future__ import annotations
 
-import importlib.metadata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -20,6 +19,7 @@ from monitors.stackops.common import (
     command_failure,
     load,
     preview,
+    read_state,
     resolve_tables,
     urns_of,
 )
@@ -28,6 +28,7 @@ from monitors.stackops.events import ResourceChange, describe
 from monitors.stackops.pulumi_cli import open_stack
 from monitors.stackops.reasons import explain, read_record
 from monitors.stackops.state import MonitorState, monitor_states, state_lines, urns_in_state
+from monitors.stackops.state_edit import databricks_provider_version
 from monitors.stackops.urns import finish_commands
 
 
@@ -51,11 +52,6 @@ def import_spec(project: Project, table: str, provider_version: str) -> dict[str
     }
 
 
-def databricks_provider_version() -> str:
-    """The pulumi-databricks version the program runs with: imports must use the same plugin."""
-    return importlib.metadata.version("pulumi_databricks")
-
-
 def adopt(stack_name: str, tables: Sequence[str] | None, *, env: Env | None = None) -> AdoptReport:
     """Import existing monitors into the stack's state, then preview the alignment (no `up`).
 
@@ -74,13 +70,7 @@ def adopt(stack_name: str, tables: Sequence[str] | None, *, env: Env | None = No
     chosen = resolve_tables(stack_name, project, tables, env)
     stack = open_stack(stack_name, env.project_root, env.pulumi_root)
     urns = urns_of(stack_name, chosen)
-    try:
-        deployment = stack.export_stack()
-    except CommandError as exc:
-        raise OperationFailedError(
-            command_failure(f"reading the state of stack {stack_name!r}", exc, None)
-            + "\nNothing was imported."
-        ) from None
+    deployment = read_state(stack, stack_name, "Nothing was imported.")
     _refuse_half_done(stack_name, project, urns, monitor_states(deployment, urns))
     managed = urns_in_state(deployment)
     skipped = [t for t in chosen if urns[t] in managed]

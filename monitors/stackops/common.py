@@ -6,9 +6,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pulumi.automation import CommandError, Stack
+from pulumi.automation import CommandError, Deployment, Stack
 
-from monitors.errors import OperationFailedError, UnknownTableError
+from monitors.errors import AbortedError, OperationFailedError, UnknownTableError
 from monitors.naming import API_LEGACY, PROJECT_ROOT, monitor_urn, short_stack
 from monitors.spec.loader import load_declarations
 from monitors.spec.project import Project, declarations_dir, load_project
@@ -83,6 +83,20 @@ def command_failure(action: str, exc: CommandError, log: EventLog | None) -> str
     return f"{action} failed:\n{detail}"
 
 
+def read_state(
+    stack: Stack, stack_name: str, unchanged: str = "Nothing was changed."
+) -> Deployment:
+    """The stack's state (`pulumi stack export`), read before anything changes: when the CLI
+    fails, OperationFailedError saying why and `unchanged`."""
+    try:
+        return stack.export_stack()
+    except CommandError as exc:
+        raise OperationFailedError(
+            command_failure(f"reading the state of stack {stack_name!r}", exc, None)
+            + f"\n{unchanged}"
+        ) from None
+
+
 def preview(stack: Stack, action: str) -> EventLog:
     log = EventLog()
     try:
@@ -90,3 +104,31 @@ def preview(stack: Stack, action: str) -> EventLog:
     except CommandError as exc:
         raise OperationFailedError(command_failure(action, exc, log)) from None
     return log
+
+
+def ask_to_go_on(
+    stack: str,
+    *,
+    protect: bool,
+    assume_yes: bool,
+    confirm: Callable[[str], str],
+    out: Callable[[str], None],
+    unchanged: str = "Nothing was changed.",
+) -> None:
+    """The one confirmation of a command that changes monitors: none with --yes, the stack's
+    short name typed where monitors are protected, else a y/N. AbortedError (saying `unchanged`)
+    on any other answer."""
+    if assume_yes:
+        out("--yes given: not asking for confirmation.")
+        return
+    if protect:
+        answer = confirm(
+            f"Monitors are protected in stack {stack!r}. Type the stack name to go on: "
+        )
+        if answer.strip() != short_stack(stack):
+            raise AbortedError(
+                f"aborted: you typed {answer.strip()!r}, not {short_stack(stack)!r}. {unchanged}"
+            )
+        return
+    if confirm("Go on? [y/N] ").strip().lower() not in ("y", "yes"):
+        raise AbortedError(f"aborted. {unchanged}")

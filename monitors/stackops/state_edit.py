@@ -19,12 +19,18 @@ runs them. Each raises the Automation API's CommandError when the CLI fails.
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 from collections.abc import Sequence
 from typing import Any
 
 from pulumi.automation import Deployment, Stack
 from pulumi.automation._stack import ImportResource  # the TypedDict `import_resources` takes
+
+
+def databricks_provider_version() -> str:
+    """The pulumi-databricks version the program runs with: imports must use the same plugin."""
+    return importlib.metadata.version("pulumi_databricks")
 
 
 def _env(stack: Stack) -> dict[str, str]:

@@ -41,9 +41,16 @@ from monitors.errors import WorkspaceUnreachableError
 from monitors.naming import parse_alert_display_name, short_stack
 from monitors.spec.project import Project
 from monitors.workspace import api as workspace
-from monitors.workspace.client import Deadline, describe_error, is_unreachable
+from monitors.workspace.check_results import (
+    MARKS,
+    Checked,
+    CheckResult,
+    CheckStatus,
+    join_row,
+    raise_if_unreachable,
+)
+from monitors.workspace.client import Deadline, describe_error
 from monitors.workspace.identifiers import object_id, table_name
-from monitors.workspace.verify import Checked, CheckResult, CheckStatus
 
 ALERT_CHECKS: tuple[tuple[str, str], ...] = (
     ("exists", "exists"),
@@ -51,12 +58,6 @@ ALERT_CHECKS: tuple[tuple[str, str], ...] = (
     ("query", "query"),
     ("fires", "would fire now"),
 )
-_MARKS = {
-    CheckStatus.PASS: "ok",
-    CheckStatus.FAIL: "FAIL",
-    CheckStatus.WARN: "warn",
-    CheckStatus.SKIP: "-",
-}
 SERVER_WAIT = "10s"  # the statement API holds the call up to this long (5-50 s)
 POLL_S = 2.0
 STATEMENT_BUDGET_S = 60.0  # per alert; a stopped warehouse may take longer to start
@@ -143,7 +144,7 @@ def reported_metric_tables(
                     table_name(monitor.drift_metrics_table_name),
                 )
         except Exception as err:  # unreadable or unsafe: the documented names are expected
-            _raise_if_unreachable(err)
+            raise_if_unreachable(err)
     return found
 
 
@@ -215,16 +216,16 @@ class AlertsReport:
         rows = [
             [
                 a.key,
-                *(_MARKS[c.status] for c in a.checks[:-1]),
+                *(MARKS[c.status] for c in a.checks[:-1]),
                 a.check("fires").detail.split(" (")[0]
                 if a.evaluation
-                else _MARKS[a.checks[-1].status],
+                else MARKS[a.checks[-1].status],
             ]
             for a in self.alerts
         ]
         widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-        lines = [_join(header, widths), _join(["-" * w for w in widths], widths)]
-        lines += [_join(row, widths) for row in rows]
+        lines = [join_row(header, widths), join_row(["-" * w for w in widths], widths)]
+        lines += [join_row(row, widths) for row in rows]
         titles = dict(ALERT_CHECKS)
         for title, status in (("Failures", CheckStatus.FAIL), ("Warnings", CheckStatus.WARN)):
             found = [(a, c) for a in self.alerts for c in a.checks if c.status is status]
@@ -238,18 +239,7 @@ class AlertsReport:
         return "\n".join(lines) + "\n"
 
 
-def _join(cells: Sequence[str], widths: Sequence[int]) -> str:
-    return "  ".join(cell.ljust(w) for cell, w in zip(cells, widths, strict=True)).rstrip()
-
-
 # ---- the checks --------------------------------------------------------------------------------
-
-
-def _raise_if_unreachable(err: Exception) -> None:
-    if is_unreachable(err):
-        raise WorkspaceUnreachableError(
-            f"the workspace stopped answering: {describe_error(err)}"
-        ) from None
 
 
 def _deployed_fields(deployed: AlertV2) -> dict[str, Any]:
@@ -348,7 +338,7 @@ def verify_alert(
     try:
         deployed = get_alert(client, found.id)
     except Exception as err:
-        _raise_if_unreachable(err)
+        raise_if_unreachable(err)
         deployed, why = None, f"could not read it: {describe_error(err)}"
     else:
         why = "it was deleted while verify ran"
@@ -403,7 +393,7 @@ def verify_alert(
                 CheckResult("query", CheckStatus.FAIL, f"{label}{': ' + error if error else ''}")
             )
     except Exception as err:
-        _raise_if_unreachable(err)
+        raise_if_unreachable(err)
         checks.append(
             CheckResult("query", CheckStatus.FAIL, f"could not run it: {describe_error(err)}")
         )

@@ -12,7 +12,6 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from enum import Enum
 from typing import Any, Protocol, TextIO
 
 from databricks.sdk import WorkspaceClient
@@ -22,6 +21,14 @@ from monitors.errors import WorkspaceUnreachableError
 from monitors.naming import API_DATA_QUALITY, API_LEGACY
 from monitors.workspace import api as workspace
 from monitors.workspace import dq
+from monitors.workspace.check_results import (
+    MARKS,
+    Checked,
+    CheckResult,
+    CheckStatus,
+    join_row,
+    raise_if_unreachable,
+)
 from monitors.workspace.client import Deadline, describe_error, is_unreachable
 
 REPORT_SCHEMA_VERSION = 1
@@ -47,15 +54,6 @@ class ExpectedMonitor:
     excluded_tables: tuple[str, ...] = ()
 
 
-class CheckStatus(Enum):
-    """The mark a check gets."""
-
-    PASS = "pass"
-    FAIL = "fail"
-    WARN = "warn"
-    SKIP = "skip"
-
-
 # Check keys in report order, with the column titles render_table() uses.
 CHECKS: tuple[tuple[str, str], ...] = (
     ("exists", "exists"),
@@ -66,13 +64,6 @@ CHECKS: tuple[tuple[str, str], ...] = (
     ("custom_metrics", "metrics"),
     ("latest_refresh", "refresh"),
 )
-_MARKS = {
-    CheckStatus.PASS: "ok",
-    CheckStatus.FAIL: "FAIL",
-    CheckStatus.WARN: "warn",
-    CheckStatus.SKIP: "-",
-}
-
 _FAILED_STATUSES = {
     MonitorInfoStatus.MONITOR_STATUS_PENDING: "still initialising (PENDING); try --wait",
     MonitorInfoStatus.MONITOR_STATUS_ERROR: "in ERROR",
@@ -85,30 +76,6 @@ _OK_REFRESH_STATES = {
     MonitorRefreshInfoState.RUNNING,
 }
 _FAILED_REFRESH_STATES = {MonitorRefreshInfoState.FAILED, MonitorRefreshInfoState.CANCELED}
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """One check of one monitor: its key, mark and a sentence saying why."""
-
-    name: str
-    status: CheckStatus
-    detail: str = ""
-
-
-class Checked:
-    """What every checked item (a monitor, an alert) answers from its `checks`."""
-
-    checks: tuple[CheckResult, ...]
-
-    @property
-    def ok(self) -> bool:
-        """True when no check failed (warnings and skips do not fail)."""
-        return all(c.status is not CheckStatus.FAIL for c in self.checks)
-
-    def check(self, name: str) -> CheckResult:
-        """The result of the check with key `name`."""
-        return next(c for c in self.checks if c.name == name)
 
 
 @dataclass(frozen=True)
@@ -153,10 +120,10 @@ class VerifyReport:
     def render_table(self) -> str:
         """One text table, a row per monitor and a mark per check, then what failed and why."""
         header = ["monitor", *(title for _, title in CHECKS)]
-        rows = [[m.table, *(_MARKS[c.status] for c in m.checks)] for m in self.monitors]
+        rows = [[m.table, *(MARKS[c.status] for c in m.checks)] for m in self.monitors]
         widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-        lines = [_join(header, widths), _join(["-" * w for w in widths], widths)]
-        lines += [_join(row, widths) for row in rows]
+        lines = [join_row(header, widths), join_row(["-" * w for w in widths], widths)]
+        lines += [join_row(row, widths) for row in rows]
         for title, status in (("Failures", CheckStatus.FAIL), ("Warnings", CheckStatus.WARN)):
             found = [(m, c) for m in self.monitors for c in m.checks if c.status is status]
             if found:
@@ -165,10 +132,6 @@ class VerifyReport:
         passed = sum(m.ok for m in self.monitors)
         lines += ["", f"{passed} of {len(self.monitors)} monitors pass."]
         return "\n".join(lines) + "\n"
-
-
-def _join(cells: Sequence[str], widths: Sequence[int]) -> str:
-    return "  ".join(cell.ljust(w) for cell, w in zip(cells, widths, strict=True)).rstrip()
 
 
 def _title(name: str) -> str:
@@ -217,7 +180,7 @@ def verify_monitor(client: WorkspaceClient, expected: ExpectedMonitor) -> Monito
     try:
         monitor = _get_monitor(client, expected)
     except Exception as err:
-        _raise_if_unreachable(err)
+        raise_if_unreachable(err)
         monitor = None
         detail = f"could not read monitor: {describe_error(err)}"
         checks.append(CheckResult("exists", CheckStatus.FAIL, detail))
@@ -251,7 +214,7 @@ def verify_schema_monitor(client: WorkspaceClient, expected: ExpectedMonitor) ->
     try:
         monitor = dq.get_schema_monitor(client, expected.full_table_name)
     except Exception as err:
-        _raise_if_unreachable(err)
+        raise_if_unreachable(err)
         detail = f"could not read the schema monitor: {describe_error(err)}"
         checks.append(CheckResult("exists", CheckStatus.FAIL, detail))
         monitor = None
@@ -294,20 +257,13 @@ def _check_exclusions(
     return CheckResult("status", CheckStatus.PASS, note)
 
 
-def _raise_if_unreachable(err: Exception) -> None:
-    if is_unreachable(err):
-        raise WorkspaceUnreachableError(
-            f"the workspace stopped answering: {describe_error(err)}"
-        ) from None
-
-
 def _guarded(name: str, check: Callable[[], CheckResult]) -> CheckResult:
     """The check's result, or a FAIL saying why it could not be made (an error answer, a
     malformed one, an unsafe name); WorkspaceUnreachableError when nothing answers."""
     try:
         return check()
     except Exception as err:
-        _raise_if_unreachable(err)
+        raise_if_unreachable(err)
         return CheckResult(name, CheckStatus.FAIL, f"could not check: {describe_error(err)}")
 
 
@@ -374,7 +330,7 @@ def _check_metric_tables(
         try:
             columns = workspace.get_table_column_names(client, table_name)
         except Exception as err:
-            _raise_if_unreachable(err)
+            raise_if_unreachable(err)
             detail = f"could not read {table_name}: {describe_error(err)}"
             results.append(CheckResult(key, CheckStatus.FAIL, detail))
             notes.append(f"{table_name} unreadable")

@@ -16,7 +16,8 @@ from monitors.errors import WorkspaceUnreachableError
 from monitors.naming import DECLARATIONS_PATH
 from monitors.spec.loader import load_declarations
 from monitors.workspace import export as export_module
-from monitors.workspace.export import Outcome, export_monitors
+from monitors.workspace.export import export_monitors
+from monitors.workspace.export_report import Outcome
 from tests.export.conftest import (
     SHIPPED,
     create_through_program,

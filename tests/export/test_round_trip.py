@@ -15,7 +15,8 @@ from monitors.desired.payload import monitor_request
 from monitors.naming import DECLARATIONS_DIR, DECLARATIONS_PATH
 from monitors.spec.loader import load_declarations, parse_declaration, parse_declaration_text
 from monitors.spec.yamlfile import load_yaml
-from monitors.workspace.export import Outcome, export_monitors
+from monitors.workspace.export import export_monitors
+from monitors.workspace.export_report import Outcome
 from tests.export.conftest import (
     EVERY_MONITOR,
     SHIPPED,

@@ -23,7 +23,8 @@ from monitors.program.testing import ProgramRun, mock_object_id, run_program
 from monitors.spec.loader import load_declarations, parse_declaration
 from monitors.spec.project import Project, select_monitors
 from monitors.spec.settings import StackSettings
-from monitors.workspace.export import Outcome, export_monitors
+from monitors.workspace.export import export_monitors
+from monitors.workspace.export_report import Outcome
 from tests.export.conftest import EVERY_MONITOR, SHIPPED, STACKS, settings_of
 from tests.export.test_round_trip import OTHER_SHAPES
 from tests.fakes.provider_read_dq import BridgedDataQualityMonitors, planned_changes

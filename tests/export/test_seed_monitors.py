@@ -15,7 +15,8 @@ import pytest
 
 from monitors.naming import DECLARATIONS_PATH
 from monitors.spec.loader import load_declarations
-from monitors.workspace.export import Outcome, export_monitors
+from monitors.workspace.export import export_monitors
+from monitors.workspace.export_report import Outcome
 from tests.export.conftest import SHIPPED, run_declarations, settings_of
 from tests.fakes.provider_read import planned_changes, pulumi_name
 

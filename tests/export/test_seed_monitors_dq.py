@@ -12,7 +12,8 @@ from monitors.cli.main import main
 from monitors.naming import DECLARATIONS_PATH
 from monitors.program.testing import mock_object_id
 from monitors.spec.loader import load_declarations
-from monitors.workspace.export import Outcome, export_monitors, next_step
+from monitors.workspace.export import export_monitors
+from monitors.workspace.export_report import Outcome, next_step
 from tests.export.conftest import SHIPPED
 from tests.export.test_round_trip_dq import dq_settings, run_dq
 from tests.export.test_seed_monitors import BRACES, FULL_NAME, drop, put, seed_monitor, with_metric

@@ -9,7 +9,7 @@ import yaml
 from monitors.errors import StackOpsError
 from monitors.naming import API_DATA_QUALITY, DQ_RESOURCE_TYPE, monitor_urn
 from monitors.stackops.adopt import adopt
-from monitors.stackops.reset import reset
+from monitors.stackops.reset.command import reset
 from monitors.stackops.urns import urns
 from tests.stackops.conftest import TABLES, full_name
 

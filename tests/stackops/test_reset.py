@@ -17,7 +17,7 @@ from monitors.errors import (
     UnknownTableError,
 )
 from monitors.naming import monitor_urn
-from monitors.stackops.reset import reset
+from monitors.stackops.reset.command import reset
 from tests.stackops.conftest import TABLES, same_all, step
 
 TOKEN = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ-[0-9a-f]{4}$")

@@ -8,7 +8,7 @@ import pytest
 
 from monitors.errors import RefusedError
 from monitors.naming import monitor_urn
-from monitors.stackops.reset import reset
+from monitors.stackops.reset.command import reset
 from tests.stackops.conftest import deployed_outputs, same_all
 
 

@@ -13,7 +13,7 @@ import yaml
 from monitors.cli.main import main
 from monitors.errors import ExitCode, OperationFailedError, RefusedError, StackOpsError
 from monitors.naming import monitor_urn
-from monitors.stackops.reset import reset
+from monitors.stackops.reset.command import reset
 from tests.stackops.conftest import TABLES, deployed_outputs, monitor_resource, same_all
 
 TOKEN = "2026-11-20T08:00:00Z-abcd"

@@ -230,7 +230,7 @@ def test_in_dev_the_printed_replace_command_recreates_the_monitor(env, fake):
     [
         ("adopt", "monitors.stackops.adopt.adopt", 1),
         ("urns", "monitors.stackops.urns.urns", 4),
-        ("reset", "monitors.stackops.reset.reset", 4),
+        ("reset", "monitors.stackops.reset.command.reset", 4),
     ],
 )
 def test_an_interrupt_outside_an_update_is_a_sentence_and_an_exit_code_not_a_traceback(

@@ -18,7 +18,8 @@ import pytest
 
 from monitors.naming import PROJECT_ROOT
 from monitors.stackops.common import Env
-from monitors.stackops.migrate import MigrateReport, migrate
+from monitors.stackops.migrate.command import migrate
+from monitors.stackops.migrate.context import MigrateReport
 from tests.fakes.workspace import FakeWorkspace
 from tests.stackops.conftest import FAKE_ROOT, TABLES, Console, FakePulumi, full_name
 from tests.stackops.migrate.scene import DQ, VERSION, Scene, output_schema

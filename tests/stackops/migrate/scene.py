@@ -29,7 +29,7 @@ from monitors.naming import (
     anomaly_urn,
     monitor_urn,
 )
-from monitors.stackops.journal import journal_path
+from monitors.stackops.migrate.journal import journal_path
 from tests.fakes.workspace import FakeWorkspace
 from tests.stackops.conftest import CATALOG, TABLES, FakePulumi, deployed_outputs, full_name
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from monitors.naming import API_LEGACY
-from monitors.stackops.journal import Journal, JournalError, journal_path, load_journal
+from monitors.stackops.migrate.journal import Journal, JournalError, journal_path, load_journal
 from monitors.workspace.migration import MonitorFacts
 from tests.stackops.migrate.scene import DQ
 

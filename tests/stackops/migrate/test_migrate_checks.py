@@ -17,8 +17,8 @@ from monitors.errors import (
     StackOpsError,
 )
 from monitors.naming import API_LEGACY, monitor_urn
-from monitors.stackops.journal import Journal, JournalError
-from monitors.stackops.migrate import migrate
+from monitors.stackops.migrate.command import migrate
+from monitors.stackops.migrate.journal import Journal, JournalError
 from tests.stackops.conftest import full_name
 from tests.stackops.migrate.scene import DQ, Scene
 

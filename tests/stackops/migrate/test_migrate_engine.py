@@ -19,7 +19,7 @@ from monitors.naming import (
     PROJECT_NAME,
     monitor_urn,
 )
-from monitors.stackops.migrate import migrate
+from monitors.stackops.migrate.command import migrate
 from tests.alerts.conftest import SHIPPED_ALERTS, alerting
 from tests.fakes.engine import resource_urn
 from tests.fakes.engine_state_edits import Import, StateEditError, import_resources, state_remove

@@ -18,9 +18,9 @@ from monitors.naming import (
     anomaly_urn,
     monitor_urn,
 )
-from monitors.stackops.adopt import databricks_provider_version
-from monitors.stackops.migrate import migrate
-from monitors.stackops.placement import Placement
+from monitors.stackops.migrate.command import migrate
+from monitors.stackops.migrate.placement import Placement
+from monitors.stackops.state_edit import databricks_provider_version
 from tests.stackops.conftest import TABLES, full_name
 from tests.stackops.migrate.conftest import Migrated
 from tests.stackops.migrate.scene import DQ, VERSION, Scene, alert_id, alert_keys, records

@@ -10,10 +10,10 @@ import pytest
 
 from monitors.errors import ExitCode, MonitorsError, OperationFailedError
 from monitors.naming import API_LEGACY, monitor_urn
-from monitors.stackops import migrate as migration
 from monitors.stackops.common import Env
-from monitors.stackops.migrate import migrate
-from monitors.stackops.placement import Placement
+from monitors.stackops.migrate import facts as migration
+from monitors.stackops.migrate.command import migrate
+from monitors.stackops.migrate.placement import Placement
 from tests.stackops.conftest import TABLES, full_name
 from tests.stackops.migrate.scene import DQ, VERSION, Scene, alert_keys, records
 

@@ -12,7 +12,7 @@ from pulumi.automation import Deployment
 from monitors.desired.record import LastDeployment
 from monitors.desired.replacement import Structure
 from monitors.naming import ALERT_RESOURCE_TYPE, API_LEGACY, alert_urn, monitor_urn
-from monitors.stackops.placement import (
+from monitors.stackops.migrate.placement import (
     Dependent,
     Placement,
     dependents,

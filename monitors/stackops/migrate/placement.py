@@ -70,6 +70,11 @@ class Placement(Enum):
             ),
         }[self]
 
+    @property
+    def holds_source(self) -> bool:
+        """Its old resource is still in the state: `pulumi state remove` must take it out."""
+        return self in (Placement.SOURCE, Placement.BOTH)
+
 
 def resources(deployment: Deployment) -> list[dict[str, Any]]:
     """The checkpoint's resources, in its (topological) order."""
