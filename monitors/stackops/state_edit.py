@@ -1,5 +1,6 @@
 """The Pulumi CLI commands that read or edit a stack's state without touching the cloud, as
-`migrate` (and, for the provider version an import names, `adopt`) runs them. Each raises the Automation API's CommandError when the CLI fails.
+`migrate` (and, for the provider version an import names, `adopt`) runs them. Each raises the
+Automation API's CommandError when the CLI fails.
 
 - `pulumi stack output --json --show-secrets`: the outputs the program recorded, as values.
 - `pulumi stack export` WITHOUT `--show-secrets` (the Automation API's `export_stack` always
