@@ -26,7 +26,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from monitors.errors import Problem
 from monitors.naming import API_DATA_QUALITY, CONFIG_NAMESPACE, migrate_command
 from monitors.spec.identifiers import check_name
-from monitors.spec.models import MonitorSpec
+from monitors.spec.models import MonitorSpec, unique_entries
 
 Api = Literal["legacy", "data_quality"]  # monitors.naming.APIS, as a type
 API_SETTING = "api"
@@ -81,15 +81,6 @@ def _flag(value: Any) -> bool:
     raise ValueError(f"must be true or false, not {value!r}")
 
 
-def _unique(values: list[str]) -> list[str]:
-    seen: set[str] = set()
-    for value in values:
-        if value in seen:
-            raise ValueError(f"{value!r} is listed twice")
-        seen.add(value)
-    return values
-
-
 ExcludedTable = Annotated[str, AfterValidator(check_name("table name"))]
 
 
@@ -101,7 +92,7 @@ class AnomalyDetection(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     enabled: Annotated[bool, BeforeValidator(_flag)]
-    excluded_tables: Annotated[list[ExcludedTable], AfterValidator(_unique)] = Field(
+    excluded_tables: Annotated[list[ExcludedTable], AfterValidator(unique_entries)] = Field(
         default_factory=list, alias="excludedTables"
     )
 

@@ -84,7 +84,7 @@ def _granularity(value: str) -> str:
     return text
 
 
-def _unique(values: list[str]) -> list[str]:
+def unique_entries(values: list[str]) -> list[str]:
     """Reject repeated entries: the API would keep one and the diff would never settle."""
     seen: set[str] = set()
     for value in values:
@@ -162,7 +162,7 @@ OutputDataType = Annotated[
 Granularities = Annotated[
     list[Annotated[str, AfterValidator(_granularity)]],
     Field(min_length=1),
-    AfterValidator(_unique),
+    AfterValidator(unique_entries),
 ]
 EmailList = Annotated[
     list[Annotated[str, AfterValidator(_email)]],
@@ -183,7 +183,7 @@ class CustomMetric(_Strict):
     name: MetricName
     type: MetricType
     definition: NonEmptyStr
-    input_columns: Annotated[list[ColumnName], Field(min_length=1), AfterValidator(_unique)]
+    input_columns: Annotated[list[ColumnName], Field(min_length=1), AfterValidator(unique_entries)]
     output_data_type: OutputDataType
 
 
@@ -325,7 +325,7 @@ AlertEmails = Annotated[
 ]
 DestinationNames = Annotated[
     list[Annotated[str, Field(max_length=MAX_NAME_LENGTH), AfterValidator(_destination_name)]],
-    AfterValidator(_unique),
+    AfterValidator(unique_entries),
 ]
 
 
@@ -372,7 +372,7 @@ class MonitorSpec(_Strict):
     """A monitor declaration for one table; the file stem names the table."""
 
     custom_metrics: list[CustomMetric] = Field(default_factory=list)
-    slicing_exprs: Annotated[list[NonEmptyStr], AfterValidator(_unique)] = Field(
+    slicing_exprs: Annotated[list[NonEmptyStr], AfterValidator(unique_entries)] = Field(
         default_factory=list
     )
     time_series: TimeSeries | None = None
