@@ -18,7 +18,7 @@ from databricks.sdk import WorkspaceClient
 from databricks.sdk.service.catalog import MonitorInfo, MonitorInfoStatus, MonitorRefreshInfoState
 
 from monitors.errors import WorkspaceUnreachableError
-from monitors.naming import API_DATA_QUALITY, API_LEGACY
+from monitors.naming import API_DATA_QUALITY
 from monitors.workspace import api as workspace
 from monitors.workspace import dq
 from monitors.workspace.check_results import (
@@ -30,28 +30,10 @@ from monitors.workspace.check_results import (
     raise_if_unreachable,
 )
 from monitors.workspace.client import Deadline, describe_error, is_unreachable
+from monitors.workspace.expected import ExpectedMonitor
 
 REPORT_SCHEMA_VERSION = 1
 DEFAULT_POLL_S = 15.0
-
-
-@dataclass(frozen=True)
-class ExpectedMonitor:
-    """What the declarations say one monitor should look like once deployed."""
-
-    table: str  # short name, e.g. "fact_booking_daily"
-    full_table_name: str  # "catalog.schema.table"
-    custom_metric_names: tuple[str, ...]  # aggregate and derived: profile-table columns
-    expects_drift_table: bool  # drift configured (custom drift metric or baseline/time series)
-    expects_dashboard: bool  # False when skip_builtin_dashboard
-    # Drift custom metrics land in the drift metrics table, never in the profile one.
-    custom_drift_metric_names: tuple[str, ...] = ()
-    # The monitor API the stack deploys through (monitors.spec.backend).
-    api: str = API_LEGACY
-    # `schema` for the schema-level anomaly detection monitor (full_table_name is then the
-    # schema's `catalog.schema`, and `excluded_tables` its declared exclusions, full names).
-    object_type: str = dq.OBJECT_TABLE
-    excluded_tables: tuple[str, ...] = ()
 
 
 # Check keys in report order, with the column titles render_table() uses.

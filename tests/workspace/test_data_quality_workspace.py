@@ -20,7 +20,8 @@ from monitors.naming import ANOMALY_RESOURCE_NAME
 from monitors.program import hooks
 from monitors.workspace import dq
 from monitors.workspace.check_results import CheckStatus
-from monitors.workspace.verify import ExpectedMonitor, verify_monitor, verify_monitors
+from monitors.workspace.expected import ExpectedMonitor
+from monitors.workspace.verify import verify_monitor, verify_monitors
 from tests.workspace.conftest import SCHEMA
 from tests.workspace.test_hooks import hook_args, purge, warnings, with_client
 
