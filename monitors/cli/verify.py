@@ -26,7 +26,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     from monitors.workspace.alerts import AlertsReport, verify_alerts
     from monitors.workspace.client import VERIFY_LIMITS, Deadline, connect
     from monitors.workspace.expected import expected_monitors
-    from monitors.workspace.verify import DEFAULT_POLL_S, run_verify
+    from monitors.workspace.verify import run_verify
+    from monitors.workspace.verify_wait import DEFAULT_POLL_S
 
     out = out or sys.stdout
     err = err or sys.stderr
