@@ -23,7 +23,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     answer, 2 for bad input or missing credentials."""
     from monitors.spec.project import load_project
     from monitors.stackops.provider_settings import stack_provider_settings
-    from monitors.workspace.alerts import AlertsReport, verify_alerts
+    from monitors.workspace.alerts import verify_alerts
+    from monitors.workspace.alerts_report import AlertsReport
     from monitors.workspace.client import VERIFY_LIMITS, Deadline, connect
     from monitors.workspace.expected import expected_monitors
     from monitors.workspace.verify import run_verify
