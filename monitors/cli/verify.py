@@ -23,10 +23,12 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     answer, 2 for bad input or missing credentials."""
     from monitors.spec.project import load_project
     from monitors.stackops.provider_settings import stack_provider_settings
-    from monitors.workspace.alerts import AlertsReport, verify_alerts
+    from monitors.workspace.alerts import verify_alerts
+    from monitors.workspace.alerts_report import AlertsReport
     from monitors.workspace.client import VERIFY_LIMITS, Deadline, connect
     from monitors.workspace.expected import expected_monitors
-    from monitors.workspace.verify import DEFAULT_POLL_S, run_verify
+    from monitors.workspace.verify import run_verify
+    from monitors.workspace.verify_wait import DEFAULT_POLL_S
 
     out = out or sys.stdout
     err = err or sys.stderr

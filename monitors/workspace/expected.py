@@ -1,13 +1,36 @@
-"""What verify expects of each deployed monitor, derived from the declarations (pure)."""
+"""What verify expects of each deployed monitor (`ExpectedMonitor`), derived from the declarations.
+
+It lives apart from verify so that the checks and the wait can both take it without a cycle.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from monitors.errors import UnknownTableError
-from monitors.naming import ANOMALY_RESOURCE_NAME
+from monitors.naming import ANOMALY_RESOURCE_NAME, API_LEGACY
 from monitors.spec.checks import DRIFT
 from monitors.spec.project import Project
-from monitors.workspace.dq import OBJECT_SCHEMA
-from monitors.workspace.verify import ExpectedMonitor
+from monitors.workspace.dq import OBJECT_SCHEMA, OBJECT_TABLE
+
+
+@dataclass(frozen=True)
+class ExpectedMonitor:
+    """What the declarations say one monitor should look like once deployed."""
+
+    table: str  # short name, e.g. "fact_booking_daily"
+    full_table_name: str  # "catalog.schema.table"
+    custom_metric_names: tuple[str, ...]  # aggregate and derived: profile-table columns
+    expects_drift_table: bool  # drift configured (custom drift metric or baseline/time series)
+    expects_dashboard: bool  # False when skip_builtin_dashboard
+    # Drift custom metrics land in the drift metrics table, never in the profile one.
+    custom_drift_metric_names: tuple[str, ...] = ()
+    # The monitor API the stack deploys through (monitors.spec.backend).
+    api: str = API_LEGACY
+    # `schema` for the schema-level anomaly detection monitor (full_table_name is then the
+    # schema's `catalog.schema`, and `excluded_tables` its declared exclusions, full names).
+    object_type: str = OBJECT_TABLE
+    excluded_tables: tuple[str, ...] = ()
 
 
 def expected_monitors(project: Project, tables: list[str] | None = None) -> list[ExpectedMonitor]:

@@ -20,7 +20,7 @@ from monitors.errors import MonitorsError
 from monitors.naming import PROJECT_ROOT
 from monitors.spec.project import load_project
 from monitors.workspace import client as client_module
-from monitors.workspace import verify as verify_module
+from monitors.workspace import verify_wait as verify_module
 from monitors.workspace.client import Limits
 from monitors.workspace.expected import expected_monitors
 from tests.fakes.workspace import Blackhole, FakeWorkspace, refused_host

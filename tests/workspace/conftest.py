@@ -61,7 +61,7 @@ def custom_metric(name: str, kind: str = "AGGREGATE") -> dict:
 @pytest.fixture
 def deploy_monitor(fake_workspace):
     """Seed a monitor as deployed and initialised; returns the matching ExpectedMonitor."""
-    from monitors.workspace.verify import ExpectedMonitor
+    from monitors.workspace.expected import ExpectedMonitor
 
     def deploy(
         table: str = "fact_booking_daily",

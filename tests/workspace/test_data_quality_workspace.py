@@ -20,7 +20,9 @@ from monitors.naming import ANOMALY_RESOURCE_NAME
 from monitors.program import hooks
 from monitors.workspace import dq
 from monitors.workspace.check_results import CheckStatus
-from monitors.workspace.verify import ExpectedMonitor, verify_monitor, verify_monitors
+from monitors.workspace.expected import ExpectedMonitor
+from monitors.workspace.verify import verify_monitors
+from monitors.workspace.verify_checks import verify_monitor
 from tests.workspace.conftest import SCHEMA
 from tests.workspace.test_hooks import hook_args, purge, warnings, with_client
 
@@ -129,7 +131,7 @@ def test_verify_checks_that_anomaly_detection_exists_and_its_exclusions(
 
 
 def test_wait_skips_the_schema_monitor(fake_workspace, workspace_client, dq_monitor):
-    from monitors.workspace.verify import wait_until_active
+    from monitors.workspace.verify_wait import wait_until_active
 
     fake_workspace.add_schema(SCHEMA)
     expected = [dq_monitor(), _schema_expected()]

@@ -2,7 +2,8 @@
 
 import json
 
-from monitors.workspace.verify import CHECKS, verify_monitors
+from monitors.workspace.verify import verify_monitors
+from monitors.workspace.verify_checks import CHECKS
 
 
 def test_report_ok_only_when_every_monitor_passes(workspace_client, deploy_monitor):

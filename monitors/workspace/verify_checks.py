@@ -1,0 +1,257 @@
+"""The checks of one deployed monitor against its declaration: one per report column (`CHECKS`).
+
+Each gives a pass, fail, warning or skip mark and why; `verify` runs them for every monitor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from databricks.sdk import WorkspaceClient
+from databricks.sdk.service.catalog import MonitorInfo, MonitorInfoStatus, MonitorRefreshInfoState
+
+from monitors.naming import API_DATA_QUALITY
+from monitors.workspace import api as workspace
+from monitors.workspace import dq
+from monitors.workspace.check_results import Checked, CheckResult, CheckStatus, raise_if_unreachable
+from monitors.workspace.client import describe_error
+from monitors.workspace.expected import ExpectedMonitor
+
+# Check keys in report order, with the column titles render_table() uses.
+CHECKS: tuple[tuple[str, str], ...] = (
+    ("exists", "exists"),
+    ("status", "status"),
+    ("dashboard", "dashboard"),
+    ("profile_metrics_table", "profile tbl"),
+    ("drift_metrics_table", "drift tbl"),
+    ("custom_metrics", "metrics"),
+    ("latest_refresh", "refresh"),
+)
+_FAILED_STATUSES = {
+    MonitorInfoStatus.MONITOR_STATUS_PENDING: "still initialising (PENDING); try --wait",
+    MonitorInfoStatus.MONITOR_STATUS_ERROR: "in ERROR",
+    MonitorInfoStatus.MONITOR_STATUS_FAILED: "FAILED",
+    MonitorInfoStatus.MONITOR_STATUS_DELETE_PENDING: "being deleted (DELETE_PENDING)",
+}
+_OK_REFRESH_STATES = {
+    MonitorRefreshInfoState.SUCCESS,
+    MonitorRefreshInfoState.PENDING,
+    MonitorRefreshInfoState.RUNNING,
+}
+_FAILED_REFRESH_STATES = {MonitorRefreshInfoState.FAILED, MonitorRefreshInfoState.CANCELED}
+
+
+@dataclass(frozen=True)
+class MonitorReport(Checked):
+    """Every check of one declared monitor."""
+
+    table: str
+    full_table_name: str
+    checks: tuple[CheckResult, ...]
+
+
+def verify_monitor(client: WorkspaceClient, expected: ExpectedMonitor) -> MonitorReport:
+    """Run every check for one monitor; an error fails the check that hit it.
+
+    Raises WorkspaceUnreachableError when the workspace stops answering.
+    """
+    if expected.object_type == dq.OBJECT_SCHEMA:
+        return verify_schema_monitor(client, expected)
+    checks: list[CheckResult] = []
+    try:
+        monitor = get_monitor(client, expected)
+    except Exception as err:
+        raise_if_unreachable(err)
+        monitor = None
+        detail = f"could not read monitor: {describe_error(err)}"
+        checks.append(CheckResult("exists", CheckStatus.FAIL, detail))
+        checks += [CheckResult(name, CheckStatus.SKIP, "not checked") for name, _ in CHECKS[1:]]
+        return MonitorReport(expected.table, expected.full_table_name, tuple(checks))
+    if monitor is None:
+        detail = f"no monitor on {expected.full_table_name}"
+        checks.append(CheckResult("exists", CheckStatus.FAIL, detail))
+        checks += [CheckResult(name, CheckStatus.SKIP, "no monitor") for name, _ in CHECKS[1:]]
+    else:
+        checks.append(CheckResult("exists", CheckStatus.PASS, expected.full_table_name))
+        checks.append(_guarded("status", lambda: _check_status(monitor)))
+        checks.append(_guarded("dashboard", lambda: _check_dashboard(client, monitor, expected)))
+        checks += _check_metric_tables(client, monitor, expected)
+        checks.append(_guarded("latest_refresh", lambda: _check_refresh(client, expected)))
+    return MonitorReport(expected.table, expected.full_table_name, tuple(checks))
+
+
+def get_monitor(client: WorkspaceClient, expected: ExpectedMonitor) -> MonitorInfo | None:
+    """The table's monitor through the stack's backend, in the legacy SDK's shape."""
+    if expected.api == API_DATA_QUALITY:
+        return dq.get_monitor_info(client, expected.full_table_name)
+    return workspace.get_monitor(client, expected.full_table_name)
+
+
+def verify_schema_monitor(client: WorkspaceClient, expected: ExpectedMonitor) -> MonitorReport:
+    """The anomaly detection monitor of a schema: it exists (`exists`), and the exclusions the
+    service holds are the declared ones (`status`; a difference is a warning, the next
+    `pulumi up` sets them). Its other columns do not apply to a schema monitor."""
+    checks: list[CheckResult] = []
+    try:
+        monitor = dq.get_schema_monitor(client, expected.full_table_name)
+    except Exception as err:
+        raise_if_unreachable(err)
+        detail = f"could not read the schema monitor: {describe_error(err)}"
+        checks.append(CheckResult("exists", CheckStatus.FAIL, detail))
+        monitor = None
+    else:
+        if monitor is None or monitor.anomaly_detection_config is None:
+            detail = f"no anomaly detection monitor on schema {expected.full_table_name}"
+            checks.append(CheckResult("exists", CheckStatus.FAIL, detail))
+            monitor = None
+        else:
+            detail = f"anomaly detection on {expected.full_table_name}"
+            checks.append(CheckResult("exists", CheckStatus.PASS, detail))
+    if monitor is not None and monitor.anomaly_detection_config is not None:
+        held = tuple(monitor.anomaly_detection_config.excluded_table_full_names or ())
+        checks.append(_guarded("status", lambda: _check_exclusions(client, held, expected)))
+    done = {c.name for c in checks}
+    checks += [
+        CheckResult(name, CheckStatus.SKIP, "schema monitor")
+        for name, _ in CHECKS
+        if name not in done
+    ]
+    return MonitorReport(expected.table, expected.full_table_name, tuple(checks))
+
+
+def _check_exclusions(
+    client: WorkspaceClient, held: tuple[str, ...], expected: ExpectedMonitor
+) -> CheckResult:
+    """The service excludes the declared tables, each a table of the schema; else a warning
+    (the next `pulumi up` sets the exclusions; a table that does not exist excludes nothing)."""
+    if sorted(held) != sorted(expected.excluded_tables):
+        detail = (
+            f"the service excludes {list(held)}, the stack declares "
+            f"{list(expected.excluded_tables)}; run `pulumi up`"
+        )
+        return CheckResult("status", CheckStatus.WARN, detail)
+    missing = [name for name in held if dq.table_id(client, name) is None]
+    if missing:
+        detail = f"excluded table(s) not in {expected.full_table_name}: {', '.join(missing)}"
+        return CheckResult("status", CheckStatus.WARN, detail)
+    note = f"excludes {len(held)} table(s)" if held else "no table excluded"
+    return CheckResult("status", CheckStatus.PASS, note)
+
+
+def _guarded(name: str, check: Callable[[], CheckResult]) -> CheckResult:
+    """The check's result, or a FAIL saying why it could not be made (an error answer, a
+    malformed one, an unsafe name); WorkspaceUnreachableError when nothing answers."""
+    try:
+        return check()
+    except Exception as err:
+        raise_if_unreachable(err)
+        return CheckResult(name, CheckStatus.FAIL, f"could not check: {describe_error(err)}")
+
+
+def _check_status(monitor: MonitorInfo) -> CheckResult:
+    version = monitor.monitor_version
+    if monitor.status in _FAILED_STATUSES:
+        detail = _FAILED_STATUSES[monitor.status]
+        if monitor.latest_monitor_failure_msg:
+            detail += f": {monitor.latest_monitor_failure_msg}"
+        return CheckResult("status", CheckStatus.FAIL, detail)
+    if monitor.status is None:
+        # databricks-sdk reads a status it does not know as None (`_internal._enum`).
+        detail = (
+            "no status this program can read (none given, or a value newer than databricks-sdk "
+            "knows): check the monitor's page"
+        )
+        return CheckResult("status", CheckStatus.FAIL, detail)
+    if monitor.status is not MonitorInfoStatus.MONITOR_STATUS_ACTIVE:
+        detail = f"unexpected status {monitor.status.value}"
+        return CheckResult("status", CheckStatus.FAIL, detail)
+    if version is not None and int(version) < 0:
+        detail = f"ACTIVE but monitor_version {version}: possibly corrupted; consider a reset"
+        return CheckResult("status", CheckStatus.FAIL, detail)
+    return CheckResult("status", CheckStatus.PASS, f"ACTIVE, version {version}")
+
+
+def _check_dashboard(
+    client: WorkspaceClient, monitor: MonitorInfo, expected: ExpectedMonitor
+) -> CheckResult:
+    if not expected.expects_dashboard:
+        return CheckResult("dashboard", CheckStatus.SKIP, "skipped by declaration")
+    if not monitor.dashboard_id:
+        return CheckResult("dashboard", CheckStatus.FAIL, "monitor has no dashboard_id")
+    if not workspace.dashboard_exists(client, monitor.dashboard_id):
+        detail = f"dashboard {monitor.dashboard_id} is missing or in the trash"
+        return CheckResult("dashboard", CheckStatus.FAIL, detail)
+    return CheckResult("dashboard", CheckStatus.PASS, monitor.dashboard_id)
+
+
+def _check_metric_tables(
+    client: WorkspaceClient, monitor: MonitorInfo, expected: ExpectedMonitor
+) -> list[CheckResult]:
+    """Profile table, drift table (when expected) and the custom metric columns in them."""
+    missing_metrics: list[str] = []
+    notes: list[str] = []
+    results: list[CheckResult] = []
+    tables = (
+        ("profile_metrics_table", monitor.profile_metrics_table_name, True),
+        ("drift_metrics_table", monitor.drift_metrics_table_name, expected.expects_drift_table),
+    )
+    metric_names = {
+        "profile_metrics_table": expected.custom_metric_names,
+        "drift_metrics_table": expected.custom_drift_metric_names,
+    }
+    for key, table_name, wanted in tables:
+        names = metric_names[key]
+        if not wanted and not names:
+            results.append(CheckResult(key, CheckStatus.SKIP, "not configured"))
+            continue
+        if not table_name:
+            results.append(CheckResult(key, CheckStatus.FAIL, "monitor names no such table"))
+            notes.append(f"{key.replace('_', ' ')} unknown")
+            continue
+        try:
+            columns = workspace.get_table_column_names(client, table_name)
+        except Exception as err:
+            raise_if_unreachable(err)
+            detail = f"could not read {table_name}: {describe_error(err)}"
+            results.append(CheckResult(key, CheckStatus.FAIL, detail))
+            notes.append(f"{table_name} unreadable")
+            continue
+        if columns is None:
+            results.append(CheckResult(key, CheckStatus.FAIL, f"{table_name} does not exist"))
+            if names:
+                notes.append(f"{table_name} missing")
+            continue
+        results.append(CheckResult(key, CheckStatus.PASS, table_name))
+        missing_metrics += [f"{n} (in {table_name})" for n in names if n not in set(columns)]
+    declared = len(expected.custom_metric_names) + len(expected.custom_drift_metric_names)
+    if missing_metrics:
+        detail = "missing column(s): " + ", ".join(missing_metrics)
+        results.append(CheckResult("custom_metrics", CheckStatus.FAIL, detail))
+    elif notes:
+        results.append(CheckResult("custom_metrics", CheckStatus.SKIP, "; ".join(notes)))
+    elif declared == 0:
+        results.append(CheckResult("custom_metrics", CheckStatus.SKIP, "none declared"))
+    else:
+        detail = f"all {declared} present"
+        results.append(CheckResult("custom_metrics", CheckStatus.PASS, detail))
+    return results
+
+
+def _check_refresh(client: WorkspaceClient, expected: ExpectedMonitor) -> CheckResult:
+    if expected.api == API_DATA_QUALITY:
+        refresh = dq.latest_refresh_info(client, expected.full_table_name)
+    else:
+        refresh = workspace.latest_refresh(client, expected.full_table_name)
+    if refresh is None:
+        return CheckResult("latest_refresh", CheckStatus.WARN, "no refresh has run yet")
+    state = refresh.state
+    label = state.value if state else "no state"
+    detail = f"refresh {refresh.refresh_id}: {label}"
+    if refresh.message:
+        detail += f" ({refresh.message})"
+    if state in _FAILED_REFRESH_STATES:
+        return CheckResult("latest_refresh", CheckStatus.FAIL, detail)
+    if state in _OK_REFRESH_STATES:
+        return CheckResult("latest_refresh", CheckStatus.PASS, detail)
+    return CheckResult("latest_refresh", CheckStatus.WARN, detail)
