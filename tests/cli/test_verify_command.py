@@ -20,7 +20,7 @@ from monitors.errors import MonitorsError
 from monitors.naming import PROJECT_ROOT
 from monitors.spec.project import load_project
 from monitors.workspace import client as client_module
-from monitors.workspace import verify_wait as verify_module
+from monitors.workspace import verify_wait as wait_module
 from monitors.workspace.client import Limits
 from monitors.workspace.expected import expected_monitors
 from tests.fakes.workspace import Blackhole, FakeWorkspace, refused_host
@@ -286,7 +286,7 @@ def test_a_500_while_waiting_is_polled_again_not_a_traceback(
 ):
     deploy_dev(workspace)
     monkeypatch.setenv("DATABRICKS_TOKEN", workspace.token)
-    monkeypatch.setattr(verify_module, "DEFAULT_POLL_S", 0.01)
+    monkeypatch.setattr(wait_module, "DEFAULT_POLL_S", 0.01)
     workspace.set_monitor_status(f"{CATALOG}.dim_user", "MONITOR_STATUS_PENDING")
     workspace.initialise_after(f"{CATALOG}.dim_user", gets=2)
     workspace.fail_next("GET", MONITOR, status=500, message="try later", times=1)
@@ -301,21 +301,21 @@ def test_losing_the_workspace_while_waiting_is_exit_1_with_a_message(
 ):
     deploy_dev(workspace)
     monkeypatch.setenv("DATABRICKS_TOKEN", workspace.token)
-    monkeypatch.setattr(verify_module, "DEFAULT_POLL_S", 0.01)
+    monkeypatch.setattr(wait_module, "DEFAULT_POLL_S", 0.01)
     workspace.set_monitor_status(f"{CATALOG}.dim_user", "MONITOR_STATUS_PENDING")
     monkeypatch.setattr(
         client_module,
         "VERIFY_LIMITS",
         Limits(http_timeout_s=1, retry_timeout_s=30, connect_timeout_s=1, total_s=0.05),
     )
-    original = verify_module._poll
+    original = wait_module._poll
 
     def poll_then_stop(*args):
         result = original(*args)
         workspace.stop()
         return result
 
-    monkeypatch.setattr(verify_module, "_poll", poll_then_stop)
+    monkeypatch.setattr(wait_module, "_poll", poll_then_stop)
     started = time.monotonic()
     assert verify(project, "--host", workspace.host, "--wait", "--timeout", "0.05") == 1
     assert time.monotonic() - started < 1
