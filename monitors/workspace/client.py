@@ -165,6 +165,7 @@ def preflight(host: str, limits: Limits, *, verify_tls: bool = True) -> None:
     """One GET of the host-metadata endpoint, no retries: WorkspaceUnreachableError unless the
     host answers (any HTTP status is an answer)."""
     url = host + HOST_METADATA_PATH
+    host = secrets.redact(host)  # as shown: a host written user:password@ carries a secret
     try:
         requests.get(
             url,
@@ -253,6 +254,8 @@ def remember_secrets(settings: ProviderSettings) -> None:
     settings, the environment variables of the SDK's sensitive attributes, and the sensitive keys
     of the profile file, so no message built from an SDK or HTTP error can show one."""
     secrets.remember(*(v.value for v in settings.values if v.setting.secret))
+    secrets.remember(secrets.url_password(settings.get("host")))
+    secrets.remember(secrets.url_password(os.environ.get("DATABRICKS_HOST")))
     sensitive = [a for a in Config.attributes() if a.sensitive]
     for attr in sensitive:
         secrets.remember(*(os.environ.get(env or "") for env in (attr.env, *attr.env_aliases)))
@@ -261,6 +264,7 @@ def remember_secrets(settings: ProviderSettings) -> None:
         parser.read(os.path.expanduser(config_file_path(settings)), encoding="utf-8")
     for section in [parser.defaults(), *(parser[name] for name in parser.sections())]:
         secrets.remember(*(section.get(attr.name) for attr in sensitive))
+        secrets.remember(secrets.url_password(section.get("host")))
 
 
 def _environment_names() -> list[str]:
@@ -301,7 +305,7 @@ def describe_sources(config: Config, settings: ProviderSettings) -> tuple[str, .
     details = ", ".join(f"{name}: {_source(config, settings, name)}" for name in used)
     lines.append(f"authentication {config.auth_type}" + (f" ({details})" if details else ""))
     lines += list(settings.notes)
-    return tuple(lines)
+    return tuple(secrets.redact(line) for line in lines)  # a host may carry user:password@
 
 
 def no_credentials_message(settings: ProviderSettings, exc: BaseException) -> str:

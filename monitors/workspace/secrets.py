@@ -39,6 +39,17 @@ def forms(value: str) -> set[str]:
     return {form for form in found if len(form) >= MIN_LENGTH}
 
 
+def url_password(url: object) -> str | None:
+    """The password of a URL written `scheme://user:password@host` (a host setting can carry
+    one: requests sends it as Basic auth), else None."""
+    if not isinstance(url, str) or "@" not in url:
+        return None
+    try:
+        return urlsplit(url.strip() if "://" in url else "https://" + url.strip()).password
+    except ValueError:
+        return None
+
+
 def remember(*values: object) -> None:
     """Keep these values (strings; anything else is ignored) out of every later message."""
     new = set()

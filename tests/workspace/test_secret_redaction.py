@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from monitors.errors import CredentialsError
+from monitors.errors import CredentialsError, WorkspaceUnreachableError
 from monitors.program import hooks
 from monitors.workspace import secrets
 from monitors.workspace.check_results import CheckStatus
@@ -84,3 +84,24 @@ def test_the_refresh_hooks_warning_never_shows_a_token_http_refuses_to_send(
 def test_every_form_of_a_remembered_secret_is_masked(secret, text, hidden):
     secrets.remember(secret)
     assert hidden not in secrets.redact(text)
+
+
+def _with_password(url: str, password: str) -> str:
+    scheme, rest = url.split("://", 1)
+    return f"{scheme}://user:{password}@{rest}"
+
+
+def test_a_password_in_the_host_url_is_not_in_the_unreachable_message(fake_workspace):
+    """requests names the URL it could not reach; a host written user:password@ carries one."""
+    host = _with_password(refused_host(), "host-password-0123")
+    with pytest.raises(WorkspaceUnreachableError) as raised:
+        connected(fake_workspace, host=host, token="dapi-fake-token")
+    assert "host-password-0123" not in str(raised.value)
+    assert "user:***@127.0.0.1" in str(raised.value)
+
+
+def test_a_password_in_the_host_url_is_not_in_the_sources_lines(fake_workspace):
+    host = _with_password(fake_workspace.host, "host-password-4567")
+    connection = connected(fake_workspace, host=host, token="dapi-fake-token")
+    assert connection.sources
+    assert not [line for line in connection.sources if "host-password-4567" in line]
