@@ -28,6 +28,7 @@ from monitors.desired.payload_dq import (
     data_quality_request,
     placeholder_name,
 )
+from monitors.desired.replacement import CREATE_ONLY_FIELDS
 from monitors.spec.export_form import Gap, quoted
 from monitors.spec.models import MonitorSpec
 from monitors.spec.settings import StackSettings
@@ -47,8 +48,8 @@ COMPUTED = frozenset(
         "status",
     }
 )
-# Create-only fields the program ignores outside a replace on this backend.
-IGNORED_OUTSIDE_A_REPLACE = ("assets_dir", "warehouse_id", "skip_builtin_dashboard")
+# Create-only fields the program ignores outside a replace on this backend: all of them.
+IGNORED_OUTSIDE_A_REPLACE = CREATE_ONLY_FIELDS
 _LEGACY_GRANULARITY = {enum: text for text, enum in GRANULARITIES.items()}
 _LEGACY_COLUMN = {new: old for old, new in COLUMN_FIELDS.items()}
 # data_profiling_config keys under their declaration (legacy) names.
