@@ -8,34 +8,24 @@ with the declarations. Never creates or deletes a monitor.
 from __future__ import annotations
 
 import argparse
-import sys
 
 from monitors.cli import options
+from monitors.cli.interrupts import run_until_interrupted
 from monitors.errors import ExitCode
 
 
 def run(args: argparse.Namespace) -> int:
     """Handler of `adopt`."""
     from monitors.stackops.adopt import adopt
-    from monitors.stackops.interrupt import sigterm_as_interrupt
 
-    try:
-        with sigterm_as_interrupt():
-            adopt(
-                args.stack,
-                args.table,
-                env=options.stack_env(args),
-            )
-    except (KeyboardInterrupt, EOFError):
-        print(
-            "\ninterrupted. adopt creates, updates and deletes nothing in Databricks, but some "
-            "monitors may already be in the stack's state: see them with "
-            f"`python -m monitors urns --stack {args.stack}`, and run the same adopt again "
-            "(monitors already imported are skipped).",
-            file=sys.stderr,
-        )
-        return int(ExitCode.FAILED)
-    return ExitCode.OK
+    return run_until_interrupted(
+        lambda: adopt(args.stack, args.table, env=options.stack_env(args)),
+        "interrupted. adopt creates, updates and deletes nothing in Databricks, but some "
+        "monitors may already be in the stack's state: see them with "
+        f"`python -m monitors urns --stack {args.stack}`, and run the same adopt again "
+        "(monitors already imported are skipped).",
+        ExitCode.FAILED,
+    )
 
 
 def add_command(subparsers: options.Subparsers) -> None:

@@ -14,33 +14,30 @@ back); 4 aborted before anything changed.
 from __future__ import annotations
 
 import argparse
-import sys
 
 from monitors.cli import options
-from monitors.errors import AbortedError, ExitCode
+from monitors.cli.interrupts import run_until_interrupted
+from monitors.errors import AbortedError
 from monitors.naming import APIS
 
 
 def run(args: argparse.Namespace) -> int:
     """Handler of `migrate`."""
-    from monitors.stackops.interrupt import sigterm_as_interrupt
     from monitors.stackops.migrate.command import migrate
 
-    try:
-        with sigterm_as_interrupt():
-            migrate(
-                args.stack,
-                args.to,
-                assume_yes=args.yes,
-                confirm=input,
-                env=options.stack_env(args),
-            )
-    except (KeyboardInterrupt, EOFError):
-        # migrate() turns an interrupt after its first change into an OperationFailedError that
-        # says where each monitor stands; one that reaches here came before any change.
-        print("\naborted before anything changed. Nothing was changed.", file=sys.stderr)
-        return int(AbortedError.exit_code)
-    return ExitCode.OK
+    # migrate() turns an interrupt after its first change into an OperationFailedError that says
+    # where each monitor stands; one that reaches the handler came before any change.
+    return run_until_interrupted(
+        lambda: migrate(
+            args.stack,
+            args.to,
+            assume_yes=args.yes,
+            confirm=input,
+            env=options.stack_env(args),
+        ),
+        "aborted before anything changed. Nothing was changed.",
+        AbortedError.exit_code,
+    )
 
 
 def add_command(subparsers: options.Subparsers) -> None:

@@ -10,34 +10,31 @@ finish); 2 bad input; 3 refused; 4 aborted or interrupted before the update (not
 from __future__ import annotations
 
 import argparse
-import sys
 
 from monitors.cli import options
-from monitors.errors import AbortedError, ExitCode
+from monitors.cli.interrupts import run_until_interrupted
+from monitors.errors import AbortedError
 
 
 def run(args: argparse.Namespace) -> int:
     """Handler of `reset`."""
-    from monitors.stackops.interrupt import sigterm_as_interrupt
     from monitors.stackops.reset.command import reset
 
-    try:
-        with sigterm_as_interrupt():
-            reset(
-                args.stack,
-                None if args.all else args.table,
-                purge=args.purge,
-                assume_yes=args.yes,
-                confirm=input,
-                env=options.stack_env(args),
-            )
-    except (KeyboardInterrupt, EOFError):
-        # reset() turns an interrupt during or after its update into an OperationFailedError
-        # that says where each monitor stands; one that reaches here came before the update,
-        # after the stack file was put back.
-        print("\naborted before the update. Nothing was changed.", file=sys.stderr)
-        return int(AbortedError.exit_code)
-    return ExitCode.OK
+    # reset() turns an interrupt during or after its update into an OperationFailedError that
+    # says where each monitor stands; one that reaches the handler came before the update, after
+    # the stack file was put back.
+    return run_until_interrupted(
+        lambda: reset(
+            args.stack,
+            None if args.all else args.table,
+            purge=args.purge,
+            assume_yes=args.yes,
+            confirm=input,
+            env=options.stack_env(args),
+        ),
+        "aborted before the update. Nothing was changed.",
+        AbortedError.exit_code,
+    )
 
 
 def add_command(subparsers: options.Subparsers) -> None:

@@ -231,6 +231,7 @@ def test_in_dev_the_printed_replace_command_recreates_the_monitor(env, fake):
         ("adopt", "monitors.stackops.adopt.adopt", 1),
         ("urns", "monitors.stackops.urns.urns", 4),
         ("reset", "monitors.stackops.reset.command.reset", 4),
+        ("migrate", "monitors.stackops.migrate.command.migrate", 4),
     ],
 )
 def test_an_interrupt_outside_an_update_is_a_sentence_and_an_exit_code_not_a_traceback(
@@ -240,7 +241,7 @@ def test_an_interrupt_outside_an_update_is_a_sentence_and_an_exit_code_not_a_tra
         raise KeyboardInterrupt
 
     monkeypatch.setattr(target, interrupted)
-    extra = ["--table", "dim_host"] if command == "reset" else []
+    extra = {"reset": ["--table", "dim_host"], "migrate": ["--to", "data_quality"]}.get(command, [])
     assert run([command, "--stack", "dev", *extra], project, fake) == code
     err = capsys.readouterr().err
     assert err.startswith("\ninterrupted") or err.startswith("\naborted")
