@@ -187,6 +187,19 @@ def test_import_leaves_a_resource_with_the_same_id_alone_and_fails_on_another_id
     )
 
 
+def test_import_does_not_see_a_record_pending_deletion_under_the_same_urn(fake, tmp_path):
+    dq = {"type": DQ_RESOURCE_TYPE, "name": "dim_host", "id": "table,uuid-2"}
+    urn = monitor_urn("dev", "dim_host", "data_quality")
+    pending = {"urn": urn, "custom": True, "id": "table,uuid-1", "type": DQ_RESOURCE_TYPE}
+    with_resources(fake, [{**pending, "delete": True}], cloud={"table,uuid-2": {}})
+    result = run(fake, "import", "--yes", "--file", import_file(tmp_path, dq), "--stack", "dev")
+    assert result.returncode == 0, result.stderr
+    assert [(r["id"], bool(r.get("delete"))) for r in fake.resources("dev")] == [
+        ("table,uuid-1", True),
+        ("table,uuid-2", False),
+    ]
+
+
 def export(fake, stack="dev"):
     result = run(fake, "stack", "export", "--stack", stack)
     assert result.returncode == 0, result.stderr

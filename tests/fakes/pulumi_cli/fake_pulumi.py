@@ -710,7 +710,8 @@ def run_import(world: World, args: Args) -> str:
     """`pulumi import --file F`: read each spec's resource from `cloud`, add it to state.
 
     pkg/resource/deploy/import.go `importResources`: a resource already in the state under the
-    same URN with the same ID (its `importID` when it has one) is skipped, nothing to do; with
+    same URN (among the olds, which leave out records pending deletion: deployment.go
+    `buildResourceMaps`) with the same ID (its `importID` when it has one) is skipped, nothing to do; with
     another ID the import step fails ("resource '<urn>' already exists", step.go
     `ImportStep.Apply`). Each resource is read from the provider by its import ID and recorded
     with the read inputs and outputs, the ID the Read gave (here: the import ID), `protect` from
@@ -735,7 +736,7 @@ def run_import(world: World, args: Args) -> str:
                 raise Failed(f"resource '{spec.get('name', '?')}' has no {field}")
         short = stack_name.split("/")[-1]
         urn = f"urn:pulumi:{short}::{world.project}::{spec['type']}::{spec['name']}"
-        old = next((r for r in resources if r["urn"] == urn), None)
+        old = next((r for r in resources if r["urn"] == urn and not r.get("delete")), None)
         if old is not None:
             if (old.get("importID") or old.get("id")) == spec["id"]:
                 continue
