@@ -12,7 +12,10 @@ Automation API's CommandError when the CLI fails.
 - `pulumi state remove [--force] [--target-dependents] -- URN...`: removes resources from the
   state only; no provider is loaded and nothing is deleted (pkg/cmd/pulumi/state/state_delete.go;
   pkg/resource/edit/operations.go `DeleteResource`). A protected resource needs `--force`, one
-  that others depend on needs `--target-dependents`, which removes those too.
+  that others depend on needs `--target-dependents`, which removes those too. The command is
+  `state remove` from CLI 3.254.0 and `state delete` before it (the same code, renamed; later
+  CLIs keep `delete` as a hidden alias, as the engine suite shows with a real 3.274.0): the
+  verb is chosen from the running CLI's version, never assumed.
 - `pulumi import --file F --protect=B --generate-code=false`: reads each resource from the
   provider by its import ID and records it (pkg/cmd/pulumi/operations/import.go; a resource
   already in the state with the same ID is left alone, pkg/resource/deploy/import.go).
@@ -27,6 +30,10 @@ from typing import Any
 
 from pulumi.automation import Deployment, Stack
 from pulumi.automation._stack import ImportResource  # the TypedDict `import_resources` takes
+from semver import VersionInfo
+
+# `pulumi state delete` became `pulumi state remove` in this release (pulumi CHANGELOG 3.254.0).
+STATE_REMOVE_SINCE = VersionInfo.parse("3.254.0")
 
 
 def databricks_provider_version() -> str:
@@ -72,15 +79,22 @@ def import_checkpoint(stack: Stack, checkpoint: Deployment) -> None:
 def remove_from_state(
     stack: Stack, urns: Sequence[str], *, force: bool, target_dependents: bool
 ) -> None:
-    """`pulumi state remove --yes [--force] [--target-dependents] -- URN...`: one state edit."""
-    stack.workspace.cli_api.state_remove(
-        *urns,
-        force=force,
-        target_dependents=target_dependents,
-        stack=stack.name,
-        cwd=stack.workspace.work_dir,
-        additional_env=_env(stack),
-    )
+    """`pulumi state remove --yes [--force] [--target-dependents] -- URN...` (`state delete`
+    on CLIs before 3.254.0): one state edit."""
+    command = stack.workspace.pulumi_command
+    argv = ["state", state_remove_verb(command.version), "--yes"]
+    argv += ["--force"] if force else []
+    argv += ["--stack", stack.name]
+    argv += ["--target-dependents"] if target_dependents else []
+    command.run([*argv, "--", *urns], stack.workspace.work_dir, _env(stack))
+
+
+def state_remove_verb(version: VersionInfo | None) -> str:
+    """`remove` on CLIs that have it, `delete` on those before 3.254.0 (and when unknown: every
+    CLI since 3.x has `delete`, later ones as a hidden alias)."""
+    if version is not None and version.compare(STATE_REMOVE_SINCE) >= 0:
+        return "remove"
+    return "delete"
 
 
 def import_into_state(stack: Stack, specs: Sequence[ImportResource], *, protect: bool) -> None:

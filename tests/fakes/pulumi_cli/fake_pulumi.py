@@ -802,6 +802,13 @@ def only_depends_on(resources: list[dict[str, Any]], condemned: dict[str, Any]) 
     return found
 
 
+def has_state_remove(world: World) -> bool:
+    """Whether this CLI version has `state remove` (3.254.0 on; `state delete` stays as an alias,
+    as a real 3.274.0 shows: tests/engine/test_cli_fidelity.py)."""
+    version = tuple(int(part) for part in world.data.get("version", "3.272.0").split("."))
+    return version >= (3, 254, 0)
+
+
 def state_remove(world: World, args: Args) -> str:
     """`state remove|rm|delete [--force] [--target-dependents] [--yes] -- URN...`.
 
@@ -1077,6 +1084,10 @@ def dispatch(world: World, args: Args) -> str:
     if command == "state unprotect":
         return state_unprotect(world, args)
     if command in ("state remove", "state rm", "state delete"):
+        if command != "state delete" and not has_state_remove(world):
+            # Before 3.254.0 the command was only `state delete` (pulumi CHANGELOG 3.254.0); cobra
+            # answers an unknown subcommand so (cobra command.go `Find` -> legacyArgs).
+            raise Failed(f'unknown command "{words[1]}" for "pulumi state"')
         return state_remove(world, args)
     if command == "stack import":
         return stack_import(world, args)

@@ -89,7 +89,11 @@ class Migrated:
 
 
 def _migrated(
-    factory: pytest.TempPathFactory, stack: str, alerts: bool, anomaly: bool = False
+    factory: pytest.TempPathFactory,
+    stack: str,
+    alerts: bool,
+    anomaly: bool = False,
+    cli_version: str = "3.272.0",
 ) -> Iterator[Migrated]:
     tmp = factory.mktemp(f"migrated-{stack}")
     with pytest.MonkeyPatch.context() as mp, started_workspace(mp, tmp) as workspace:
@@ -101,7 +105,7 @@ def _migrated(
         fake = FakePulumi(directory, FAKE_ROOT)
         fake.write(stacks={})
         scene = Scene(fake, copy_project(tmp / "project"), workspace, stack=stack, alerts=alerts)
-        scene.install()
+        scene.install(version=cli_version)
         schema_monitor = scene.add_anomaly_detection() if anomaly else None
         console = Console()
         seen: dict[str, object] = {}
@@ -120,6 +124,14 @@ def _migrated(
 def migrated_dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Migrated]:
     """Stack dev (no alerts) migrated to data_quality, once per module."""
     yield from _migrated(tmp_path_factory, "dev", alerts=False)
+
+
+@pytest.fixture
+def migrated_dev_on(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[Migrated]:
+    """Stack dev migrated by the CLI version the test is parametrised with (`cli_version`)."""
+    yield from _migrated(tmp_path_factory, "dev", alerts=False, cli_version=request.param)
 
 
 @pytest.fixture(scope="module")
