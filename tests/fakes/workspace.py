@@ -122,9 +122,13 @@ _ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ),
     # The Data Quality Monitoring API and the schema lookup (tests/fakes/workspace_dq.py).
     *((method, re.compile(pattern), handler) for method, pattern, handler in DQ_ROUTES),
+    # The provider's `databricks.getNotificationDestinations` (TF pluginfw
+    # `notificationdestinations/data_notification_destinations.go` Read: one listing, filtered
+    # client-side; databricks-sdk-go service/settings/impl.go `NotificationDestinations.List`).
+    ("GET", re.compile(r"/api/2\.0/notification-destinations"), "_list_destinations"),
 )
 # Handlers that read the query string (the SDK sends paging, masks and flags there).
-_WITH_QUERY = frozenset({"_list_alerts", "_update_alert", "_trash_alert"})
+_WITH_QUERY = frozenset({"_list_alerts", "_update_alert", "_trash_alert", "_list_destinations"})
 
 
 @dataclass(frozen=True)
@@ -217,6 +221,14 @@ class FakeWorkspace(AlertsAndStatements, DataQualityEndpoints):
         self.echo_create_only = echo_create_only
         self.query: dict[str, list[str]] = {}  # the query of the request being handled
         self.calls: list[Call] = []
+        # Requests no route knows, as "METHOD path": the engine suite fails the test that made
+        # one (a fake must never answer by guessing); the answer itself is the service's 404.
+        self.unknown_requests: list[str] = []
+        # Notification destinations, as `GET /api/2.0/notification-destinations` lists them.
+        self.destinations: list[dict[str, str]] = []
+        # When set, every monitor created from now on initialises after this many reads, as a
+        # real one does minutes later (the provider's create polls GET until ACTIVE).
+        self.initialise_created_after_gets: int | None = None
         self._injections: list[_Injection] = []
         self._activate_after: dict[str, int] = {}
         self._refresh_ids = itertools.count(1)
@@ -501,6 +513,8 @@ class FakeWorkspace(AlertsAndStatements, DataQualityEndpoints):
             return injected
         route = _match(method, path)
         if route is None:
+            with self._lock:
+                self.unknown_requests.append(f"{method} {path}")
             return _error(404, "ENDPOINT_NOT_FOUND", f"No API found for '{method} {path}'")
         handler_name, params = route
         if handler_name in _WITH_QUERY:
@@ -548,6 +562,30 @@ class FakeWorkspace(AlertsAndStatements, DataQualityEndpoints):
             "groups": [{"display": "users", "value": "1"}],
         }
 
+    def add_destination(self, display_name: str, destination_type: str = "EMAIL") -> str:
+        """A notification destination the workspace lists; returns its id."""
+        destination_id = str(uuid.uuid4())
+        with self._lock:
+            self.destinations.append(
+                {
+                    "id": destination_id,
+                    "display_name": display_name,
+                    "destination_type": destination_type,
+                }
+            )
+        return destination_id
+
+    def _list_destinations(self, body: dict[str, Any], query: dict[str, list[str]]) -> Any:
+        """One page of destinations (`ListNotificationDestinationsResponse`: `results`, and
+        `next_page_token` while more follow; `page_size` caps a page)."""
+        size = int((query.get("page_size") or ["20"])[0]) or 20
+        start = int((query.get("page_token") or ["0"])[0])
+        page = self.destinations[start : start + size]
+        answer: dict[str, Any] = {"results": page} if page else {}
+        if start + size < len(self.destinations):
+            answer["next_page_token"] = str(start + size)
+        return answer
+
     def _api_error(self, status: int, message: str, error_code: str | None = None) -> Exception:
         return ApiError(status, message, error_code)
 
@@ -594,6 +632,8 @@ class FakeWorkspace(AlertsAndStatements, DataQualityEndpoints):
         if not body.get("skip_builtin_dashboard"):
             monitor["dashboard_id"] = self.add_dashboard(name=f"{short} Monitoring")
         self.monitors[table] = monitor
+        if self.initialise_created_after_gets is not None:
+            self._activate_after[table] = self.initialise_created_after_gets
         return dict(monitor)
 
     def _get_monitor(self, body: dict[str, Any], table: str) -> dict[str, Any]:
