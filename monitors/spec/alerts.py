@@ -274,7 +274,10 @@ def review_alerts(spec: MonitorSpec) -> AlertReview:
         seen.setdefault(alert.name, index)
         watched = _check_metric(spec, index, alert, problems)
         if watched is not None:
-            _check_drift(spec, index, alert, watched, problems)
+            # The drift rules need the monitor's one profile type; none or several is refused
+            # already (checks._check_profile), and they cannot be judged against it.
+            if len(spec.profile_types) == 1:
+                _check_drift(spec, index, alert, watched, problems)
             _check_column(index, alert, watched, problems)
             _warn_equality(index, alert, watched, warnings)
         _check_windows(spec, index, alert, problems)

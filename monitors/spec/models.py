@@ -26,6 +26,7 @@ from monitors.spec.datatypes import normalise_output_data_type
 from monitors.spec.identifiers import MAX_NAME_LENGTH, name_problem
 from monitors.spec.quartz import check_quartz_cron
 from monitors.spec.timezones import check_timezone
+from monitors.spec.values import written_as
 from monitors.spec.yamlfile import written_differently
 
 ProfileType = Literal["time_series", "snapshot", "inference_log"]
@@ -270,7 +271,7 @@ def _alert_name(value: str) -> str:
 def _threshold(value: object) -> object:
     """A number: `true` or `"15"` are refused rather than read as 1.0 or 15.0."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"must be a number, not {value!r}")
+        raise ValueError(f"must be a number, not {written_as(value)}")
     written = written_differently(value)
     digits = (written or "").lstrip("+-").replace("_", "")
     if written is not None and len(digits) > 1 and digits[0] == "0" and digits[1].isdigit():

@@ -1,4 +1,9 @@
-"""Turn pydantic's validation errors into Problems that name the field the way users wrote it."""
+"""Turn pydantic's validation errors into Problems that name the field the way users wrote it.
+
+The messages are said in the words of the YAML a user wrote (text, a number, a list, a mapping),
+never pydantic's Python ones ("a valid dictionary or instance of AlertSettings"): no Python type
+or class name reaches a user.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from pydantic import ValidationError
 
 from monitors.errors import Problem
 from monitors.spec.files import printable
+from monitors.spec.values import written_as
 
 
 def field_path(loc: Sequence[int | str], data: Any = None, prefix: str = "") -> str:
@@ -29,11 +35,60 @@ def field_path(loc: Sequence[int | str], data: Any = None, prefix: str = "") -> 
     return text
 
 
+# What each kind of pydantic error means for a field of a YAML file.
+_WANTED = {
+    "model_type": "a mapping of fields (key: value)",
+    "model_attributes_type": "a mapping of fields (key: value)",
+    "dict_type": "a mapping (key: value)",
+    "list_type": "a list",
+    "string_type": "text",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "finite_number": "a finite number",
+}
+
+
+def _limit(error: Mapping[str, Any]) -> str | None:
+    """Bounds and choices, in words: `must be at least 1`, `must be one of '>', '<'`."""
+    context = error.get("ctx") or {}
+    kind = error["type"]
+    if kind == "literal_error":
+        return f"must be one of {context.get('expected', '')}, not {written_as(error['input'])}"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        word = {"greater_than_equal": "at least", "less_than_equal": "at most"}.get(
+            kind, "more than" if kind == "greater_than" else "less than"
+        )
+        bound = next(iter(context.values()), "")
+        return f"must be {word} {bound}"
+    if kind in ("too_short", "too_long"):
+        word = "at least" if kind == "too_short" else "at most"
+        count = context.get("min_length" if kind == "too_short" else "max_length")
+        return f"must have {word} {count} entr{'y' if count == 1 else 'ies'}"
+    if kind in ("string_too_short", "string_too_long"):
+        if kind == "string_too_short":
+            return "must not be empty"
+        return f"must be at most {context.get('max_length')} characters long"
+    return None
+
+
 def _message(error: Mapping[str, Any]) -> str:
-    if error["type"] == "extra_forbidden":
+    kind = error["type"]
+    if kind == "extra_forbidden":
         return "unknown key"
-    if error["type"] == "missing":
+    if kind == "missing":
         return "is required"
+    if kind in ("int_type", "int_from_float") and isinstance(error["input"], float):
+        return f"must be a whole number written without a decimal point, not {error['input']!r}"
+    if kind in _WANTED:
+        return f"must be {_WANTED[kind]}, not {written_as(error['input'])}"
+    limit = _limit(error)
+    if limit is not None:
+        return limit
     message = str(error["msg"])
     return message.removeprefix("Value error, ")
 

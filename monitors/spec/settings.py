@@ -46,6 +46,7 @@ from monitors.spec.identifiers import check_name
 from monitors.spec.models import AlertNotify, EmailList, Schedule
 from monitors.spec.problems import problems_from_validation_error
 from monitors.spec.provider_config import PROVIDER_SETTINGS
+from monitors.spec.values import true_or_false
 from monitors.spec.yamlfile import YamlError, load_yaml, written_differently
 
 PROVIDER_NAMESPACE = "databricks"
@@ -158,13 +159,6 @@ def _warehouse_id(value: str) -> str:
     return value
 
 
-def _flag(value: Any) -> bool:
-    """`true` or `false`: `yes`, `1` or `"on"` are not (the engine passes them as text)."""
-    if isinstance(value, bool):
-        return value
-    raise ValueError(f"must be true or false, not {value!r}")
-
-
 def _token_from_number(value: Any) -> Any:
     """`pulumi config set --path ...token 123` stores the number 123 (object.go `coerce`
     turns base-10 digits into integers), so an integer token is the token '123'."""
@@ -196,7 +190,7 @@ def _unique_tables(values: list[str]) -> list[str]:
 
 SqlName = Annotated[str, AfterValidator(check_name("catalog/schema name"))]
 TableName = Annotated[str, AfterValidator(check_name("table name"))]
-Flag = Annotated[bool, BeforeValidator(_flag)]
+Flag = Annotated[bool, BeforeValidator(true_or_false)]
 ResetToken = Annotated[str, BeforeValidator(_token_from_number), AfterValidator(_token)]
 
 

@@ -139,15 +139,21 @@ def test_an_alert_that_could_never_work_is_refused_naming_alert_and_field(
 
 
 BAD_VALUES = [
-    (alert(op="=>"), "alerts[0] (spike).op: Input should be '>', '>=', '<', '<=', '==' or '!='"),
-    (alert(threshold=True), "alerts[0] (spike).threshold: must be a number, not True"),
-    (alert(threshold="15"), "alerts[0] (spike).threshold: must be a number, not '15'"),
-    (alert(threshold=float("nan")), "alerts[0] (spike).threshold: Input should be a finite number"),
-    (alert(windows=0), "alerts[0] (spike).windows: Input should be greater than or equal to 1"),
-    (alert(windows=101), "alerts[0] (spike).windows: Input should be less than or equal to 100"),
+    (
+        alert(op="=>"),
+        "alerts[0] (spike).op: must be one of '>', '>=', '<', '<=', '==' or '!=', not text ('=>')",
+    ),
+    (alert(threshold=True), "alerts[0] (spike).threshold: must be a number, not true"),
+    (alert(threshold="15"), "alerts[0] (spike).threshold: must be a number, not text ('15')"),
+    (
+        alert(threshold=float("nan")),
+        "alerts[0] (spike).threshold: must be a finite number, not a number (nan)",
+    ),
+    (alert(windows=0), "alerts[0] (spike).windows: must be at least 1"),
+    (alert(windows=101), "alerts[0] (spike).windows: must be at most 100"),
     (
         alert(violations=0),
-        "alerts[0] (spike).violations: Input should be greater than or equal to 1",
+        "alerts[0] (spike).violations: must be at least 1",
     ),
     (
         alert(name="Spike"),

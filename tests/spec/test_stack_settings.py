@@ -363,8 +363,8 @@ def reset_error(value: Any) -> str:
         ("t-1\n", "'t-1\\n' has leading or trailing whitespace"),
         ("t\x001", "has a control character"),
         ("t" * 129, "is 129 characters long; at most 128"),
-        (True, "Input should be a valid string"),
-        (1.5, "Input should be a valid string"),
+        (True, "must be text, not true"),
+        (1.5, "must be text, not a number (1.5)"),
     ],
 )
 def test_a_reset_token_is_a_non_blank_label(token, problem):

@@ -1,0 +1,37 @@
+"""YAML values in the words of the file a user wrote: what a value is, and the one flag rule.
+
+Messages name a value as YAML shows it (`null`, `true`, a number, text, a list, a mapping; short
+text quoted), never by its Python form (`None`, `{'k': 'v'}`): no Python text reaches a user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from monitors.spec.files import printable
+
+
+def written_as(value: Any) -> str:
+    """What a YAML value is, in the user's words: `null`, `true`, `a number (3)`, `a list`."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        text = repr(value)
+        return f"a number ({text})" if len(text) <= 40 else "a number"
+    if isinstance(value, str):
+        return f"text ({printable(value)!r})" if len(value) <= 40 else "text"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    return "a value of another kind"
+
+
+def true_or_false(value: Any) -> bool:
+    """`true` or `false` only: `yes`, `1` or `"on"` are not (the engine passes them as text)."""
+    if isinstance(value, bool):
+        return value
+    raise ValueError(f"must be true or false, not {written_as(value)}")
