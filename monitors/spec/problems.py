@@ -29,6 +29,8 @@ def field_path(loc: Sequence[int | str], data: Any = None, prefix: str = "") -> 
             if isinstance(name, str):
                 # As written, but on one line: a name with a line break is what is wrong.
                 text += f" ({printable(name)})"
+        elif part == "[key]":  # pydantic's mark for a mapping's key (the value is fine)
+            text += " (the key)"
         else:
             text += f".{part}" if text and text != prefix else part
             node = node.get(part) if isinstance(node, Mapping) else None

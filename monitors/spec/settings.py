@@ -46,7 +46,7 @@ from monitors.spec.identifiers import check_name
 from monitors.spec.models import AlertNotify, EmailList, Schedule
 from monitors.spec.problems import problems_from_validation_error
 from monitors.spec.provider_config import PROVIDER_SETTINGS
-from monitors.spec.values import true_or_false
+from monitors.spec.values import true_or_false, yaml_scalar
 from monitors.spec.yamlfile import YamlError, load_yaml, written_differently
 
 PROVIDER_NAMESPACE = "databricks"
@@ -517,7 +517,7 @@ def parse_stack_config(text: str, file: str) -> dict[str, Any]:
         if namespaced is None:
             problems.append(
                 Problem(
-                    f"config: {key!r}" if not isinstance(key, str) else key,
+                    f"config: {yaml_scalar(key)}" if not isinstance(key, str) else key,
                     "is not a configuration key (write namespace:name)",
                 )
             )

@@ -30,6 +30,31 @@ def written_as(value: Any) -> str:
     return "a value of another kind"
 
 
+def yaml_scalar(value: Any) -> str:
+    """A scalar as YAML writes it (`null`, `true`, `1.5`, text as is): for keys in messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return printable(str(value))
+
+
+def non_text_keys(value: Any, path: str = "") -> list[str]:
+    """Where a mapping has a key that is not text (`7:`, `true:`, `null:`), as `path: key`;
+    every key of a declaration is a field name, so such a key can only be a mistake."""
+    found: list[str] = []
+    if isinstance(value, Mapping):
+        for key, child in value.items():
+            if not isinstance(key, str):
+                found.append(f"{path}.{yaml_scalar(key)}" if path else yaml_scalar(key))
+                continue
+            found += non_text_keys(child, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            found += non_text_keys(child, f"{path}[{index}]")
+    return found
+
+
 def true_or_false(value: Any) -> bool:
     """`true` or `false` only: `yes`, `1` or `"on"` are not (the engine passes them as text)."""
     if isinstance(value, bool):

@@ -299,3 +299,36 @@ def test_a_wrong_value_in_the_stack_settings_is_refused_naming_file_and_setting(
         lines = _stack_lines(_replaced(FULL_CONFIG, path, junk))
         assert all(line.startswith(f"{STACK_FILE}: {NS}") for line in lines), (junk, lines)
         assert _python_text(lines) == [], junk
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("1: x\n", "1"),
+        ("true: x\n", "true"),
+        ("null: x\n", "null"),
+        ("schedule: {quartz_cron_expression: 0 0 6 * * ?, 7: x}\n", "schedule.7"),
+        ("alerts: [{name: a, 5: 6}]\n", "alerts[0].5"),
+    ],
+)
+def test_a_key_that_is_not_text_is_refused_as_written(text, field):
+    base = yaml.safe_dump({k: v for k, v in BASE.items() if k not in ("alerts", "schedule")})
+    with pytest.raises(DeclarationError) as caught:
+        parse_declaration_text(TABLE, base + text, FILE)
+    assert str(caught.value) == (
+        f"{FILE}: monitor {TABLE}: {field}: is a key that is not text: every key here is a "
+        "field name"
+    )
+
+
+def test_a_stack_setting_keyed_by_a_mapping_key_names_the_key_in_yaml_words():
+    config = {**FULL_CONFIG, f"{NS}resets": {1: "t1"}}
+    assert f"{STACK_FILE}: {NS}resets.1 (the key): '1' is not a plain table name" in (
+        _stack_lines(config)
+    )
+    text = "config:\n  null: x\n"
+    with pytest.raises(StackConfigError) as caught:
+        parse_stack_config(text, STACK_FILE)
+    assert str(caught.value).splitlines()[0] == (
+        f"{STACK_FILE}: config: null: is not a configuration key (write namespace:name)"
+    )
