@@ -96,7 +96,7 @@ def _quoted_end(text: str, start: int, quote: str, escapes: bool) -> int:
             return index + 1
         else:
             index += 1
-    raise SparkLexError(f"a {quote} quote opened at character {start + 1} is not closed")
+    raise SparkLexError(f"a {quote} quote is not closed")
 
 
 def unescape(literal: str) -> str:
