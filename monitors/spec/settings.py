@@ -447,7 +447,7 @@ def _numbers(value: Any, path: str = "") -> Iterator[tuple[str, str, Any]]:
     rule in yaml.v3 `resolve`); each as (path, text as written, number)."""
     written = written_differently(value)
     if isinstance(value, float):
-        yield path, repr(value), value
+        yield path, written or repr(value), value
     elif written is not None:
         yield path, written, value
     elif isinstance(value, Mapping):

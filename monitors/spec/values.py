@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from monitors.spec.files import printable
+from monitors.spec.yamlfile import written_differently
 
 
 def written_as(value: Any) -> str:
@@ -19,7 +20,7 @@ def written_as(value: Any) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, int | float):
-        text = repr(value)
+        text = written_differently(value) or repr(value)
         return f"a number ({text})" if len(text) <= 40 else "a number"
     if isinstance(value, str):
         return f"text ({printable(value)!r})" if len(value) <= 40 else "text"
