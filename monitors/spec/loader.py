@@ -187,7 +187,7 @@ def parse_declaration(table: str, data: Any, file: str) -> MonitorSpec:
         spec = MonitorSpec.model_validate(data)
     except ValidationError as exc:
         raise DeclarationError(
-            file, problems_from_validation_error(exc, data, monitor=table)
+            file, problems_from_validation_error(exc, data, monitor=table, model=MonitorSpec)
         ) from None
     problems = [Problem(p.field, p.message, table) for p in check_monitor(spec)]
     if problems:

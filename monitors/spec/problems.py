@@ -8,12 +8,14 @@ or class name reaches a user.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from monitors.errors import Problem
 from monitors.spec.files import printable
+from monitors.spec.suggest import hint
 from monitors.spec.values import written_as
 
 
@@ -78,10 +80,51 @@ def _limit(error: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _message(error: Mapping[str, Any]) -> str:
+def _unwrap(annotation: Any) -> Any:
+    """The type inside `Annotated[...]` and `X | None`."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (Union, UnionType):
+            options = [a for a in get_args(annotation) if a is not type(None)]
+            if len(options) != 1:
+                return annotation
+            annotation = options[0]
+        else:
+            return annotation
+
+
+def known_keys(model: type[BaseModel], loc: Sequence[int | str]) -> list[str]:
+    """The keys the mapping at `loc` (a path of keys and list indexes) may hold, as users write
+    them (a field's alias where it has one); [] where `loc` leads to no model."""
+    annotation: Any = model
+    for part in loc:
+        annotation = _unwrap(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            fields = annotation.model_fields
+            name = next((n for n, f in fields.items() if (f.alias or n) == part), None)
+            if name is None:
+                return []
+            annotation = fields[name].annotation
+        elif get_origin(annotation) in (list, dict):
+            annotation = get_args(annotation)[-1]  # a list's entries, a mapping's values
+        else:
+            return []
+    annotation = _unwrap(annotation)
+    if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+        return []
+    return [
+        info.alias or name for name, info in annotation.model_fields.items() if not info.exclude
+    ]
+
+
+def _message(error: Mapping[str, Any], model: type[BaseModel] | None = None) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
-        return "unknown key"
+        loc = list(error["loc"])
+        known = known_keys(model, loc[:-1]) if model is not None else []
+        return "unknown key" + hint(str(loc[-1]), known)
     if kind == "missing":
         return "is required"
     if kind in ("int_type", "int_from_float") and isinstance(error["input"], float):
@@ -96,11 +139,17 @@ def _message(error: Mapping[str, Any]) -> str:
 
 
 def problems_from_validation_error(
-    exc: ValidationError, data: Any = None, prefix: str = "", monitor: str | None = None
+    exc: ValidationError,
+    data: Any = None,
+    prefix: str = "",
+    monitor: str | None = None,
+    model: type[BaseModel] | None = None,
 ) -> list[Problem]:
-    """One Problem per pydantic error, with the monitor and a readable field path."""
+    """One Problem per pydantic error, with the monitor and a readable field path; an unknown
+    key of `model` (at any depth) with what was most likely meant."""
     problems: list[Problem] = []
     for error in exc.errors():
         loc = [p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
-        problems.append(Problem(field_path(loc, data, prefix), _message(error), monitor))
+        message = _message({**error, "loc": loc}, model)
+        problems.append(Problem(field_path(loc, data, prefix), message, monitor))
     return problems
