@@ -15,6 +15,9 @@ The query always answers one row, so the alert never meets an empty result:
   latest_window_start, windows_read
 The alert fires when `violations >= violations required` (see `EVALUATED_COLUMN`).
 
+The comment at the top holds the rule in words, user text included, with every `/*` and `*/`
+taken apart (`comment_text`): comments nest in Databricks SQL.
+
 Quoting: identifiers in backticks (a backtick doubled), text in single quotes with backslash
 escapes, as Databricks SQL reads string literals (SQL reference, "String type": a backslash
 escapes the next character unless the literal is raw). The metric table names come from the
@@ -23,12 +26,14 @@ monitor (its recorded outputs) or the documented pattern, so they are quoted par
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from monitors.naming import PROJECT_NAME
 
 EVALUATED_COLUMN = "violations"
 SQL_OPERATORS: dict[str, str] = {">": ">", ">=": ">=", "<": "<", "<=": "<=", "==": "=", "!=": "!="}
+_COMMENT_MARKS = re.compile(r"(?<=/)(?=\*)|(?<=\*)(?=/)")
 _ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -77,6 +82,15 @@ def sql_number(value: float) -> str:
     return repr(float(value))
 
 
+def comment_text(text: str) -> str:
+    """`text` fit to sit inside a `/* ... */` comment: a space between every `/` and `*` that
+    touch, in either order. Databricks SQL comments nest (Spark's SqlBaseLexer.g4,
+    BRACKETED_COMMENT), so a `/*` from a slice value (`/products/*`) would open a comment that
+    the closing `*/` only ends, leaving the query a comment and the alert never evaluated; a
+    `*/` would end it early."""
+    return _COMMENT_MARKS.sub(" ", text)
+
+
 def rule_sentence(query: AlertQuery) -> str:
     """The rule in words: `cancellation_rate > 0.15 in at least 2 of the latest 3 windows`."""
     rule = f"{query.metric} {query.op} {sql_number(query.threshold)}"
@@ -116,8 +130,7 @@ def alert_query(query: AlertQuery) -> str:
     """The alert's query text, byte for byte."""
     comparison = f"metric_value {SQL_OPERATORS[query.op]} {sql_number(query.threshold)}"
     where = "\n    AND ".join(_filters(query))
-    # A slice value could hold `*/`; it must not end the comment early.
-    sentence = rule_sentence(query).replace("*/", "* /")
+    sentence = comment_text(rule_sentence(query))
     comment = (
         f"/* {PROJECT_NAME} alert {query.key}: fires when {sentence}.\n"
         "   Generated from the monitor's declaration: edit that, not this query. */"

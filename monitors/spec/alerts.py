@@ -20,13 +20,13 @@ file, monitor, alert and field, before anything is registered:
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 from monitors.errors import Problem
 from monitors.spec import metric_tables
 from monitors.spec.datatypes import output_type_label
 from monitors.spec.models import Alert, CustomMetric, MonitorSpec
+from monitors.spec.suggest import ALIASES, hint
 
 TABLE_COLUMNS = ":table"
 DRIFT = "CUSTOM_METRIC_TYPE_DRIFT"
@@ -93,11 +93,20 @@ def _known_metrics(spec: MonitorSpec) -> list[str]:
 
 
 def _unknown_metric(spec: MonitorSpec, metric: str) -> str:
-    close = difflib.get_close_matches(metric, _known_metrics(spec), n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
+    """The refusal of a metric the monitor does not compute, with what was most likely meant:
+    an alias of a built-in column (monitors.spec.suggest), said to be an inference monitor's
+    where this monitor is none, before a spelling."""
+    alias = ALIASES.get(metric)
+    if alias in metric_tables.MODEL_QUALITY and spec.inference_log is None:
+        meant = (
+            f"; did you mean {alias!r}? (only an inference_log monitor computes it, as its "
+            "metric tables name it)"
+        )
+    else:
+        meant = hint(metric, _known_metrics(spec))
     return (
         f"unknown metric {metric!r}: not a custom metric of this monitor, nor a built-in "
-        f"profile or drift statistic{hint} (after renaming a metric, change the alerts that "
+        f"profile or drift statistic{meant} (after renaming a metric, change the alerts that "
         "watch it in the same change)"
     )
 
@@ -274,7 +283,10 @@ def review_alerts(spec: MonitorSpec) -> AlertReview:
         seen.setdefault(alert.name, index)
         watched = _check_metric(spec, index, alert, problems)
         if watched is not None:
-            _check_drift(spec, index, alert, watched, problems)
+            # The drift rules need the monitor's one profile type; none or several is refused
+            # already (checks._check_profile), and they cannot be judged against it.
+            if len(spec.profile_types) == 1:
+                _check_drift(spec, index, alert, watched, problems)
             _check_column(index, alert, watched, problems)
             _warn_equality(index, alert, watched, warnings)
         _check_windows(spec, index, alert, problems)

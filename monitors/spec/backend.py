@@ -19,7 +19,7 @@ Also here: the schema-level anomaly detection setting (`anomalyDetection`), whic
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -27,6 +27,7 @@ from monitors.errors import Problem
 from monitors.naming import API_DATA_QUALITY, CONFIG_NAMESPACE, migrate_command
 from monitors.spec.identifiers import check_name
 from monitors.spec.models import MonitorSpec, unique_entries
+from monitors.spec.values import true_or_false
 
 Api = Literal["legacy", "data_quality"]  # monitors.naming.APIS, as a type
 API_SETTING = "api"
@@ -74,13 +75,6 @@ def backend_problems(api: str, table: str, spec: MonitorSpec) -> list[Problem]:
     return [Problem(p.field, p.message, table) for p in unexpressible_fields(spec)]
 
 
-def _flag(value: Any) -> bool:
-    """`true` or `false` only (the engine passes other spellings as text)."""
-    if isinstance(value, bool):
-        return value
-    raise ValueError(f"must be true or false, not {value!r}")
-
-
 ExcludedTable = Annotated[str, AfterValidator(check_name("table name"))]
 
 
@@ -91,7 +85,7 @@ class AnomalyDetection(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    enabled: Annotated[bool, BeforeValidator(_flag)]
+    enabled: Annotated[bool, BeforeValidator(true_or_false)]
     excluded_tables: Annotated[list[ExcludedTable], AfterValidator(unique_entries)] = Field(
         default_factory=list, alias="excludedTables"
     )

@@ -33,6 +33,7 @@ from monitors.spec.files import FileProblem, printable, read_text
 from monitors.spec.identifiers import name_problem
 from monitors.spec.models import MonitorSpec
 from monitors.spec.problems import problems_from_validation_error
+from monitors.spec.values import non_text_keys
 from monitors.spec.yamlfile import YamlError, load_yaml
 
 EXTENSION = ".yaml"
@@ -173,11 +174,20 @@ def parse_declaration(table: str, data: Any, file: str) -> MonitorSpec:
         raise DeclarationError(file, [Problem("", f"file name: {problem}")])
     if not isinstance(data, dict):
         raise DeclarationError(file, [Problem("", "must be a mapping of fields", table)])
+    keys = non_text_keys(data)
+    if keys:
+        raise DeclarationError(
+            file,
+            [
+                Problem(key, "is a key that is not text: every key here is a field name", table)
+                for key in keys
+            ],
+        )
     try:
         spec = MonitorSpec.model_validate(data)
     except ValidationError as exc:
         raise DeclarationError(
-            file, problems_from_validation_error(exc, data, monitor=table)
+            file, problems_from_validation_error(exc, data, monitor=table, model=MonitorSpec)
         ) from None
     problems = [Problem(p.field, p.message, table) for p in check_monitor(spec)]
     if problems:

@@ -24,6 +24,7 @@ from pydantic import (
 from monitors.naming import ALERT_SEVERITIES
 from monitors.spec.datatypes import normalise_output_data_type
 from monitors.spec.identifiers import MAX_NAME_LENGTH, name_problem
+from monitors.spec.numbers import exact_double, plain_count
 from monitors.spec.quartz import check_quartz_cron
 from monitors.spec.timezones import check_timezone
 from monitors.spec.yamlfile import written_differently
@@ -267,21 +268,6 @@ def _alert_name(value: str) -> str:
     return value
 
 
-def _threshold(value: object) -> object:
-    """A number: `true` or `"15"` are refused rather than read as 1.0 or 15.0."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"must be a number, not {value!r}")
-    written = written_differently(value)
-    digits = (written or "").lstrip("+-").replace("_", "")
-    if written is not None and len(digits) > 1 and digits[0] == "0" and digits[1].isdigit():
-        # `0123` is 83 to the YAML reader (Go's base-0 rule, see monitors.spec.yamlfile).
-        raise ValueError(
-            f"{written} reads as {int(value)} (a leading 0 makes an octal number): write the "
-            "number without leading zeros"
-        )
-    return value
-
-
 def _slice_value(value: object) -> object:
     """Slice values are text in the metric tables: `42` is taken as "42"; `true` must be
     quoted ("true"), since YAML would otherwise turn `yes` or `on` into it too."""
@@ -329,6 +315,11 @@ DestinationNames = Annotated[
 ]
 
 
+# A count of windows in plain decimal (`0x10` is not taken as 16: monitors.spec.numbers);
+# strict: `true` or `"3"` are not a count of windows (pydantic would read them as 1 and 3).
+Count = Annotated[int, Field(ge=1, le=MAX_ALERT_WINDOWS, strict=True), BeforeValidator(plain_count)]
+
+
 class AlertNotify(_Strict):
     """Who hears when an alert fires: addresses, and notification destinations by display name
     (Slack, Teams, PagerDuty, webhooks, email lists, as set up by a workspace admin)."""
@@ -351,14 +342,13 @@ class Alert(_Strict):
     name: Annotated[str, Field(max_length=MAX_ALERT_NAME_LENGTH), AfterValidator(_alert_name)]
     metric: MetricName
     op: AlertOperator
-    threshold: Annotated[float, BeforeValidator(_threshold), Field(allow_inf_nan=False)]
+    threshold: Annotated[float, BeforeValidator(exact_double), Field(allow_inf_nan=False)]
     column: ColumnName = ":table"
     slice: AlertSlice | None = None
     granularity: Annotated[str, AfterValidator(_granularity)] | None = None
     drift_type: Annotated[str, AfterValidator(_drift_type)] | None = None
-    # strict: `true` or `"3"` are not a count of windows (pydantic would read them as 1 and 3).
-    windows: Annotated[int, Field(ge=1, le=MAX_ALERT_WINDOWS, strict=True)] = 1
-    violations: Annotated[int, Field(ge=1, le=MAX_ALERT_WINDOWS, strict=True)] | None = None
+    windows: Count = 1
+    violations: Count | None = None
     severity: Annotated[str, AfterValidator(_severity)] = "warning"
     notify: AlertNotify | None = None
 

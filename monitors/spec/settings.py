@@ -20,7 +20,6 @@ What is refused, and why (a typo here must never switch protection off silently)
 from __future__ import annotations
 
 import contextlib
-import difflib
 import json
 import math
 import re
@@ -46,6 +45,8 @@ from monitors.spec.identifiers import check_name
 from monitors.spec.models import AlertNotify, EmailList, Schedule
 from monitors.spec.problems import problems_from_validation_error
 from monitors.spec.provider_config import PROVIDER_SETTINGS
+from monitors.spec.suggest import hint, squash
+from monitors.spec.values import true_or_false, yaml_scalar
 from monitors.spec.yamlfile import YamlError, load_yaml, written_differently
 
 PROVIDER_NAMESPACE = "databricks"
@@ -59,11 +60,6 @@ SECRET_PROVIDER_SETTINGS: tuple[str, ...] = tuple(
 MAX_TOKEN_LENGTH = 128  # our rule: a token is a label (`2026-11-26T17:02:11Z-3f9a`), not a document
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _WAREHOUSE_ID = re.compile(r"[A-Za-z0-9_-]+")
-
-
-def _squash(text: str) -> str:
-    """Lowercase letters and digits only: `Lakehouse_Monitors` -> `lakehousemonitors`."""
-    return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
 def _distance(a: str, b: str) -> int:
@@ -83,7 +79,7 @@ def is_near_miss(namespace: str) -> bool:
     """A config namespace that is not ours but looks meant to be (`lakehouse-monitor`)."""
     if namespace == CONFIG_NAMESPACE:
         return False
-    squashed, ours = _squash(namespace), _squash(CONFIG_NAMESPACE)
+    squashed, ours = squash(namespace), squash(CONFIG_NAMESPACE)
     return (
         "lakehouse" in squashed or squashed.startswith("monitor") or _distance(squashed, ours) <= 3
     )
@@ -94,14 +90,14 @@ def is_provider_near_miss(namespace: str) -> bool:
     `data-bricks`): the provider reads only `databricks:*` (pulumi_databricks/config/vars.py)."""
     if namespace == PROVIDER_NAMESPACE:
         return False
-    return _distance(_squash(namespace), PROVIDER_NAMESPACE) <= 2
+    return _distance(squash(namespace), PROVIDER_NAMESPACE) <= 2
 
 
 def _secret_setting(name: str) -> str | None:
     """The provider's secret setting `name` spells (`token`, `client_secret` -> `clientSecret`),
     or None."""
     for setting in SECRET_PROVIDER_SETTINGS:
-        if _squash(name) == _squash(setting):
+        if squash(name) == squash(setting):
             return setting
     return None
 
@@ -158,13 +154,6 @@ def _warehouse_id(value: str) -> str:
     return value
 
 
-def _flag(value: Any) -> bool:
-    """`true` or `false`: `yes`, `1` or `"on"` are not (the engine passes them as text)."""
-    if isinstance(value, bool):
-        return value
-    raise ValueError(f"must be true or false, not {value!r}")
-
-
 def _token_from_number(value: Any) -> Any:
     """`pulumi config set --path ...token 123` stores the number 123 (object.go `coerce`
     turns base-10 digits into integers), so an integer token is the token '123'."""
@@ -196,7 +185,7 @@ def _unique_tables(values: list[str]) -> list[str]:
 
 SqlName = Annotated[str, AfterValidator(check_name("catalog/schema name"))]
 TableName = Annotated[str, AfterValidator(check_name("table name"))]
-Flag = Annotated[bool, BeforeValidator(_flag)]
+Flag = Annotated[bool, BeforeValidator(true_or_false)]
 ResetToken = Annotated[str, BeforeValidator(_token_from_number), AfterValidator(_token)]
 
 
@@ -338,12 +327,23 @@ def _nulls(value: Any, path: str = "") -> Iterator[str]:
             yield from _nulls(child, f"{path}[{index}]")
 
 
+_FLAT_PATH = re.compile(r"(?P<setting>[^.\[]+)[.\[]")
+
+
 def _unknown_key(name: str) -> str:
-    close = difflib.get_close_matches(name, SETTING_NAMES, n=1, cutoff=0.6) or [
-        known for known in SETTING_NAMES if known.lower() == name.lower()
-    ]
-    hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(SETTING_NAMES)})"
-    return f"unknown key{hint}"
+    """Why `lakehouse-monitors:<name>` is no setting, and what was most likely meant: a dotted
+    key under one of ours (`alerts.warehouse_id`) is what `pulumi config set` stores without
+    `--path`, so it is told to use `--path` rather than offered a setting spelled alike."""
+    flat = _FLAT_PATH.match(name)
+    if flat and flat.group("setting") in SETTING_NAMES:
+        return (
+            f"unknown key: a flat key named {name!r}, which `pulumi config set` writes without "
+            f"--path; set the value inside {flat.group('setting')!r} with `pulumi config set "
+            f"--path '{CONFIG_NAMESPACE}:{name}' <value>` and remove this one with "
+            f"`pulumi config rm '{CONFIG_NAMESPACE}:{name}'`"
+        )
+    meant = hint(name, SETTING_NAMES)
+    return f"unknown key{meant}" if meant else f"unknown key (known: {', '.join(SETTING_NAMES)})"
 
 
 def _setting_value(key: str, name: str, raw: Any) -> tuple[Any, list[Problem]]:
@@ -412,7 +412,7 @@ def settings_from_config(stack: str, config: Mapping[str, Any], file: str) -> St
     except ValidationError as exc:
         problems.extend(
             p
-            for p in problems_from_validation_error(exc, prefix=prefix)
+            for p in problems_from_validation_error(exc, prefix=prefix, model=StackSettings)
             # A setting already reported above is not also "required".
             if p.field.removeprefix(prefix).split(".")[0].split("[")[0] not in refused
         )
@@ -453,7 +453,7 @@ def _numbers(value: Any, path: str = "") -> Iterator[tuple[str, str, Any]]:
     rule in yaml.v3 `resolve`); each as (path, text as written, number)."""
     written = written_differently(value)
     if isinstance(value, float):
-        yield path, repr(value), value
+        yield path, written or repr(value), value
     elif written is not None:
         yield path, written, value
     elif isinstance(value, Mapping):
@@ -523,7 +523,7 @@ def parse_stack_config(text: str, file: str) -> dict[str, Any]:
         if namespaced is None:
             problems.append(
                 Problem(
-                    f"config: {key!r}" if not isinstance(key, str) else key,
+                    f"config: {yaml_scalar(key)}" if not isinstance(key, str) else key,
                     "is not a configuration key (write namespace:name)",
                 )
             )

@@ -7,6 +7,9 @@ Databricks dialect after putting placeholders where the `{{...}}` templates are,
 find into refusals (SQL that can never run: `;`, unbalanced parentheses, statements, SELECT,
 joins, clauses) and warnings (what may run but probably not as meant, or what we cannot check).
 Anything sqlglot cannot parse is only a warning: its dialect is not Databricks itself.
+Comments are found as Spark finds them (`monitors.spec.spark_lexer`: they nest, and a `--`
+comment runs on past a backslash at the end of its line) and removed before sqlglot reads the
+rest, so both judge the text Spark would run.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import Token, TokenType
 
+from monitors.spec.spark_lexer import UNCLOSED_COMMENT, SparkLexError, pieces
+
 TEMPLATE = re.compile(r"\{\{\s*(.*?)\s*\}\}", re.DOTALL)
 _JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
 _JINJA_STATEMENT = re.compile(r"\{%.*?%\}", re.DOTALL)
@@ -32,7 +37,6 @@ _FILTERED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\|.*", re.DOTALL)
 # Jinja's lexer fails on an opening delimiter with no closing one ("unexpected end of
 # template"; jinja2/lexer.py `tokeniter`), so the service can never render such a definition.
 _OPENERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
-_BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # A placeholder no metric or column would be named, so references to it are known templates.
 PLACEHOLDER = "__tpl_"
@@ -118,15 +122,14 @@ def _substitute(text: str, names: tuple[str, ...]) -> str:
     return TEMPLATE.sub(placeholder, text)
 
 
-def _line_comment(text: str, tokens: list[Token]) -> bool:
-    """Whether a `--` comment sits between tokens (string literals hold no comments)."""
-    gaps: list[str] = []
-    position = 0
-    for token in tokens:
-        gaps.append(text[position : token.start])
-        position = token.end + 1
-    gaps.append(text[position:])
-    return any("--" in _BLOCK_COMMENT.sub(" ", gap) for gap in gaps)
+def _comment_problem(reason: str) -> str:
+    """The refusal of text Spark's lexer cannot split (an open comment or quote)."""
+    if reason == UNCLOSED_COMMENT:
+        return (
+            "is not valid SQL: a /* comment is not closed (comments nest in Databricks SQL: "
+            "each /* inside a comment needs its own */)"
+        )
+    return f"is not valid SQL: {reason}"
 
 
 def _token_errors(tokens: list[Token]) -> list[str]:
@@ -213,7 +216,13 @@ def analyse(text: str) -> SqlAnalysis:
         return SqlAnalysis(
             names, warnings=("has Jinja statements ({% ... %}): its SQL is not checked",)
         )
-    sql = _substitute(_JINJA_COMMENT.sub(" ", text), raw_names)
+    written = _substitute(_JINJA_COMMENT.sub(" ", text), raw_names)
+    try:
+        split = pieces(written)
+    except SparkLexError as exc:
+        return SqlAnalysis(names, errors=(_comment_problem(str(exc)),))
+    line_comment = any(p.kind == "comment" and p.text.startswith("--") for p in split)
+    sql = "".join(" " if piece.kind == "comment" else piece.text for piece in split)
     dialect = _dialect()
     try:
         tokens = dialect.tokenize(sql)
@@ -229,7 +238,7 @@ def analyse(text: str) -> SqlAnalysis:
         for name in raw_names
         if template_variable(name) != name
     ]
-    if _line_comment(sql, tokens):
+    if line_comment:
         warnings.append(
             "has a '--' comment: the service places the definition inside its own query, where "
             "a line comment can swallow what follows it; remove it or use /* ... */"

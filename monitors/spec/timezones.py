@@ -23,6 +23,8 @@ import re
 from functools import cache
 from pathlib import Path
 
+from monitors.spec import suggest
+
 _ZONE_IDS_FILE = Path(__file__).with_name("java_zone_ids.txt")
 # java.time.ZoneId.SHORT_IDS, a fixed map in the JDK (its javadoc lists it).
 SHORT_IDS: dict[str, str] = {
@@ -154,6 +156,9 @@ def judge_timezone(value: str) -> tuple[str | None, str | None]:
             f"{value!r} is in this machine's tz database but not in the JDK 17 list we check "
             "against (tzdata 2025a): the service accepts it only if its Java knows it"
         )
+    meant = suggest.did_you_mean(value, sorted(java_region_ids()))
+    if meant and not (value in _NOT_JAVA or value.startswith(_NOT_JAVA_PREFIXES)):
+        return f"unknown timezone_id {value!r}; did you mean {meant!r}?", None
     hint = (
         " (Python knows it; Java does not)"
         if value in _NOT_JAVA or value.startswith(_NOT_JAVA_PREFIXES)

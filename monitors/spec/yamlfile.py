@@ -52,10 +52,26 @@ class WrittenInt(int):
         return number
 
 
+class WrittenFloat(float):
+    """A float written other than as it reads back (`1e-400` is 0.0, `0.10` is 0.1, `1_0.5`
+    is 10.5), with the text as written: a field that takes an exact number can tell whether the
+    double still says what was written."""
+
+    written: str
+
+    def __new__(cls, value: float, written: str = "") -> WrittenFloat:
+        number = super().__new__(cls, value)
+        number.written = written
+        return number
+
+
 def written_differently(value: object) -> str | None:
     """The text a number was written as, when it is not how the number reads back (`0123` for
-    83); None for plain decimal integers and for anything that is no integer."""
+    83, `1e-400` for 0.0); None for plain decimal integers, floats written as Python writes
+    them back, and anything that is no number."""
     if isinstance(value, WrittenInt) and value.written != str(int(value)):
+        return value.written
+    if isinstance(value, WrittenFloat) and value.written != repr(float(value)):
         return value.written
     return None
 
@@ -245,7 +261,8 @@ class _StrictConstructor(SafeConstructor):
         # yaml.v3 keeps a float only when `strconv.ParseFloat` succeeds; out of range (`1e999`,
         # a hex ID such as `12e4567890123456`) it fails with ErrRange, and the text stays text.
         if _FLOAT.fullmatch(plain) and not math.isinf(float(plain)):
-            return float(plain)
+            number = float(plain)
+            return number if text == repr(number) else WrittenFloat(number, text)
         return text  # yaml.v3: what parses as no number is a string
 
 

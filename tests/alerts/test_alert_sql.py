@@ -12,13 +12,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-import sqlglot
-from sqlglot import exp
 
 from monitors.cli.main import main
 from monitors.desired.alert_sql import AlertQuery, alert_query, rule_sentence, sql_string
 from monitors.desired.alerts import alert_requests
+from monitors.spec.spark_lexer import pieces
 from tests.alerts.conftest import ALERTING, alerting, the_alert
+from tests.fakes.alerts_api import _run as run_on_fake_warehouse
 from tests.program.conftest import make_project
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -140,22 +140,45 @@ def test_a_sliced_per_column_alert_filters_its_slice_and_column(declarations):
     ) in sql["query_text"]
 
 
-TRICKY = ["status = 'cancelled'", "a\\b", "it's \\'quoted\\'", "line\nbreak", "tab\there", "*/ end"]
+TRICKY = [
+    "status = 'cancelled'",
+    "a\\b",
+    "it's \\'quoted\\'",
+    "line\nbreak",
+    "tab\there",
+    "*/ end",
+    "/products/*",
+    "/*/",
+    "/*+ hint */",
+    "-- dashes \\",
+    "ends in a backslash \\",
+    "\\u0041 is not A",
+]
 
 
 @pytest.mark.parametrize("value", TRICKY)
-def test_a_slice_is_matched_by_exactly_its_text(value):
-    query = AlertQuery(
-        "t.a", "m", "c.s.t_profile_metrics", None, ":table", (value, value), None, ">", 1, 1, 1
-    )
-    parsed = sqlglot.parse_one(alert_query(query), read="databricks")
-    literals = [
-        lit.this
-        for eq in parsed.find_all(exp.EQ)
-        for lit in eq.find_all(exp.Literal)
-        if isinstance(eq.left, exp.Column) and eq.left.name in ("slice_key", "slice_value")
+def test_an_alert_on_a_slice_or_column_of_any_text_runs_and_reads_exactly_it(value):
+    """On the fake warehouse, which lexes as Spark does: comments nest, so a `/*` that reaches
+    the query's comment would leave it open and the alert would never evaluate."""
+    table = "c.s.t_profile_metrics"
+    query = AlertQuery("t.a", "m", table, None, value, (value, value), None, ">", 1, 2, 1)
+    wanted = {"column_name": value, "log_type": "INPUT", "slice_key": value, "slice_value": value}
+    rows = [
+        {**wanted, "window_start": "2026-11-26", "m": 5},
+        {**wanted, "slice_value": value + "x", "window_start": "2026-11-27", "m": 5},
+        {**wanted, "column_name": ":table", "window_start": "2026-11-27", "m": 5},
     ]
-    assert literals == [value, value]
+    _, [answer] = run_on_fake_warehouse(alert_query(query), {table: rows})
+    assert answer == ["1", "5.0", "2026-11-26", "1"]
+
+
+def test_the_comment_of_an_alert_query_shows_comment_marks_apart():
+    query = AlertQuery(
+        "t.a", "m", "c.s.t", None, ":table", ("k", "/products/*/x"), None, ">", 1, 1, 1
+    )
+    comment, *_ = pieces(alert_query(query))
+    assert comment.kind == "comment"
+    assert "(slice k = /products/ * /x)" in comment.text
 
 
 def test_a_string_literal_escapes_quotes_and_backslashes_as_databricks_reads_them():

@@ -139,15 +139,21 @@ def test_an_alert_that_could_never_work_is_refused_naming_alert_and_field(
 
 
 BAD_VALUES = [
-    (alert(op="=>"), "alerts[0] (spike).op: Input should be '>', '>=', '<', '<=', '==' or '!='"),
-    (alert(threshold=True), "alerts[0] (spike).threshold: must be a number, not True"),
-    (alert(threshold="15"), "alerts[0] (spike).threshold: must be a number, not '15'"),
-    (alert(threshold=float("nan")), "alerts[0] (spike).threshold: Input should be a finite number"),
-    (alert(windows=0), "alerts[0] (spike).windows: Input should be greater than or equal to 1"),
-    (alert(windows=101), "alerts[0] (spike).windows: Input should be less than or equal to 100"),
+    (
+        alert(op="=>"),
+        "alerts[0] (spike).op: must be one of '>', '>=', '<', '<=', '==' or '!=', not text ('=>')",
+    ),
+    (alert(threshold=True), "alerts[0] (spike).threshold: must be a number, not true"),
+    (alert(threshold="15"), "alerts[0] (spike).threshold: must be a number, not text ('15')"),
+    (
+        alert(threshold=float("nan")),
+        "alerts[0] (spike).threshold: must be a finite number, not a number (nan)",
+    ),
+    (alert(windows=0), "alerts[0] (spike).windows: must be at least 1"),
+    (alert(windows=101), "alerts[0] (spike).windows: must be at most 100"),
     (
         alert(violations=0),
-        "alerts[0] (spike).violations: Input should be greater than or equal to 1",
+        "alerts[0] (spike).violations: must be at least 1",
     ),
     (
         alert(name="Spike"),
@@ -177,7 +183,7 @@ BAD_VALUES = [
         "alerts[0] (spike).notify.destinations: 'Slack' is listed twice",
     ),
     (alert(notify={"pager": ["x"]}), "alerts[0] (spike).notify.pager: unknown key"),
-    (alert(thresold=1), "alerts[0] (spike).thresold: unknown key"),
+    (alert(thresold=1), "alerts[0] (spike).thresold: unknown key; did you mean 'threshold'?"),
 ]
 
 
@@ -256,3 +262,38 @@ def test_an_alert_on_an_inference_log_monitor_warns_that_it_reads_every_models_r
         "model id in each window (model_version): this alert reads the latest rows whatever "
         "their model, so with several models a window counts more than once"
     ]
+
+
+def _unknown_metric(metric: str, meant: str) -> str:
+    return (
+        f"alerts[0] (spike).metric: unknown metric {metric!r}: not a custom metric of this "
+        f"monitor, nor a built-in profile or drift statistic{meant} (after renaming a metric, "
+        "change the alerts that watch it in the same change)"
+    )
+
+
+def test_mean_absolute_error_is_pointed_to_the_metric_tables_mean_average_error():
+    """Public queries call the regression column mean_absolute_error (the sklearn and MLflow
+    name); every source naming the metric-table column says mean_average_error."""
+    data = inference(problem_type="regression", label_col="price")
+    data["alerts"] = [alert(metric="mean_absolute_error")]
+    assert refusals(data) == [
+        _unknown_metric("mean_absolute_error", "; did you mean 'mean_average_error'?")
+    ]
+
+
+def test_mean_absolute_error_on_a_monitor_without_inference_names_where_it_is_computed():
+    assert refusals(with_alerts(alert(metric="mean_absolute_error"))) == [
+        _unknown_metric(
+            "mean_absolute_error",
+            "; did you mean 'mean_average_error'? (only an inference_log monitor computes it, "
+            "as its metric tables name it)",
+        )
+    ]
+
+
+def test_an_alert_field_under_another_name_is_pointed_to_ours():
+    refused = refusals(
+        with_alerts({**{k: v for k, v in SPIKE.items() if k != "op"}, "operator": ">"})
+    )
+    assert "alerts[0] (spike).operator: unknown key; did you mean 'op'?" in refused

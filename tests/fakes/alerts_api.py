@@ -25,6 +25,13 @@ data_array}`, with every value a string and NULL as null (JSON_ARRAY, INLINE). T
 queries `monitors.desired.alert_sql` writes, over metric-table rows a test seeds: it parses them
 with sqlglot and evaluates just that shape (see `_run`), and fails anything else the way the
 warehouse fails a bad statement (state FAILED, an error message).
+
+Before sqlglot sees a statement, the text is split as Spark's lexer splits it
+(`monitors.spec.spark_lexer`, which follows `SqlBaseLexer.g4`): comments nest
+(BRACKETED_COMMENT), so one left open by a `/*` inside it fails the statement with
+UNCLOSED_BRACKETED_COMMENT as the warehouse does; a `--` comment runs on past a backslash at the
+end of its line (SIMPLE_COMMENT); and string literals read as `unescapeSQLString` reads them.
+sqlglot's own tokenizer differs on each of these, so it would hide the next such bug.
 """
 
 from __future__ import annotations
@@ -37,6 +44,8 @@ from typing import Any
 
 import sqlglot
 from sqlglot import exp
+
+from monitors.spec import spark_lexer
 
 ALERT_FIELDS = (
     "display_name",
@@ -362,6 +371,36 @@ def _holds(node: exp.Expression, row: dict[str, Any]) -> bool:
     raise QueryError(f"the fake warehouse cannot evaluate {node.sql('databricks')!r}")
 
 
+def _parse(text: str) -> exp.Expression:
+    """The statement as Spark reads it (module doc): comments dropped, each string literal
+    holding the value Spark reads, and only then the tree sqlglot makes of it."""
+    try:
+        split = spark_lexer.pieces(text)
+    except spark_lexer.SparkLexError as exc:
+        reason = str(exc)
+        message = reason if reason.startswith("[") else f"[PARSE_SYNTAX_ERROR] {reason}"
+        raise QueryError(message) from None
+    values: dict[str, str] = {}
+    parts: list[str] = []
+    for piece in split:
+        if piece.kind == "comment":
+            parts.append(" ")
+        elif piece.kind == "string":
+            placeholder = f"spark_string_{len(values)}"
+            values[placeholder] = piece.value
+            parts.append(f"'{placeholder}'")
+        else:
+            parts.append(piece.text)
+    try:
+        tree = sqlglot.parse_one("".join(parts), read="databricks")
+    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError) as exc:
+        raise QueryError(f"[PARSE_SYNTAX_ERROR] {exc}") from None
+    for literal in tree.find_all(exp.Literal):
+        if literal.is_string:
+            literal.set("this", values[literal.this])
+    return tree
+
+
 def _run(
     text: str, tables: dict[str, list[dict[str, Any]]]
 ) -> tuple[list[tuple[str, str]], list[list[str | None]]]:
@@ -369,10 +408,7 @@ def _run(
     latest windows of one metric table (its WHERE, ORDER BY window.start DESC, LIMIT), the outer
     one counts violations (COUNT_IF), the latest value (MAX_BY), the latest window (MAX) and
     the windows read (COUNT(*))."""
-    try:
-        outer = sqlglot.parse_one(text, read="databricks")
-    except sqlglot.errors.ParseError as exc:
-        raise QueryError(f"[PARSE_SYNTAX_ERROR] {exc}") from None
+    outer = _parse(text)
     inner = outer.find(exp.Subquery)
     if not isinstance(outer, exp.Select) or inner is None:
         raise QueryError("the fake warehouse runs only alert queries")

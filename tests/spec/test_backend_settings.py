@@ -42,7 +42,10 @@ def test_api_takes_legacy_or_data_quality(api):
 @pytest.mark.parametrize("value", ["dq", "Data_Quality", "new", "true"])
 def test_any_other_api_is_refused(value):
     (error,) = file_errors(f"  lakehouse-monitors:api: {value}\n")
-    assert error.startswith(f"{FILE}: lakehouse-monitors:api: Input should be 'legacy' or")
+    assert error == (
+        f"{FILE}: lakehouse-monitors:api: must be one of 'legacy' or 'data_quality', not "
+        f"text ({value!r})"
+    )
 
 
 def test_a_migration_marker_must_name_the_stacks_api():
@@ -76,7 +79,7 @@ def test_anomaly_detection_reads_the_same_from_the_file_and_from_the_engine():
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("{enabled: yes}", "anomalyDetection.enabled: must be true or false, not 'yes'"),
+        ("{enabled: yes}", "anomalyDetection.enabled: must be true or false, not text ('yes')"),
         ("{excludedTables: [a]}", "anomalyDetection.enabled: is required"),
         ("{enabled: true, excludedTables: [Dim_User]}", "has capital letters"),
         ("{enabled: true, excludedTables: [gold.dim_user]}", "is not a plain table name"),

@@ -37,7 +37,7 @@ from tests.spec.declaration_cases import (
         ("SUM(x) UNION SUM(y)", "is not one SQL expression (it has a UNION clause)"),
         ("DROP TABLE t", "is not one SQL expression (it is a DROP statement)"),
         ("SHOW TABLES", "is not one SQL expression (it is a COMMAND statement)"),
-        ("SUM('abc)", "is not valid SQL: a quote or comment is not closed"),
+        ("SUM('abc)", "is not valid SQL: a ' quote is not closed"),
         ("   ", "is empty"),
         ("SUM(x)\x00", "has a control character"),
     ],
@@ -155,3 +155,30 @@ def test_a_slicing_expression_that_is_one_sql_expression_is_accepted(expression)
 def test_a_slicing_expression_with_surrounding_whitespace_is_a_warning():
     (line,) = warnings(declaration(slicing_exprs=["destination_id\n"]))
     assert line.startswith("slicing_exprs[0]: has spaces or line breaks around it")
+
+
+@pytest.mark.parametrize(
+    "definition",
+    ["SUM(total_guests) /* per /guests/* */", "SUM(total_guests) /* a /* b */"],
+)
+def test_a_comment_left_open_by_a_nested_opener_is_refused(definition):
+    """Comments nest in Databricks SQL (Spark's SqlBaseLexer.g4, BRACKETED_COMMENT)."""
+    assert refusals(with_definition(definition)) == [
+        EXTRA + ": is not valid SQL: a /* comment is not closed (comments nest in Databricks "
+        "SQL: each /* inside a comment needs its own */)"
+    ]
+
+
+def test_a_hint_mark_inside_a_comment_opens_no_other_comment():
+    assert refusals(with_definition("SUM(total_guests) /* see /*+ hints */")) == []
+
+
+def test_a_closed_nested_comment_holding_dashes_is_no_line_comment():
+    assert warnings(with_definition("SUM(total_guests) /* a /* b */ -- c */")) == []
+
+
+def test_a_line_comment_carried_on_by_a_backslash_is_a_warning():
+    data = with_definition("SUM(total_guests) -- guests \\\n+ SUM(booking_count)")
+    assert refusals(data) == []
+    (line,) = warnings(data)
+    assert line.startswith(EXTRA + ": has a '--' comment")

@@ -90,10 +90,14 @@ def test_a_profile_written_with_no_value_is_named_not_taken_as_absent(profile):
 
 
 @pytest.mark.parametrize("field", ["windows", "violations"])
-@pytest.mark.parametrize("value", [True, "3", 2.0])
-def test_a_count_of_windows_is_an_integer_not_a_bool_or_text(field, value):
+@pytest.mark.parametrize(
+    ("value", "given"),
+    [(True, "true"), ("3", "text ('3')"), (2.0, "2.0")],
+)
+def test_a_count_of_windows_is_an_integer_not_a_bool_or_text(field, value, given):
     data = with_alerts(alert(**{"windows": 3, field: value}))
-    assert refusals(data) == [f"alerts[0] (spike).{field}: Input should be a valid integer"]
+    wanted = "a whole number written without a decimal point" if value == 2.0 else "a whole number"
+    assert refusals(data) == [f"alerts[0] (spike).{field}: must be {wanted}, not {given}"]
 
 
 @pytest.mark.parametrize(("written", "number"), [("0123", 83), ("0x2a", 42), ("1_000", 1000)])
@@ -118,10 +122,67 @@ def test_a_threshold_with_a_leading_zero_is_refused_not_read_as_octal(written):
     assert line.startswith(f"alerts[0] (spike).threshold: {written} reads as {int(value)} ")
 
 
-@pytest.mark.parametrize("written", ["0x10", "0o17", "0", "-0", "1_000", "+5"])
-def test_a_threshold_in_another_base_or_with_separators_is_a_number(written):
+@pytest.mark.parametrize("written", ["0", "-0", "+5", "0.10", ".5", "5.", "1E3", "1e30", "-2.5e-7"])
+def test_a_threshold_in_plain_decimal_is_the_number_written(written):
     (value,) = load_yaml(f"[{written}]\n")
     assert refusals(with_alerts(alert(threshold=value))) == []
+
+
+@pytest.mark.parametrize(
+    ("written", "number"), [("0x10", 16), ("0o20", 16), ("0b10000", 16), ("1_000", 1000)]
+)
+def test_a_threshold_in_another_base_or_with_separators_is_refused(written, number):
+    (value,) = load_yaml(f"[{written}]\n")
+    assert refusals(with_alerts(alert(threshold=value))) == [
+        f"alerts[0] (spike).threshold: {written} reads as {number}: write the number in plain "
+        "decimal digits"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "compared"),
+    [
+        ("1e-400", "0.0"),
+        ("9007199254740993", "9007199254740992.0"),
+        ("0.30000000000000001", "0.3"),
+        ("-123456789012345678901", "-1.2345678901234568e+20"),
+    ],
+)
+def test_a_threshold_a_double_cannot_hold_as_written_is_refused(written, compared):
+    (value,) = load_yaml(f"[{written}]\n")
+    assert refusals(with_alerts(alert(threshold=value))) == [
+        f"alerts[0] (spike).threshold: {written} is not a number a double holds as written: the "
+        f"alert would compare with {compared}; write that if it is meant"
+    ]
+
+
+@pytest.mark.parametrize("written", ["1e309", "-2e400", "1" + "0" * 400])
+def test_a_threshold_beyond_the_largest_double_is_refused_as_such(written):
+    (value,) = load_yaml(f"[{written}]\n")
+    (line,) = refusals(with_alerts(alert(threshold=value)))
+    assert line.startswith(f"alerts[0] (spike).threshold: {written[:10]}")
+    assert line.endswith("is beyond the largest double (1.7976931348623157e308)")
+
+
+def test_a_threshold_with_separators_in_a_fraction_is_refused():
+    (value,) = load_yaml("[1_000.5]\n")
+    assert refusals(with_alerts(alert(threshold=value))) == [
+        "alerts[0] (spike).threshold: 1_000.5 reads as 1000.5: write the number without '_'"
+    ]
+
+
+@pytest.mark.parametrize("field", ["windows", "violations"])
+@pytest.mark.parametrize(("written", "number"), [("0x3", 3), ("03", 3), ("0_3", 3)])
+def test_a_count_of_windows_in_another_base_is_refused(field, written, number):
+    (value,) = load_yaml(f"[{written}]\n")
+    (line,) = refusals(with_alerts(alert(**{"windows": 3, field: value})))
+    assert line.startswith(f"alerts[0] (spike).{field}: {written} reads as {number}")
+
+
+def test_text_where_a_number_is_wanted_is_shown_as_written():
+    (value,) = load_yaml("[0123]\n")
+    data = declaration(time_series={"timestamp_col": value, "granularities": ["1 day"]})
+    assert refusals(data) == ["time_series.timestamp_col: must be text, not a number (0123)"]
 
 
 @pytest.mark.parametrize("scalar", ["1e999", "-2e400", "12e4567890123456"])

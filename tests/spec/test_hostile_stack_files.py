@@ -49,11 +49,13 @@ def test_a_plain_text_credential_is_told_the_settings_own_spelling(key, setting)
     [
         ("  lakehouse-monitors:warehouseId: 0123\n", "warehouseId", "0123", "83"),
         ("  lakehouse-monitors:warehouseId: 0x1f\n", "warehouseId", "0x1f", "31"),
-        ("  lakehouse-monitors:warehouseId: 1e3\n", "warehouseId", "1000.0", "1000"),
+        ("  lakehouse-monitors:warehouseId: 1e3\n", "warehouseId", "1e3", "1000"),
+        ("  lakehouse-monitors:warehouseId: 1e-400\n", "warehouseId", "1e-400", "0"),
+        ("  lakehouse-monitors:warehouseId: 1.50\n", "warehouseId", "1.50", "1.5"),
         (
             "  lakehouse-monitors:warehouseId: 12345678901234567890123\n",
             "warehouseId",
-            "1.2345678901234568e+22",
+            "12345678901234567890123",
             "1.2345678901234568e+22",
         ),
         ("  lakehouse-monitors:resets:\n    dim_host: 0_1\n", "resets.dim_host", "0_1", "1"),

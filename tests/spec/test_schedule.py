@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from monitors.spec.checks import schedule_warnings
 from monitors.spec.models import Schedule
+from monitors.spec.timezones import check_timezone
 from tests.spec.declaration_cases import declaration, refusals, warnings
 
 
@@ -225,3 +226,17 @@ def test_the_stack_schedule_gets_the_same_warnings_under_its_own_field():
 def test_a_schedule_model_refuses_what_the_loader_refuses():
     with pytest.raises(ValidationError, match="'L' cannot be listed with other values"):
         Schedule(quartz_cron_expression="0 0 6 1,L * ?")
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("Europe/Amsterdm", "Europe/Amsterdam"),
+        ("europe/berlin", "Europe/Berlin"),
+        ("Amsterdam", "Europe/Amsterdam"),
+    ],
+)
+def test_an_unknown_time_zone_close_to_a_java_one_gets_a_did_you_mean(written, meant):
+    with pytest.raises(ValueError) as caught:
+        check_timezone(written)
+    assert str(caught.value) == f"unknown timezone_id {written!r}; did you mean {meant!r}?"

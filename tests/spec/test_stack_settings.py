@@ -363,8 +363,8 @@ def reset_error(value: Any) -> str:
         ("t-1\n", "'t-1\\n' has leading or trailing whitespace"),
         ("t\x001", "has a control character"),
         ("t" * 129, "is 129 characters long; at most 128"),
-        (True, "Input should be a valid string"),
-        (1.5, "Input should be a valid string"),
+        (True, "must be text, not true"),
+        (1.5, "must be text, not a number (1.5)"),
     ],
 )
 def test_a_reset_token_is_a_non_blank_label(token, problem):
@@ -465,3 +465,47 @@ def test_a_config_key_without_a_namespace_is_an_error():
     """The engine always passes `namespace:key`; a bare key can only be a mistake."""
     with pytest.raises(StackConfigError, match="protect: is not a configuration key"):
         settings_from_config("prod", {**ENGINE_BASE, "protect": "true"}, FILE)
+
+
+@pytest.mark.parametrize(
+    "name", ["alerts.warehouse_id", "alerts.schedule.timezone_id", "notificationEmails[0]"]
+)
+def test_a_flat_dotted_key_is_told_to_set_it_with_path_not_a_setting_spelled_alike(name):
+    """`pulumi config set lakehouse-monitors:alerts.warehouse_id X` without --path stores one
+    flat key; warehouseId, which it resembles, is the create-only dashboard warehouse."""
+    expected = (
+        f"{FILE}: lakehouse-monitors:{name}: unknown key: a flat key named {name!r}, which "
+        f"`pulumi config set` writes without --path; set the value inside "
+        f"{name.split('.')[0].split('[')[0]!r} with `pulumi config set --path "
+        f"'lakehouse-monitors:{name}' <value>` and remove this one with `pulumi config rm "
+        f"'lakehouse-monitors:{name}'`"
+    )
+    assert file_errors(f"  lakehouse-monitors:{name}: abc\n") == [expected]
+    assert engine_errors(**{f"lakehouse-monitors:{name}": "abc"}) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("value", "field", "meant"),
+    [
+        (
+            "{enabled: true, excludedtables: [a]}",
+            "anomalyDetection.excludedtables",
+            "excludedTables",
+        ),
+        ("{dim_host: {token: t, purg: true}}", "resets.dim_host.purg", "purge"),
+        (
+            "{warehouse_id: a, schedule: {quartz_cron_expression: 0 0 6 * * ?}, notify: {email: []}}",
+            "alerts.notify.email",
+            "emails",
+        ),
+        (
+            "{warehouse_id: a, schedule: {quartz_cron_expression: 0 0 6 * * ?, timezoneId: UTC}}",
+            "alerts.schedule.timezoneId",
+            "timezone_id",
+        ),
+    ],
+)
+def test_an_unknown_key_at_any_depth_gets_a_did_you_mean(value, field, meant):
+    setting = field.split(".")[0]
+    lines = file_errors(f"  lakehouse-monitors:{setting}: {value}\n")
+    assert f"{FILE}: lakehouse-monitors:{field}: unknown key; did you mean {meant!r}?" in lines

@@ -74,14 +74,18 @@ def test_the_base_declaration_is_valid(tmp_path):
 
 def test_unknown_key_is_an_error(tmp_path):
     line = error_for(tmp_path, edited(slicing_expressions=["destination_id"]))
-    assert line == prefix(tmp_path) + "slicing_expressions: unknown key"
+    assert (
+        line == prefix(tmp_path) + "slicing_expressions: unknown key; did you mean 'slicing_exprs'?"
+    )
 
 
 def test_unknown_key_inside_a_metric_is_an_error(tmp_path):
     line = error_for(tmp_path, with_metric(1, output_type="long"))
     assert (
         line
-        == prefix(tmp_path) + "custom_metrics[1] (total_cancellations).output_type: unknown key"
+        == prefix(tmp_path)
+        + "custom_metrics[1] (total_cancellations).output_type: unknown key; "
+        "did you mean 'output_data_type'?"
     )
 
 

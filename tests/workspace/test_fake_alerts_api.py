@@ -128,3 +128,18 @@ def test_a_statement_the_fake_cannot_run_fails_as_a_warehouse_fails_it(
     response = workspace_client.statement_execution.execute_statement("SELECT 1", "wh1")
     assert response.status.state is StatementState.FAILED
     assert response.status.error.message == "the fake warehouse runs only alert queries"
+
+
+def test_a_statement_whose_nested_comment_is_left_open_fails_as_spark_fails_it(
+    fake_workspace, workspace_client
+):
+    """Comments nest in Spark's lexer (SqlBaseLexer.g4 BRACKETED_COMMENT): the `*/` here only
+    closes the `/*` of `/products/*`, and the whole statement is an unclosed comment."""
+    fake_workspace.add_warehouse("wh1")
+    query = AlertQuery(
+        "t.a", "m", "c.s.t_profile_metrics", None, ":table", None, None, ">", 2, 1, 1
+    )
+    statement = "/* slice /products/* */\n" + alert_query(query).split("\n", 2)[2]
+    response = workspace_client.statement_execution.execute_statement(statement, "wh1")
+    assert response.status.state is StatementState.FAILED
+    assert response.status.error.message.startswith("[UNCLOSED_BRACKETED_COMMENT] ")
