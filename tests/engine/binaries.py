@@ -53,6 +53,14 @@ def missing() -> list[str]:
     ]
 
 
+def find_cli() -> Path:
+    """The real `pulumi` alone (what the CLI-only tests need); RuntimeError if absent."""
+    cli = BIN / "pulumi"
+    if not (cli.is_file() and os.access(cli, os.X_OK)):
+        raise RuntimeError(f"missing the Pulumi CLI ({cli.relative_to(REPO)}): {BUILD_HINT}")
+    return cli
+
+
 def find_engine() -> Engine:
     """The engine in `.engine/`; RuntimeError naming every missing piece otherwise."""
     absent = missing()

@@ -36,6 +36,8 @@ def test_migrate_moves_a_stack_to_data_quality_and_back_without_recreating_a_mon
     assert {r["type"] for r in project.resources("dev") if "QualityMonitor" in r["type"]} == {
         DQ_RESOURCE_TYPE
     }
+    # What the fake CLI must record too (tests/fakes/pulumi_cli `recorded_id`).
+    assert {r["id"] for r in project.resources("dev", DQ_RESOURCE_TYPE)} == {"missing ID"}
     project.preview("dev", "--expect-no-changes")
     project.monitors("migrate", "--stack", "dev", "--to", "legacy", "--yes")
     assert {r["type"] for r in project.resources("dev") if "QualityMonitor" in r["type"]} == {
