@@ -21,7 +21,7 @@ BIN = ENGINE / "bin"
 PLUGINS = ENGINE / "plugins"
 PROVIDER = PLUGINS / "pulumi-resource-databricks"
 BUILD_HINT = (
-    "build them with `bash tests/engine/build.sh` (see CONTRIBUTING.md, 'The engine suite')"
+    "build them with `bash tests/engine/build.sh` (README, 'The engine suite')"
 )
 
 
