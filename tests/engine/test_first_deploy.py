@@ -22,3 +22,12 @@ def test_the_workspace_holds_exactly_the_payloads_plan_prints(project: Project) 
     sent = {c.path: c.body for c in project.workspace.calls if c.method == "POST"}
     for table, monitor in planned.items():
         assert sent[MONITOR_PATH.format(monitor["table_name"])] == monitor["request"], table
+
+
+def test_a_second_preview_shows_no_changes(project: Project) -> None:
+    project.init_stack("dev")
+    project.up("dev")
+    since = project.mark()
+    run = project.preview("dev", "--expect-no-changes")
+    assert "6 unchanged" in run.stdout
+    assert project.writes(since) == []
