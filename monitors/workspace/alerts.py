@@ -170,17 +170,60 @@ def _differences(
     return found
 
 
-def _evaluate(deployed: AlertV2, response: StatementResponse) -> Evaluation:
-    """What the alert would decide on this answer (its deployed evaluation, applied here)."""
-    columns = (
-        [c.name for c in (response.manifest.schema.columns or [])]
-        if (response.manifest and response.manifest.schema)
-        else []
-    )
-    rows = response.result.data_array if response.result and response.result.data_array else []
+# The columns every alert query answers (`monitors.desired.alert_sql.alert_query`).
+ANSWER_COLUMNS = (EVALUATED_COLUMN, "latest_value", "latest_window_start", "windows_read")
+
+
+class UnreadableAnswer(Exception):
+    """A statement answer verify cannot read; the message says how it is malformed."""
+
+
+def _number(name: str, text: str | None) -> float | None:
+    """A JSON_ARRAY value as a number (NULL and NaN as None); UnreadableAnswer otherwise."""
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise UnreadableAnswer(f"{name} is {text!r}, not a number") from None
+    return None if math.isnan(value) else value
+
+
+def answer_row(response: StatementResponse) -> dict[str, str | None]:
+    """The first row of a JSON_ARRAY answer by column name, checked against its schema and the
+    columns our queries answer; UnreadableAnswer saying what is wrong otherwise (the SDK reads
+    `data_array` as it comes: any JSON at all)."""
+    schema = response.manifest.schema if response.manifest else None
+    columns = schema.columns if schema else None
+    if not columns:
+        raise UnreadableAnswer("it names no columns")
+    names = [column.name for column in columns]
+    if not all(isinstance(name, str) and name for name in names):
+        raise UnreadableAnswer("a column of its schema has no name")
+    rows: Any = response.result.data_array if response.result else None
     if not rows:
-        raise ValueError("the query answered no row")
-    row = dict(zip(columns, rows[0], strict=False))
+        raise UnreadableAnswer("it holds no row")
+    if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
+        raise UnreadableAnswer("its rows are not lists of values")
+    row: list[Any] = rows[0]
+    if len(row) != len(names):
+        raise UnreadableAnswer(
+            f"its schema names {len(names)} column(s), its first row holds {len(row)} value(s)"
+        )
+    if not all(value is None or isinstance(value, str) for value in row):
+        raise UnreadableAnswer("a value is neither text nor null")
+    missing = [name for name in ANSWER_COLUMNS if name not in names]
+    if missing:
+        raise UnreadableAnswer(f"it has no column {', '.join(missing)}")
+    values = {str(name): value for name, value in zip(names, row, strict=True)}
+    for name in (EVALUATED_COLUMN, "latest_value", "windows_read"):
+        _number(name, values[name])  # every number readable, before anything is judged
+    return values
+
+
+def _evaluate(deployed: AlertV2, row: Mapping[str, str | None]) -> Evaluation | str:
+    """What the alert would decide on this answer (its deployed evaluation, applied here), or
+    why that cannot be told."""
     evaluation = deployed.evaluation
     source = evaluation.source.name if evaluation and evaluation.source else EVALUATED_COLUMN
     operator = (
@@ -193,24 +236,22 @@ def _evaluate(deployed: AlertV2, response: StatementResponse) -> Evaluation:
         if evaluation and evaluation.threshold and evaluation.threshold.value
         else None
     )
-    measured = _number(row.get(source))
+    if source not in row:
+        return f"the deployed alert evaluates {source!r}, which its query does not answer"
+    try:
+        measured = _number(source, row[source])
+    except UnreadableAnswer as exc:
+        return str(exc)
     if threshold is None or operator not in _OPERATORS or measured is None:
-        raise ValueError(f"cannot compare {source}={row.get(source)!r} {operator} {threshold!r}")
+        return f"cannot compare {source}={row[source]!r} {operator or '?'} {threshold!r}"
     return Evaluation(
         would_fire=_OPERATORS[operator](measured, float(threshold)),
         violations=measured,
         required=float(threshold),
-        latest_value=_number(row.get("latest_value")),
-        windows_read=int(_number(row.get("windows_read")) or 0),
-        latest_window=row.get("latest_window_start"),
+        latest_value=_number("latest_value", row["latest_value"]),
+        windows_read=int(_number("windows_read", row["windows_read"]) or 0),
+        latest_window=row["latest_window_start"],
     )
-
-
-def _number(text: Any) -> float | None:
-    if text is None:
-        return None
-    value = float(text)
-    return None if math.isnan(value) else value
 
 
 def verify_alert(
@@ -251,7 +292,6 @@ def verify_alert(
         checks.append(CheckResult("definition", CheckStatus.FAIL, detail))
     else:
         checks.append(CheckResult("definition", CheckStatus.PASS, "as declared"))
-    evaluation: Evaluation | None = None
     declared_query = request.body["query_text"]
     if deployed.query_text != declared_query:
         # Verify runs only SQL this program wrote: the deployed text is whatever the workspace
@@ -260,48 +300,65 @@ def verify_alert(
         checks.append(CheckResult("query", CheckStatus.SKIP, detail))
         checks.append(CheckResult("fires", CheckStatus.SKIP, "query not run"))
         return AlertReport(request.key, name, tuple(checks))
-    try:
-        response = run_statement(
-            client,
-            declared_query,
-            warehouse_id,
-            budget_s,
-            sleep=sleep,
-            monotonic=monotonic,
-        )
-        state = _state(response)
-        if state is StatementState.SUCCEEDED:
-            checks.append(
-                CheckResult("query", CheckStatus.PASS, f"ran on warehouse {warehouse_id}")
-            )
-            evaluation = _evaluate(deployed, response)
-        else:
-            error = (
-                response.status.error.message if response.status and response.status.error else ""
-            )
-            label = state.value if state else "no state"
-            if state in (StatementState.PENDING, StatementState.RUNNING, StatementState.CANCELED):
-                label = (
-                    f"did not finish within {budget_s:g} s (cancelled; a stopped warehouse may "
-                    "still be starting: run verify again)"
-                )
-            checks.append(
-                CheckResult("query", CheckStatus.FAIL, f"{label}{': ' + error if error else ''}")
-            )
-    except Exception as err:
-        raise_if_unreachable(err)
-        checks.append(
-            CheckResult("query", CheckStatus.FAIL, f"could not run it: {describe_error(err)}")
-        )
-    if evaluation is None:
+    row, query = _run_query(
+        client, declared_query, warehouse_id, budget_s, sleep=sleep, monotonic=monotonic
+    )
+    checks.append(query)
+    if row is None:
         checks.append(CheckResult("fires", CheckStatus.SKIP, "query did not answer"))
-    elif evaluation.windows_read == 0:
+        return AlertReport(request.key, name, tuple(checks))
+    judged = _evaluate(deployed, row)
+    if isinstance(judged, str):
+        checks.append(CheckResult("fires", CheckStatus.FAIL, f"cannot tell: {judged}"))
+        return AlertReport(request.key, name, tuple(checks))
+    if judged.windows_read == 0:
         detail = "no: no windows yet (no metric rows match; has the monitor refreshed?)"
         checks.append(CheckResult("fires", CheckStatus.WARN, detail))
     else:
-        status = CheckStatus.WARN if evaluation.would_fire else CheckStatus.PASS
-        checks.append(CheckResult("fires", status, evaluation.sentence()))
-    return AlertReport(request.key, name, tuple(checks), evaluation)
+        status = CheckStatus.WARN if judged.would_fire else CheckStatus.PASS
+        checks.append(CheckResult("fires", status, judged.sentence()))
+    return AlertReport(request.key, name, tuple(checks), judged)
+
+
+def _run_query(
+    client: WorkspaceClient,
+    statement: str,
+    warehouse_id: str,
+    budget_s: float,
+    *,
+    sleep: Callable[[float], None],
+    monotonic: Callable[[], float],
+) -> tuple[dict[str, str | None] | None, CheckResult]:
+    """The `query` check: run the statement once; its answer's row when it can be read."""
+    try:
+        response = run_statement(
+            client, statement, warehouse_id, budget_s, sleep=sleep, monotonic=monotonic
+        )
+    except Exception as err:
+        raise_if_unreachable(err)
+        return None, CheckResult(
+            "query", CheckStatus.FAIL, f"could not run it: {describe_error(err)}"
+        )
+    state = _state(response)
+    if state is not StatementState.SUCCEEDED:
+        error = response.status.error.message if response.status and response.status.error else ""
+        label = state.value if state else "no state"
+        if state in (StatementState.PENDING, StatementState.RUNNING, StatementState.CANCELED):
+            label = (
+                f"did not finish within {budget_s:g} s (cancelled; a stopped warehouse may "
+                "still be starting: run verify again)"
+            )
+        return None, CheckResult(
+            "query", CheckStatus.FAIL, f"{label}{': ' + error if error else ''}"
+        )
+    ran = f"ran on warehouse {warehouse_id}"
+    try:
+        row = answer_row(response)
+    except UnreadableAnswer as exc:
+        return None, CheckResult(
+            "query", CheckStatus.FAIL, f"{ran}, but its answer cannot be read: {exc}"
+        )
+    return row, CheckResult("query", CheckStatus.PASS, ran)
 
 
 def _strays(

@@ -366,10 +366,10 @@ def _describe(exc: BaseException) -> str:
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     if isinstance(exc, AttributeError | TypeError | KeyError):
         # databricks-sdk's `from_dict` reading an answer of another shape (a string where an
-        # object belongs): Python's own words name no field, so say what happened.
+        # object belongs): Python's own words name no field and are no user's to read.
         return (
-            "the workspace's answer is not in the shape databricks-sdk reads "
-            f"({type(exc).__name__}: {text})"
+            "the workspace's answer is not in the shape databricks-sdk reads (a field holds "
+            "another type than the API documents)"
         )
     if text.startswith(_INVALID_HEADER):
         return (

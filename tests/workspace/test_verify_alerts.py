@@ -330,3 +330,114 @@ def test_alerts_that_cannot_be_listed_fail_with_the_reason_below_the_monitors_re
     assert f"{SPIKE} / exists: not checked: could not list the workspace's alerts: {reason}\n" in (
         text
     )
+
+
+# ---- malformed statement answers: each fails the query check of its alert only ---------------
+
+ANSWER_COLUMNS = ("violations", "latest_value", "latest_window_start", "windows_read")
+
+
+def statement_answer(columns, rows, **changes) -> bytes:
+    """A SUCCEEDED `StatementResponse` (JSON_ARRAY, INLINE) with this schema and these rows."""
+    answer = {
+        "statement_id": "01ef-9999",
+        "status": {"state": "SUCCEEDED"},
+        "manifest": {
+            "format": "JSON_ARRAY",
+            "schema": {
+                "column_count": len(columns),
+                "columns": [{"name": n, "position": i} for i, n in enumerate(columns)],
+            },
+        },
+        "result": {"chunk_index": 0, "row_offset": 0, "data_array": rows},
+    }
+    answer.update(changes)
+    return json.dumps(answer).encode()
+
+
+MALFORMED_ANSWERS = {
+    "a schema shorter than its row": (
+        statement_answer(["latest_value"], [["1", "0.3", "2026-11-27", "3"]]),
+        "its schema names 1 column(s), its first row holds 4 value(s)",
+    ),
+    "a schema longer than its row": (
+        statement_answer(ANSWER_COLUMNS, [["1", "0.3"]]),
+        "its schema names 4 column(s), its first row holds 2 value(s)",
+    ),
+    "no row": (statement_answer(ANSWER_COLUMNS, []), "it holds no row"),
+    "a row that is not a list": (
+        statement_answer(ANSWER_COLUMNS, ["1,0.3,2026-11-27,3"]),
+        "its rows are not lists of values",
+    ),
+    "a number that is not one": (
+        statement_answer(ANSWER_COLUMNS, [["many", "0.3", "2026-11-27", "3"]]),
+        "violations is 'many', not a number",
+    ),
+    "a value that is not text": (
+        statement_answer(ANSWER_COLUMNS, [[1, "0.3", "2026-11-27", "3"]]),
+        "a value is neither text nor null",
+    ),
+    "a column it must answer missing": (
+        statement_answer(["violations", "latest_value", "x", "y"], [["1", "0.3", "a", "b"]]),
+        "it has no column latest_window_start, windows_read",
+    ),
+    "no manifest": (
+        statement_answer(ANSWER_COLUMNS, [["1", "0.3", "2026-11-27", "3"]], manifest=None),
+        "it names no columns",
+    ),
+    "no result": (statement_answer(ANSWER_COLUMNS, [], result=None), "it holds no row"),
+}
+
+
+@pytest.mark.parametrize(("raw", "why"), MALFORMED_ANSWERS.values(), ids=MALFORMED_ANSWERS.keys())
+def test_a_malformed_statement_answer_fails_only_that_alerts_query_check(
+    deployed, fake_workspace, workspace_client, raw, why
+):
+    fake_workspace.answer_next("POST", "/api/2.0/sql/statements", raw)
+    report = verify_alerts(workspace_client, deployed, ["dim_host"])
+    (alert,) = report.alerts
+    assert [c.name for c in alert.checks] == ["exists", "definition", "query", "fires"]
+    query = alert.check("query")
+    assert (query.status, query.detail) == (
+        CheckStatus.FAIL,
+        f"ran on warehouse {WAREHOUSE}, but its answer cannot be read: {why}",
+    )
+    assert alert.check("fires").status is CheckStatus.SKIP
+
+
+def test_a_malformed_answer_still_renders_every_table_with_the_reason(
+    deployed, fake_workspace, workspace_client
+):
+    raw, why = MALFORMED_ANSWERS["a schema shorter than its row"]
+    fake_workspace.answer_next("POST", "/api/2.0/sql/statements", raw)
+    out = io.StringIO()
+    code = run_verify(
+        workspace_client,
+        [],
+        wait=False,
+        timeout_s=0,
+        as_json=False,
+        out=out,
+        alerts=lambda: verify_alerts(workspace_client, deployed),
+    )
+    assert code == 1
+    text = out.getvalue()
+    assert "dim_host.missing_host_emails                    ok      ok          FAIL   -" in text
+    assert f"dim_host.missing_host_emails / query: ran on warehouse {WAREHOUSE}, but" in text
+    assert text.endswith("3 of 4 alerts pass.\n")
+
+
+def test_a_statement_answer_the_sdk_cannot_read_names_no_python_error(
+    deployed, fake_workspace, workspace_client
+):
+    raw = statement_answer(
+        ANSWER_COLUMNS, [], manifest={"schema": {"columns": "violations"}}
+    )  # databricks-sdk reads each character as a column: AttributeError
+    fake_workspace.answer_next("POST", "/api/2.0/sql/statements", raw)
+    report = verify_alerts(workspace_client, deployed, ["dim_host"])
+    query = check(report, "dim_host.missing_host_emails", "query")
+    assert query.status is CheckStatus.FAIL
+    assert query.detail == (
+        "could not run it: the workspace's answer is not in the shape databricks-sdk reads "
+        "(a field holds another type than the API documents)"
+    )
