@@ -41,7 +41,12 @@ from monitors.naming import parse_alert_display_name, short_stack
 from monitors.spec.project import Project
 from monitors.workspace import api as workspace
 from monitors.workspace.alerts_report import ALERT_CHECKS, AlertReport, AlertsReport, Evaluation
-from monitors.workspace.check_results import CheckResult, CheckStatus, raise_if_unreachable
+from monitors.workspace.check_results import (
+    CheckResult,
+    CheckStatus,
+    UnreadableAnswer,
+    raise_if_unreachable,
+)
 from monitors.workspace.client import Deadline, describe_error
 from monitors.workspace.identifiers import object_id, table_name
 
@@ -162,9 +167,13 @@ def _differences(
         if isinstance(want, Mapping) and isinstance(have, Mapping):
             found += _differences(want, have, f"{path}.")
         elif key == "subscriptions" and isinstance(have, list) and isinstance(want, list):
-            emails = sorted(s.get("user_email", "") for s in have if "user_email" in s)
-            if emails != sorted(s["user_email"] for s in want if "user_email" in s):
-                found.append(path)
+            held = [
+                s.get("user_email") for s in have if isinstance(s, Mapping) and "user_email" in s
+            ]
+            wanted = sorted(s["user_email"] for s in want if "user_email" in s)
+            texts = [e for e in held if isinstance(e, str)]
+            if len(texts) != len(held) or sorted(texts) != wanted:
+                found.append(path)  # an address that is not text is no declared one
         elif want != have:
             found.append(path)
     return found
@@ -172,10 +181,6 @@ def _differences(
 
 # The columns every alert query answers (`monitors.desired.alert_sql.alert_query`).
 ANSWER_COLUMNS = (EVALUATED_COLUMN, "latest_value", "latest_window_start", "windows_read")
-
-
-class UnreadableAnswer(Exception):
-    """A statement answer verify cannot read; the message says how it is malformed."""
 
 
 def _number(name: str, text: str | None) -> float | None:
@@ -368,7 +373,7 @@ def _strays(
     expected = {r.body["display_name"] for r in requests.values()}
     sentences: list[str] = []
     for alert in listed:
-        name = alert.display_name or ""
+        name = alert.display_name if isinstance(alert.display_name, str) else ""
         parsed = parse_alert_display_name(name)
         if parsed is None or parsed.stack != short_stack(stack) or name in expected:
             continue

@@ -10,11 +10,18 @@ from dataclasses import dataclass
 
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.service.catalog import MonitorInfo, MonitorInfoStatus, MonitorRefreshInfoState
+from databricks.sdk.service.dataquality import AnomalyDetectionConfig
 
 from monitors.naming import API_DATA_QUALITY
 from monitors.workspace import api as workspace
 from monitors.workspace import dq
-from monitors.workspace.check_results import Checked, CheckResult, CheckStatus, raise_if_unreachable
+from monitors.workspace.check_results import (
+    Checked,
+    CheckResult,
+    CheckStatus,
+    UnreadableAnswer,
+    raise_if_unreachable,
+)
 from monitors.workspace.client import describe_error
 from monitors.workspace.expected import ExpectedMonitor
 
@@ -109,8 +116,10 @@ def verify_schema_monitor(client: WorkspaceClient, expected: ExpectedMonitor) ->
             detail = f"anomaly detection on {expected.full_table_name}"
             checks.append(CheckResult("exists", CheckStatus.PASS, detail))
     if monitor is not None and monitor.anomaly_detection_config is not None:
-        held = tuple(monitor.anomaly_detection_config.excluded_table_full_names or ())
-        checks.append(_guarded("status", lambda: _check_exclusions(client, held, expected)))
+        config = monitor.anomaly_detection_config
+        checks.append(
+            _guarded("status", lambda: _check_exclusions(client, _exclusions(config), expected))
+        )
     done = {c.name for c in checks}
     checks += [
         CheckResult(name, CheckStatus.SKIP, "schema monitor")
@@ -118,6 +127,17 @@ def verify_schema_monitor(client: WorkspaceClient, expected: ExpectedMonitor) ->
         if name not in done
     ]
     return MonitorReport(expected.table, expected.full_table_name, tuple(checks))
+
+
+def _exclusions(config: AnomalyDetectionConfig) -> tuple[str, ...]:
+    """The tables the service excludes; UnreadableAnswer when the answer holds no list of
+    names (databricks-sdk takes the field as it comes)."""
+    held: object = config.excluded_table_full_names
+    if held is None:
+        return ()
+    if not isinstance(held, list) or not all(isinstance(name, str) for name in held):
+        raise UnreadableAnswer("the service's excluded tables are not a list of table names")
+    return tuple(held)
 
 
 def _check_exclusions(

@@ -327,3 +327,26 @@ def test_a_monitor_answer_in_a_shape_the_sdk_cannot_read_fails_exists_saying_so(
         "could not read monitor: the workspace's answer is not in the shape databricks-sdk "
         "reads (a field holds another type than the API documents)"
     )
+
+
+@pytest.mark.parametrize("held", [7, "wanderbricks.wanderbricks_gold.dim_user", [None]])
+def test_exclusions_the_service_answers_in_another_shape_fail_only_that_check(
+    fake_workspace, workspace_client, held
+):
+    schema = fake_workspace.add_schema(SCHEMA)
+    path = f"/api/data-quality/v1/monitors/schema/{schema['schema_id']}"
+    answer = {
+        "object_type": "schema",
+        "object_id": schema["schema_id"],
+        "anomaly_detection_config": {"excluded_table_full_names": held},
+    }
+    fake_workspace.answer_next("GET", path, json.dumps(answer).encode())
+    report = verify_monitors(workspace_client, [_schema_expected()])
+    (monitor,) = report.monitors
+    assert marks(monitor)["exists"] is PASS
+    status = monitor.check("status")
+    assert (status.status, status.detail) == (
+        FAIL,
+        "could not check: the service's excluded tables are not a list of table names",
+    )
+    assert "anomaly" in report.render_table()

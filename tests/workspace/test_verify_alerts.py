@@ -441,3 +441,37 @@ def test_a_statement_answer_the_sdk_cannot_read_names_no_python_error(
         "could not run it: the workspace's answer is not in the shape databricks-sdk reads "
         "(a field holds another type than the API documents)"
     )
+
+
+def test_a_listed_alert_whose_name_is_not_text_is_passed_over(
+    deployed, fake_workspace, workspace_client
+):
+    listed = workspace_client.api_client.do("GET", "/api/2.0/alerts")
+    listed["alerts"].append({"id": "odd", "display_name": 5, "lifecycle_state": "ACTIVE"})
+    fake_workspace.answer_next("GET", "/api/2.0/alerts", json.dumps(listed).encode())
+    report = verify_alerts(workspace_client, deployed)
+    assert report.ok and report.strays == ()
+
+
+def test_a_deployed_alert_in_another_shape_fails_its_definition_check_only(
+    deployed, fake_workspace, workspace_client
+):
+    (listed,) = [
+        a
+        for a in workspace_client.alerts_v2.list_alerts()
+        if "cancellation_spike" in (a.display_name or "")
+    ]
+    answer = workspace_client.api_client.do("GET", f"/api/2.0/alerts/{listed.id}")
+    answer["evaluation"]["notification"]["subscriptions"] = [
+        {"user_email": 7},
+        {"user_email": "a@x"},
+    ]
+    fake_workspace.answer_next("GET", f"/api/2.0/alerts/{listed.id}", json.dumps(answer).encode())
+    report = verify_alerts(workspace_client, deployed, ["fact_booking_daily"])
+    definition = check(report, SPIKE, "definition")
+    assert (definition.status, definition.detail) == (
+        CheckStatus.FAIL,
+        "differs from the declaration in evaluation.notification.subscriptions: run `pulumi "
+        "up` (it also undoes an edit made in the UI)",
+    )
+    assert check(report, SPIKE, "query").status is CheckStatus.PASS
