@@ -361,3 +361,24 @@ def test_a_table_argument_with_a_line_break_is_shown_escaped(deployed, project, 
     assert "error:   dim_user\\nrm: 'dim_user\\nrm' is not a plain table name\n" in (
         capsys.readouterr().err
     )
+
+
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        (b"[]", "the workspace's answer is not a JSON object"),
+        (
+            b'"monitor"',  # databricks-sdk's ApiClient.do merges it into a dict: TypeError
+            "the workspace's answer is not in the shape databricks-sdk reads (a field holds "
+            "another type than the API documents)",
+        ),
+    ],
+)
+def test_a_monitor_answer_that_is_no_json_object_fails_that_table_only(
+    deployed, project, capsys, raw, why
+):
+    deployed.answer_next("GET", MONITOR.format(f"{DEV}.dim_user"), raw)
+    assert export(project, deployed) == 1
+    out = capsys.readouterr().out
+    assert f"dim_user                  failed   could not read its monitor: {why}\n" in out
+    assert len(list(declarations(project).iterdir())) == 4

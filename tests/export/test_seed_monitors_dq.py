@@ -161,3 +161,20 @@ def test_on_a_data_quality_stack_the_next_step_is_adopt_on_a_legacy_stack_then_m
     report = export_monitors(client, dq_settings("prod"), project, ["dim_host"])
     assert "adopt imports legacy monitors only" in next_step(report)
     assert "python -m monitors migrate" in next_step(report)
+
+
+@pytest.mark.parametrize("config", ["snapshot", ["snapshot"], 7])
+def test_a_profile_configuration_in_another_shape_fails_that_table_in_words(
+    workspace, client, project, config
+):
+    make_seed(workspace, lambda m: None)
+    answer = client.api_client.do("GET", DQ_PATH)
+    answer["data_profiling_config"] = config
+    workspace.answer_next("GET", DQ_PATH, json.dumps(answer).encode())
+    result = export_seed(client, project)
+    assert (result.outcome, result.detail) == (
+        Outcome.FAILED,
+        "could not read its monitor: the workspace's answer holds no data_profiling_config "
+        "object",
+    )
+    assert not (project / DECLARATIONS_PATH / "dim_host.yaml").exists()
