@@ -9,7 +9,9 @@ the metric tables each monitor reports):
   longer declared are reported as warnings, to trash by hand.
 - definition: the deployed alert (`GET /api/2.0/alerts/{id}`) equals the declaration in every
   field the program sends; a difference means an edit in the UI or a change not deployed yet.
-- query: the deployed query runs once on the stack's alert warehouse (SQL statement execution:
+- query: every column the query reads (the metric, the filters' grouping columns) exists in its
+  metric table as the workspace holds it (`GET /api/2.1/unity-catalog/tables/{name}`); then the
+  deployed query runs once on the stack's alert warehouse (SQL statement execution:
   `POST /api/2.0/sql/statements`, polled with `GET .../{id}` and cancelled at the time budget).
 - would fire now: its answer compared as the alert compares it (the deployed evaluation's
   source column, operator and threshold), with the metric's latest value. Firing is a warning,
@@ -34,7 +36,7 @@ from databricks.sdk.service.sql import (
     StatementState,
 )
 
-from monitors.desired.alert_sql import EVALUATED_COLUMN
+from monitors.desired.alert_sql import EVALUATED_COLUMN, AlertQuery, read_columns
 from monitors.desired.alerts import AlertRequest, MetricTables, alert_requests
 from monitors.errors import WorkspaceUnreachableError
 from monitors.naming import parse_alert_display_name, short_stack
@@ -138,6 +140,39 @@ def reported_metric_tables(
         except Exception as err:  # unreadable or unsafe: the documented names are expected
             raise_if_unreachable(err)
     return found
+
+
+class MetricColumns:
+    """The columns of the metric tables the alerts read, each table asked once per run."""
+
+    def __init__(self, client: WorkspaceClient) -> None:
+        self._client = client
+        self._read: dict[str, list[str] | Exception | None] = {}
+
+    def problem(self, query: AlertQuery) -> str | None:
+        """Why the query cannot run on its metric table as the workspace holds it: the table is
+        missing, or a column the query reads is. None when all are there, or when the table
+        could not be read (the warehouse then has the last word)."""
+        table = query.metric_table
+        if table not in self._read:
+            try:
+                self._read[table] = workspace.get_table_column_names(self._client, table)
+            except Exception as err:
+                raise_if_unreachable(err)
+                self._read[table] = err
+        columns = self._read[table]
+        if isinstance(columns, Exception):
+            return None
+        if columns is None:
+            return (
+                f"not run: its metric table {table} does not exist (has the monitor finished "
+                "its first refresh?)"
+            )
+        held = {column.lower() for column in columns if isinstance(column, str)}
+        missing = [column for column in read_columns(query) if column.lower() not in held]
+        if missing:
+            return f"not run: it reads column(s) {', '.join(missing)}, which {table} does not have"
+        return None
 
 
 # ---- the checks --------------------------------------------------------------------------------
@@ -268,8 +303,10 @@ def verify_alert(
     *,
     sleep: Callable[[float], None] = time.sleep,
     monotonic: Callable[[], float] = time.monotonic,
+    columns: MetricColumns | None = None,
 ) -> AlertReport:
-    """Every check of one alert; `found` is the listed alert with its display name, if any."""
+    """Every check of one alert; `found` is the listed alert with its display name, if any;
+    `columns` reads the metric tables' columns (shared by the alerts of one run)."""
     name = request.body["display_name"]
     if found is None or not found.id:
         detail = f"no alert named {name!r}"
@@ -303,6 +340,11 @@ def verify_alert(
         # holds (an edit in the UI can be any statement, `DROP TABLE` included).
         detail = "not run: the deployed query is not the declared one (see definition)"
         checks.append(CheckResult("query", CheckStatus.SKIP, detail))
+        checks.append(CheckResult("fires", CheckStatus.SKIP, "query not run"))
+        return AlertReport(request.key, name, tuple(checks))
+    problem = (columns or MetricColumns(client)).problem(request.query)
+    if problem is not None:
+        checks.append(CheckResult("query", CheckStatus.FAIL, problem))
         checks.append(CheckResult("fires", CheckStatus.SKIP, "query not run"))
         return AlertReport(request.key, name, tuple(checks))
     row, query = _run_query(
@@ -429,6 +471,7 @@ def verify_alerts(
         if a.lifecycle_state is None or a.lifecycle_state.value == "ACTIVE"
     }
     reports: list[AlertReport] = []
+    columns = MetricColumns(client)
     for key, request in requests.items():
         if stop is None and deadline is not None and deadline.expired():
             stop = f"not checked: verify's time budget of {deadline.seconds:g} s ran out"
@@ -446,6 +489,7 @@ def verify_alerts(
                         budget,
                         sleep=sleep,
                         monotonic=monotonic,
+                        columns=columns,
                     )
                 )
                 continue

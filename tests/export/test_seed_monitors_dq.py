@@ -174,7 +174,6 @@ def test_a_profile_configuration_in_another_shape_fails_that_table_in_words(
     result = export_seed(client, project)
     assert (result.outcome, result.detail) == (
         Outcome.FAILED,
-        "could not read its monitor: the workspace's answer holds no data_profiling_config "
-        "object",
+        "could not read its monitor: the workspace's answer holds no data_profiling_config object",
     )
     assert not (project / DECLARATIONS_PATH / "dim_host.yaml").exists()

@@ -475,3 +475,77 @@ def test_a_deployed_alert_in_another_shape_fails_its_definition_check_only(
         "up` (it also undoes an edit made in the UI)",
     )
     assert check(report, SPIKE, "query").status is CheckStatus.PASS
+
+
+# ---- the columns an alert reads exist in its real metric table ---------------------------------
+
+
+@pytest.mark.parametrize("column", ["cancellation_rate", "log_type", "granularity", "slice_key"])
+def test_a_column_the_query_reads_missing_from_its_metric_table_fails_that_alert_naming_both(
+    deployed, fake_workspace, workspace_client, column
+):
+    fake_workspace.drop_column(PROFILE, column)
+    report = verify_alerts(workspace_client, deployed, ["fact_booking_daily"])
+    query = check(report, SPIKE, "query")
+    assert (query.status, query.detail) == (
+        CheckStatus.FAIL,
+        f"not run: it reads column(s) {column}, which {PROFILE} does not have",
+    )
+    assert check(report, SPIKE, "fires").status is CheckStatus.SKIP
+    assert check(report, "fact_booking_daily.bookings_volume_drop", "query").status is (
+        CheckStatus.PASS
+    )
+    statements = [c.body for c in fake_workspace.api_calls() if c.path == "/api/2.0/sql/statements"]
+    assert len(statements) == 1  # the other alert's only
+
+
+def test_an_alert_on_a_builtin_metric_the_table_lacks_fails_naming_it(
+    fake_workspace, workspace_client
+):
+    declarations = copy.deepcopy(real_declarations())
+    declarations["dim_host"]["alerts"].append(
+        {
+            "name": "emails_missing",
+            "metric": "percent_null",
+            "column": "email",
+            "op": ">",
+            "threshold": 0.1,
+            "severity": "warning",
+        }
+    )
+    project = make_project(declarations, "dev", alerting("dev"))
+    deploy(fake_workspace, workspace_client, project)
+    fake_workspace.drop_column(HOSTS, "percent_null")
+    report = verify_alerts(workspace_client, project, ["dim_host"])
+    query = check(report, "dim_host.emails_missing", "query")
+    assert query.detail == f"not run: it reads column(s) percent_null, which {HOSTS} does not have"
+    assert check(report, "dim_host.missing_host_emails", "query").status is CheckStatus.PASS
+
+
+def test_a_metric_table_that_does_not_exist_fails_the_alert_saying_so(
+    deployed, fake_workspace, workspace_client
+):
+    del fake_workspace.tables[HOSTS]
+    report = verify_alerts(workspace_client, deployed, ["dim_host"])
+    query = check(report, "dim_host.missing_host_emails", "query")
+    assert (query.status, query.detail) == (
+        CheckStatus.FAIL,
+        f"not run: its metric table {HOSTS} does not exist (has the monitor finished its first "
+        "refresh?)",
+    )
+
+
+def test_a_metric_table_that_cannot_be_read_leaves_the_verdict_to_the_warehouse(
+    deployed, fake_workspace, workspace_client
+):
+    fake_workspace.fail_next(
+        "GET", f"/api/2.1/unity-catalog/tables/{HOSTS}", status=403, message="no USE SCHEMA"
+    )
+    report = verify_alerts(workspace_client, deployed, ["dim_host"])
+    assert check(report, "dim_host.missing_host_emails", "query").status is CheckStatus.PASS
+
+
+def test_each_metric_table_is_read_once_per_run(deployed, fake_workspace, workspace_client):
+    verify_alerts(workspace_client, deployed, ["fact_booking_daily"])
+    reads = [c.path for c in fake_workspace.api_calls() if c.path.endswith("_metrics")]
+    assert sorted(reads) == [f"/api/2.1/unity-catalog/tables/{t}" for t in (DRIFT, PROFILE)]
