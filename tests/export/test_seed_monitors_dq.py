@@ -16,7 +16,16 @@ from monitors.workspace.export import export_monitors
 from monitors.workspace.export_report import Outcome, next_step
 from tests.export.conftest import SHIPPED
 from tests.export.test_round_trip_dq import dq_settings, run_dq
-from tests.export.test_seed_monitors import BRACES, FULL_NAME, drop, put, seed_monitor, with_metric
+from tests.export.test_seed_monitors import (
+    BRACES,
+    FULL_NAME,
+    REORDERED,
+    SPACED,
+    drop,
+    put,
+    seed_monitor,
+    with_metric,
+)
 from tests.fakes.provider_read_dq import BridgedDataQualityMonitors, planned_changes
 
 OUTPUT = "wanderbricks.wanderbricks_gold_monitoring"
@@ -65,6 +74,12 @@ CASES = {
     "metric tables in another schema": (
         put("output_schema_name", "wanderbricks.monitoring"),
         {"output_schema_name"},
+        set(),
+    ),
+    "StructField JSON with spaces": (with_metric(0, output_data_type=SPACED), set(), set()),
+    "StructField JSON in another key order": (
+        with_metric(0, output_data_type=REORDERED),
+        set(),
         set(),
     ),
     "assets elsewhere (create-only, ignored outside a replace)": (
