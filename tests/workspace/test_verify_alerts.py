@@ -423,7 +423,10 @@ def test_a_malformed_answer_still_renders_every_table_with_the_reason(
     assert code == 1
     text = out.getvalue()
     assert "dim_host.missing_host_emails                    ok      ok          FAIL   -" in text
-    assert f"dim_host.missing_host_emails / query: ran on warehouse {WAREHOUSE}, but" in text
+    assert (
+        f"dim_host.missing_host_emails / query: ran on warehouse {WAREHOUSE}, but its answer "
+        f"cannot be read: {why}\n"
+    ) in text
     assert text.endswith("3 of 4 alerts pass.\n")
 
 
