@@ -415,8 +415,7 @@ def test_verify_warns_that_the_next_update_removes_the_schema_alerts_recipients(
     status = report.check("status")
     assert status.status is WARN and report.ok
     assert status.detail == (
-        "no table excluded; its schema alert notifies 2 recipient(s): "
-        + UPDATE_REMOVES_RECIPIENTS
+        "no table excluded; its schema alert notifies 2 recipient(s): " + UPDATE_REMOVES_RECIPIENTS
     )
 
 
