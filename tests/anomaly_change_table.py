@@ -43,9 +43,26 @@ class AnomalyRow:
     def approval_required(self) -> bool:
         return self.outcome in ("replaced", "deleted")
 
+    @property
+    def removes_recipients(self) -> bool:
+        """An update in place: it removes the schema alert's recipients set outside Pulumi."""
+        return self.outcome == "updated"
+
 
 ANOMALY_ROWS: tuple[AnomalyRow, ...] = (
     AnomalyRow("turning anomaly detection on creates it", {}, {"anomalyDetection": ON}, "created"),
+    AnomalyRow(
+        "the same settings change nothing",
+        {"anomalyDetection": ON},
+        {"anomalyDetection": ON},
+        "unchanged",
+    ),
+    AnomalyRow(
+        "listing the excluded tables in another order updates it in place",
+        {"anomalyDetection": {"enabled": True, "excludedTables": ["dim_user", "dim_host"]}},
+        {"anomalyDetection": {"enabled": True, "excludedTables": ["dim_host", "dim_user"]}},
+        "updated",
+    ),
     AnomalyRow(
         "excluding a table updates it in place",
         {"anomalyDetection": ON},

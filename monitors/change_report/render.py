@@ -14,7 +14,7 @@ JSON shape (`schema_version` 1; fields are only ever added within a version):
     changes [{field, before, after}], needs_unprotect, unprotect_command}},
   api, api_at_ref, backend_switched   (the monitor API in the working tree and at the ref)
   anomaly_detection: null (neither side turns it on) or {schema_name, outcome, reasons,
-    needs_unprotect, unprotect_command, changes [{field, before, after}]}
+    needs_unprotect, unprotect_command, changes [{field, before, after}], warnings [sentence]}
 `before`/`after` are null where the field is absent on that side.
 """
 
@@ -115,6 +115,7 @@ def _anomaly(stack: str, change: AnomalyDetectionChange | None) -> dict[str, Any
         "needs_unprotect": change.needs_unprotect,
         "unprotect_command": anomaly_unprotect_command(stack) if change.needs_unprotect else None,
         "changes": [_change(c) for c in change.changes],
+        "warnings": list(change.warnings),
     }
 
 
@@ -250,6 +251,7 @@ def _anomaly_section(report: ChangeReport) -> list[str]:
     if change.needs_unprotect:
         lines.append(f"   PROTECTED: {anomaly_needs_unprotect(report.stack)}")
     lines += [_field_line(c) for c in change.changes]
+    lines += [f"   WARNING: {warning}" for warning in change.warnings]
     return lines
 
 

@@ -33,6 +33,7 @@ from monitors.change_report.sources import (
     read_working_tree,
     resolve_ref,
 )
+from monitors.desired.anomaly_alert import UPDATE_REMOVES_RECIPIENTS
 from monitors.desired.plan import Plan, make_plan
 from monitors.desired.protection import is_protected
 from monitors.desired.replacement import AnomalyChange, decide
@@ -89,6 +90,7 @@ class AnomalyDetectionChange:
     reasons: tuple[str, ...] = ()
     needs_unprotect: bool = False
     changes: tuple[FieldChange, ...] = ()
+    warnings: tuple[str, ...] = ()  # what an update in place does beyond its fields
 
     @property
     def lost(self) -> bool:
@@ -237,8 +239,10 @@ def compare_anomaly(last: Plan | None, now: Plan) -> AnomalyDetectionChange | No
     if change.replaced:
         protected = protected_before and now.project.settings.protect
         return AnomalyDetectionChange(after, Outcome.REPLACED, reasons, protected, changes)
-    outcome = Outcome.UPDATED if changes else Outcome.UNCHANGED
-    return AnomalyDetectionChange(after, outcome, changes=changes)
+    if not changes:
+        return AnomalyDetectionChange(after, Outcome.UNCHANGED)
+    warnings = (UPDATE_REMOVES_RECIPIENTS,)
+    return AnomalyDetectionChange(after, Outcome.UPDATED, changes=changes, warnings=warnings)
 
 
 def compare(

@@ -54,6 +54,7 @@ def render_plan(document: dict[str, Any], out: TextIO) -> None:
         print(f"\n== anomaly detection of schema {anomaly['schema_name']}", file=out)
         print(f"   urn: {anomaly['urn']}", file=out)
         print(f"   protect: {str(anomaly['protect']).lower()}", file=out)
+        print(f"   on update: {anomaly['on_update']}", file=out)
         print(f"   {anomaly['endpoint']}", file=out)
         body = json.dumps(anomaly["request"], indent=2)
         print("\n".join("   " + line for line in body.splitlines()), file=out)

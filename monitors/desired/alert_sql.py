@@ -110,20 +110,32 @@ def rule_sentence(query: AlertQuery) -> str:
     return f"{rule} {when}" + (f" ({', '.join(detail)})" if detail else "")
 
 
-def _filters(query: AlertQuery) -> list[str]:
-    filters = [f"column_name = {sql_string(query.column)}"]
+def _conditions(query: AlertQuery) -> list[tuple[str, str]]:
+    """The WHERE conditions as (metric table column, condition on it)."""
+    conditions = [("column_name", f"= {sql_string(query.column)}")]
     if query.drift_type is None:
-        filters.append("log_type = 'INPUT'")
+        conditions.append(("log_type", "= 'INPUT'"))
     else:
-        filters.append(f"drift_type = {sql_string(query.drift_type)}")
+        conditions.append(("drift_type", f"= {sql_string(query.drift_type)}"))
     if query.slice is None:
-        filters.append("slice_key IS NULL")
+        conditions.append(("slice_key", "IS NULL"))
     else:
-        filters.append(f"slice_key = {sql_string(query.slice[0])}")
-        filters.append(f"slice_value = {sql_string(query.slice[1])}")
+        conditions.append(("slice_key", f"= {sql_string(query.slice[0])}"))
+        conditions.append(("slice_value", f"= {sql_string(query.slice[1])}"))
     if query.granularity is not None:
-        filters.append(f"granularity = {sql_string(query.granularity)}")
-    return filters
+        conditions.append(("granularity", f"= {sql_string(query.granularity)}"))
+    return conditions
+
+
+def _filters(query: AlertQuery) -> list[str]:
+    return [f"{column} {condition}" for column, condition in _conditions(query)]
+
+
+def read_columns(query: AlertQuery) -> tuple[str, ...]:
+    """Every column of the metric table the query reads (`window`, the metric, the filters'),
+    each once: what must exist there for the query to run."""
+    named = ["window", query.metric, *(column for column, _ in _conditions(query))]
+    return tuple(dict.fromkeys(named))
 
 
 def alert_query(query: AlertQuery) -> str:

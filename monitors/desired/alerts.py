@@ -63,6 +63,7 @@ class AlertRequest:
     body: dict[str, Any]
     destinations: tuple[str, ...]
     rule: str
+    query: AlertQuery  # what the query reads, and where
 
     @property
     def key(self) -> str:
@@ -123,7 +124,7 @@ def alert_request(
         },
     }
     destinations = tuple(notify.destinations) if notify is not None else ()
-    return AlertRequest(table, alert.name, body, destinations, rule_sentence(query))
+    return AlertRequest(table, alert.name, body, destinations, rule_sentence(query), query)
 
 
 def _alerting(settings: StackSettings) -> AlertSettings:

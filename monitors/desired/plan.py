@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from monitors.desired.alerts import AlertRequest, alert_requests, declared_alerts
+from monitors.desired.anomaly_alert import UPDATE_REMOVES_RECIPIENTS
 from monitors.desired.payload import monitor_request
 from monitors.desired.payload_dq import ENDPOINT, anomaly_detection_request, data_quality_request
 from monitors.desired.protection import is_protected
@@ -102,5 +103,6 @@ def plan_document(plan: Plan) -> dict[str, Any]:
             "protect": is_protected(settings.protect, reset_applied_now=False),
             "endpoint": ENDPOINT,
             "request": plan.anomaly,
+            "on_update": UPDATE_REMOVES_RECIPIENTS,
         }
     return document

@@ -241,6 +241,8 @@ class LastDeployment:
     registered: set[str] = field(default_factory=set)
     # The schema the last run's anomaly detection monitor watched (None: it had none).
     anomaly_schema: str | None = None
+    # The exclusions it sent, in order (None: none recorded, or unreadable).
+    anomaly_excluded: tuple[str, ...] | None = None
 
     def applied(self, table: str) -> bool:
         """True when the last run's registration of `table` completed."""
@@ -256,6 +258,7 @@ def read_last_deployment(outputs: Mapping[str, Any] | None) -> LastDeployment:
         {t: replace(s, table_name=names.get(t)) for t, s in structures.items()},
         registered_tables(outputs.get(MONITORS_OUTPUT)),
         anomaly_schema(outputs.get(ANOMALY_OUTPUT)),
+        anomaly_excluded(outputs.get(ANOMALY_OUTPUT)),
     )
 
 
@@ -266,3 +269,12 @@ def anomaly_schema(raw: Any) -> str | None:
         return None
     name = raw.get("schema_name") if isinstance(raw, Mapping) else None
     return name if isinstance(name, str) and name else "?"
+
+
+def anomaly_excluded(raw: Any) -> tuple[str, ...] | None:
+    """The exclusions the last run's anomaly detection monitor sent, in order; None when the
+    entry holds no readable list."""
+    names = raw.get("excluded_table_full_names") if isinstance(raw, Mapping) else None
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        return None
+    return tuple(names)

@@ -196,7 +196,7 @@ def refresh_after_update(args: pulumi.ResourceHookArgs, run: HookRun) -> str | N
             else f"{args.name}: no metric refresh queued: {exc}\n{_after_failure()}"
         )
         return None
-    from monitors.workspace.refresh import queue_refresh_after_update
+    from monitors.workspace.refresh import UNNAMED_REFRESH, queue_refresh_after_update
 
     refresh_id = queue_refresh_after_update(
         client,
@@ -205,7 +205,11 @@ def refresh_after_update(args: pulumi.ResourceHookArgs, run: HookRun) -> str | N
         on_error=run.record_failure,
         data_quality=target,
     )
-    if refresh_id is not None:
+    if refresh_id == UNNAMED_REFRESH:
+        pulumi.log.info(
+            f"{args.name}: queued a metric refresh after the update (the workspace named no id)"
+        )
+    elif refresh_id is not None:
         pulumi.log.info(f"{args.name}: queued metric refresh {refresh_id} after the update")
     return refresh_id
 

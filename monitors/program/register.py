@@ -22,6 +22,7 @@ import pulumi_databricks as databricks
 from pulumi.output import Unknown
 
 from monitors.desired.alert_record import ALERTS_OUTPUT
+from monitors.desired.anomaly_alert import describe_update, excluded_change
 from monitors.desired.backend import describe_migrating, prepare_last
 from monitors.desired.plan import Plan, make_plan
 from monitors.desired.protection import (
@@ -246,11 +247,18 @@ def _register(
 
 
 def announce_anomaly_detection(plan: Plan, last: LastDeployment) -> None:
-    """Warn when the schema monitor is removed, or moves to another schema (a replace)."""
+    """Warn when the schema monitor is removed, or moves to another schema (a replace), or is
+    updated in place (which removes its schema alert's recipients: `anomaly_alert`)."""
     settings = plan.project.settings
     change = AnomalyChange(last.anomaly_schema, settings.gold_schema_name if plan.anomaly else None)
     message = describe_anomaly(change)
     if message is None:
+        if plan.anomaly is not None and change.before == change.now:
+            config = plan.anomaly.get("anomaly_detection_config", {})
+            excluded = list(config.get("excluded_table_full_names", []))
+            if excluded_change(last.anomaly_excluded, excluded):
+                schema = settings.gold_schema_name
+                pulumi.log.warn(describe_update(schema, last.anomaly_excluded, excluded))
         return
     if settings.protect:
         message += " " + anomaly_needs_unprotect(settings.stack)

@@ -7,7 +7,9 @@ The field's name inside the JSON is not the metric's column name (that is the me
 the docs write `StructField("output", ...)`, and public projects deploy other names, e.g.
 `StructField("outdated", IntegerType())`. We accept any name and send the canonical `output`, so
 one output type has one spelling: the payload of a declaration that already says `output` is
-unchanged, and the replace rule, which compares the type alone, sees no difference.
+unchanged, and the replace rule, which compares the type alone, sees no difference. The one
+other spelling kept is the canonical JSON written differently (see
+`normalise_output_data_type`), which is the same JSON.
 """
 
 from __future__ import annotations
@@ -69,7 +71,12 @@ def struct_field_json(type_name: str) -> str:
 
 
 def normalise_output_data_type(value: object) -> str:
-    """Accept a friendly name, a StructField JSON string or mapping; return the canonical JSON."""
+    """Accept a friendly name, a StructField JSON string or mapping; return the canonical JSON.
+
+    Equal JSON is equal: a StructField JSON string that parses to the canonical one (other
+    spacing or key order, as `json.dumps` writes it by default) is kept as written, since the
+    provider compares the text and would otherwise update a monitor that holds it for nothing.
+    """
     if isinstance(value, dict):
         return _from_struct_field(value)
     if not isinstance(value, str) or not value.strip():
@@ -82,7 +89,8 @@ def normalise_output_data_type(value: object) -> str:
             raise ValueError(f"is not valid StructField JSON: {exc.msg}") from None
         if not isinstance(parsed, dict):
             raise ValueError("StructField JSON must be an object")
-        return _from_struct_field(parsed)
+        canonical = _from_struct_field(parsed)
+        return value if parsed == json.loads(canonical) else canonical
     return struct_field_json(spark_type_name(text))
 
 

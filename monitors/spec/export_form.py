@@ -25,7 +25,12 @@ from typing import Any
 
 from monitors.errors import DeclarationError, MonitorsError, Problem
 from monitors.spec.checks import DERIVED, SERVICE_TEMPLATES
-from monitors.spec.datatypes import normalise_output_data_type, output_type_label
+from monitors.spec.datatypes import (
+    normalise_output_data_type,
+    output_type_label,
+    spark_type_name,
+    struct_field_json,
+)
 from monitors.spec.files import printable
 from monitors.spec.loader import parse_declaration
 from monitors.spec.models import GRANULARITIES, MonitorSpec
@@ -160,11 +165,14 @@ def friendly_enum(value: object, prefix: str) -> object:
 
 def friendly_output_type(value: object) -> object:
     """StructField JSON -> the type name (`double`, `decimal(18,2)`) the model turns back into the
-    same JSON; a value the model would refuse stays as it is, to be refused."""
+    same JSON; the canonical JSON spelled otherwise stays as held (the model keeps it, so the
+    provider sees the same text); a value the model would refuse stays as it is, to be refused."""
     try:
-        return output_type_label(normalise_output_data_type(value))
+        sent = normalise_output_data_type(value)
     except (ValueError, TypeError):
         return value
+    label = output_type_label(sent)
+    return label if sent == struct_field_json(spark_type_name(label)) else sent
 
 
 def friendly_granularity(value: object) -> object:

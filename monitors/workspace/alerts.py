@@ -9,7 +9,9 @@ the metric tables each monitor reports):
   longer declared are reported as warnings, to trash by hand.
 - definition: the deployed alert (`GET /api/2.0/alerts/{id}`) equals the declaration in every
   field the program sends; a difference means an edit in the UI or a change not deployed yet.
-- query: the deployed query runs once on the stack's alert warehouse (SQL statement execution:
+- query: every column the query reads (the metric, the filters' grouping columns) exists in its
+  metric table as the workspace holds it (`GET /api/2.1/unity-catalog/tables/{name}`); then the
+  deployed query runs once on the stack's alert warehouse (SQL statement execution:
   `POST /api/2.0/sql/statements`, polled with `GET .../{id}` and cancelled at the time budget).
 - would fire now: its answer compared as the alert compares it (the deployed evaluation's
   source column, operator and threshold), with the metric's latest value. Firing is a warning,
@@ -34,14 +36,19 @@ from databricks.sdk.service.sql import (
     StatementState,
 )
 
-from monitors.desired.alert_sql import EVALUATED_COLUMN
+from monitors.desired.alert_sql import EVALUATED_COLUMN, AlertQuery, read_columns
 from monitors.desired.alerts import AlertRequest, MetricTables, alert_requests
 from monitors.errors import WorkspaceUnreachableError
 from monitors.naming import parse_alert_display_name, short_stack
 from monitors.spec.project import Project
 from monitors.workspace import api as workspace
 from monitors.workspace.alerts_report import ALERT_CHECKS, AlertReport, AlertsReport, Evaluation
-from monitors.workspace.check_results import CheckResult, CheckStatus, raise_if_unreachable
+from monitors.workspace.check_results import (
+    CheckResult,
+    CheckStatus,
+    UnreadableAnswer,
+    raise_if_unreachable,
+)
 from monitors.workspace.client import Deadline, describe_error
 from monitors.workspace.identifiers import object_id, table_name
 
@@ -135,6 +142,39 @@ def reported_metric_tables(
     return found
 
 
+class MetricColumns:
+    """The columns of the metric tables the alerts read, each table asked once per run."""
+
+    def __init__(self, client: WorkspaceClient) -> None:
+        self._client = client
+        self._read: dict[str, list[str] | Exception | None] = {}
+
+    def problem(self, query: AlertQuery) -> str | None:
+        """Why the query cannot run on its metric table as the workspace holds it: the table is
+        missing, or a column the query reads is. None when all are there, or when the table
+        could not be read (the warehouse then has the last word)."""
+        table = query.metric_table
+        if table not in self._read:
+            try:
+                self._read[table] = workspace.get_table_column_names(self._client, table)
+            except Exception as err:
+                raise_if_unreachable(err)
+                self._read[table] = err
+        columns = self._read[table]
+        if isinstance(columns, Exception):
+            return None
+        if columns is None:
+            return (
+                f"not run: its metric table {table} does not exist (has the monitor finished "
+                "its first refresh?)"
+            )
+        held = {column.lower() for column in columns if isinstance(column, str)}
+        missing = [column for column in read_columns(query) if column.lower() not in held]
+        if missing:
+            return f"not run: it reads column(s) {', '.join(missing)}, which {table} does not have"
+        return None
+
+
 # ---- the checks --------------------------------------------------------------------------------
 
 
@@ -162,25 +202,68 @@ def _differences(
         if isinstance(want, Mapping) and isinstance(have, Mapping):
             found += _differences(want, have, f"{path}.")
         elif key == "subscriptions" and isinstance(have, list) and isinstance(want, list):
-            emails = sorted(s.get("user_email", "") for s in have if "user_email" in s)
-            if emails != sorted(s["user_email"] for s in want if "user_email" in s):
-                found.append(path)
+            held = [
+                s.get("user_email") for s in have if isinstance(s, Mapping) and "user_email" in s
+            ]
+            wanted = sorted(s["user_email"] for s in want if "user_email" in s)
+            texts = [e for e in held if isinstance(e, str)]
+            if len(texts) != len(held) or sorted(texts) != wanted:
+                found.append(path)  # an address that is not text is no declared one
         elif want != have:
             found.append(path)
     return found
 
 
-def _evaluate(deployed: AlertV2, response: StatementResponse) -> Evaluation:
-    """What the alert would decide on this answer (its deployed evaluation, applied here)."""
-    columns = (
-        [c.name for c in (response.manifest.schema.columns or [])]
-        if (response.manifest and response.manifest.schema)
-        else []
-    )
-    rows = response.result.data_array if response.result and response.result.data_array else []
+# The columns every alert query answers (`monitors.desired.alert_sql.alert_query`).
+ANSWER_COLUMNS = (EVALUATED_COLUMN, "latest_value", "latest_window_start", "windows_read")
+
+
+def _number(name: str, text: str | None) -> float | None:
+    """A JSON_ARRAY value as a number (NULL and NaN as None); UnreadableAnswer otherwise."""
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise UnreadableAnswer(f"{name} is {text!r}, not a number") from None
+    return None if math.isnan(value) else value
+
+
+def answer_row(response: StatementResponse) -> dict[str, str | None]:
+    """The first row of a JSON_ARRAY answer by column name, checked against its schema and the
+    columns our queries answer; UnreadableAnswer saying what is wrong otherwise (the SDK reads
+    `data_array` as it comes: any JSON at all)."""
+    schema = response.manifest.schema if response.manifest else None
+    columns = schema.columns if schema else None
+    if not columns:
+        raise UnreadableAnswer("it names no columns")
+    names = [column.name for column in columns]
+    if not all(isinstance(name, str) and name for name in names):
+        raise UnreadableAnswer("a column of its schema has no name")
+    rows: Any = response.result.data_array if response.result else None
     if not rows:
-        raise ValueError("the query answered no row")
-    row = dict(zip(columns, rows[0], strict=False))
+        raise UnreadableAnswer("it holds no row")
+    if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
+        raise UnreadableAnswer("its rows are not lists of values")
+    row: list[Any] = rows[0]
+    if len(row) != len(names):
+        raise UnreadableAnswer(
+            f"its schema names {len(names)} column(s), its first row holds {len(row)} value(s)"
+        )
+    if not all(value is None or isinstance(value, str) for value in row):
+        raise UnreadableAnswer("a value is neither text nor null")
+    missing = [name for name in ANSWER_COLUMNS if name not in names]
+    if missing:
+        raise UnreadableAnswer(f"it has no column {', '.join(missing)}")
+    values = {str(name): value for name, value in zip(names, row, strict=True)}
+    for name in (EVALUATED_COLUMN, "latest_value", "windows_read"):
+        _number(name, values[name])  # every number readable, before anything is judged
+    return values
+
+
+def _evaluate(deployed: AlertV2, row: Mapping[str, str | None]) -> Evaluation | str:
+    """What the alert would decide on this answer (its deployed evaluation, applied here), or
+    why that cannot be told."""
     evaluation = deployed.evaluation
     source = evaluation.source.name if evaluation and evaluation.source else EVALUATED_COLUMN
     operator = (
@@ -193,24 +276,22 @@ def _evaluate(deployed: AlertV2, response: StatementResponse) -> Evaluation:
         if evaluation and evaluation.threshold and evaluation.threshold.value
         else None
     )
-    measured = _number(row.get(source))
+    if source not in row:
+        return f"the deployed alert evaluates {source!r}, which its query does not answer"
+    try:
+        measured = _number(source, row[source])
+    except UnreadableAnswer as exc:
+        return str(exc)
     if threshold is None or operator not in _OPERATORS or measured is None:
-        raise ValueError(f"cannot compare {source}={row.get(source)!r} {operator} {threshold!r}")
+        return f"cannot compare {source}={row[source]!r} {operator or '?'} {threshold!r}"
     return Evaluation(
         would_fire=_OPERATORS[operator](measured, float(threshold)),
         violations=measured,
         required=float(threshold),
-        latest_value=_number(row.get("latest_value")),
-        windows_read=int(_number(row.get("windows_read")) or 0),
-        latest_window=row.get("latest_window_start"),
+        latest_value=_number("latest_value", row["latest_value"]),
+        windows_read=int(_number("windows_read", row["windows_read"]) or 0),
+        latest_window=row["latest_window_start"],
     )
-
-
-def _number(text: Any) -> float | None:
-    if text is None:
-        return None
-    value = float(text)
-    return None if math.isnan(value) else value
 
 
 def verify_alert(
@@ -222,8 +303,10 @@ def verify_alert(
     *,
     sleep: Callable[[float], None] = time.sleep,
     monotonic: Callable[[], float] = time.monotonic,
+    columns: MetricColumns | None = None,
 ) -> AlertReport:
-    """Every check of one alert; `found` is the listed alert with its display name, if any."""
+    """Every check of one alert; `found` is the listed alert with its display name, if any;
+    `columns` reads the metric tables' columns (shared by the alerts of one run)."""
     name = request.body["display_name"]
     if found is None or not found.id:
         detail = f"no alert named {name!r}"
@@ -251,7 +334,6 @@ def verify_alert(
         checks.append(CheckResult("definition", CheckStatus.FAIL, detail))
     else:
         checks.append(CheckResult("definition", CheckStatus.PASS, "as declared"))
-    evaluation: Evaluation | None = None
     declared_query = request.body["query_text"]
     if deployed.query_text != declared_query:
         # Verify runs only SQL this program wrote: the deployed text is whatever the workspace
@@ -260,48 +342,70 @@ def verify_alert(
         checks.append(CheckResult("query", CheckStatus.SKIP, detail))
         checks.append(CheckResult("fires", CheckStatus.SKIP, "query not run"))
         return AlertReport(request.key, name, tuple(checks))
-    try:
-        response = run_statement(
-            client,
-            declared_query,
-            warehouse_id,
-            budget_s,
-            sleep=sleep,
-            monotonic=monotonic,
-        )
-        state = _state(response)
-        if state is StatementState.SUCCEEDED:
-            checks.append(
-                CheckResult("query", CheckStatus.PASS, f"ran on warehouse {warehouse_id}")
-            )
-            evaluation = _evaluate(deployed, response)
-        else:
-            error = (
-                response.status.error.message if response.status and response.status.error else ""
-            )
-            label = state.value if state else "no state"
-            if state in (StatementState.PENDING, StatementState.RUNNING, StatementState.CANCELED):
-                label = (
-                    f"did not finish within {budget_s:g} s (cancelled; a stopped warehouse may "
-                    "still be starting: run verify again)"
-                )
-            checks.append(
-                CheckResult("query", CheckStatus.FAIL, f"{label}{': ' + error if error else ''}")
-            )
-    except Exception as err:
-        raise_if_unreachable(err)
-        checks.append(
-            CheckResult("query", CheckStatus.FAIL, f"could not run it: {describe_error(err)}")
-        )
-    if evaluation is None:
+    problem = (columns or MetricColumns(client)).problem(request.query)
+    if problem is not None:
+        checks.append(CheckResult("query", CheckStatus.FAIL, problem))
+        checks.append(CheckResult("fires", CheckStatus.SKIP, "query not run"))
+        return AlertReport(request.key, name, tuple(checks))
+    row, query = _run_query(
+        client, declared_query, warehouse_id, budget_s, sleep=sleep, monotonic=monotonic
+    )
+    checks.append(query)
+    if row is None:
         checks.append(CheckResult("fires", CheckStatus.SKIP, "query did not answer"))
-    elif evaluation.windows_read == 0:
+        return AlertReport(request.key, name, tuple(checks))
+    judged = _evaluate(deployed, row)
+    if isinstance(judged, str):
+        checks.append(CheckResult("fires", CheckStatus.FAIL, f"cannot tell: {judged}"))
+        return AlertReport(request.key, name, tuple(checks))
+    if judged.windows_read == 0:
         detail = "no: no windows yet (no metric rows match; has the monitor refreshed?)"
         checks.append(CheckResult("fires", CheckStatus.WARN, detail))
     else:
-        status = CheckStatus.WARN if evaluation.would_fire else CheckStatus.PASS
-        checks.append(CheckResult("fires", status, evaluation.sentence()))
-    return AlertReport(request.key, name, tuple(checks), evaluation)
+        status = CheckStatus.WARN if judged.would_fire else CheckStatus.PASS
+        checks.append(CheckResult("fires", status, judged.sentence()))
+    return AlertReport(request.key, name, tuple(checks), judged)
+
+
+def _run_query(
+    client: WorkspaceClient,
+    statement: str,
+    warehouse_id: str,
+    budget_s: float,
+    *,
+    sleep: Callable[[float], None],
+    monotonic: Callable[[], float],
+) -> tuple[dict[str, str | None] | None, CheckResult]:
+    """The `query` check: run the statement once; its answer's row when it can be read."""
+    try:
+        response = run_statement(
+            client, statement, warehouse_id, budget_s, sleep=sleep, monotonic=monotonic
+        )
+    except Exception as err:
+        raise_if_unreachable(err)
+        return None, CheckResult(
+            "query", CheckStatus.FAIL, f"could not run it: {describe_error(err)}"
+        )
+    state = _state(response)
+    if state is not StatementState.SUCCEEDED:
+        error = response.status.error.message if response.status and response.status.error else ""
+        label = state.value if state else "no state"
+        if state in (StatementState.PENDING, StatementState.RUNNING, StatementState.CANCELED):
+            label = (
+                f"did not finish within {budget_s:g} s (cancelled; a stopped warehouse may "
+                "still be starting: run verify again)"
+            )
+        return None, CheckResult(
+            "query", CheckStatus.FAIL, f"{label}{': ' + error if error else ''}"
+        )
+    ran = f"ran on warehouse {warehouse_id}"
+    try:
+        row = answer_row(response)
+    except UnreadableAnswer as exc:
+        return None, CheckResult(
+            "query", CheckStatus.FAIL, f"{ran}, but its answer cannot be read: {exc}"
+        )
+    return row, CheckResult("query", CheckStatus.PASS, ran)
 
 
 def _strays(
@@ -311,7 +415,7 @@ def _strays(
     expected = {r.body["display_name"] for r in requests.values()}
     sentences: list[str] = []
     for alert in listed:
-        name = alert.display_name or ""
+        name = alert.display_name if isinstance(alert.display_name, str) else ""
         parsed = parse_alert_display_name(name)
         if parsed is None or parsed.stack != short_stack(stack) or name in expected:
             continue
@@ -367,6 +471,7 @@ def verify_alerts(
         if a.lifecycle_state is None or a.lifecycle_state.value == "ACTIVE"
     }
     reports: list[AlertReport] = []
+    columns = MetricColumns(client)
     for key, request in requests.items():
         if stop is None and deadline is not None and deadline.expired():
             stop = f"not checked: verify's time budget of {deadline.seconds:g} s ran out"
@@ -384,6 +489,7 @@ def verify_alerts(
                         budget,
                         sleep=sleep,
                         monotonic=monotonic,
+                        columns=columns,
                     )
                 )
                 continue

@@ -84,10 +84,10 @@ class AlertsReport:
         rows = [
             [
                 a.key,
-                *(MARKS[c.status] for c in a.checks[:-1]),
+                *(MARKS[a.check(name).status] for name, _ in ALERT_CHECKS[:-1]),
                 a.check("fires").detail.split(" (")[0]
                 if a.evaluation
-                else MARKS[a.checks[-1].status],
+                else MARKS[a.check("fires").status],
             ]
             for a in self.alerts
         ]

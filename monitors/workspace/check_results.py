@@ -53,6 +53,11 @@ class Checked:
         return next(c for c in self.checks if c.name == name)
 
 
+class UnreadableAnswer(Exception):
+    """An answer of the workspace a check cannot read (a row longer than its schema, a list
+    that is a string); the message says how it is malformed, and fails that check only."""
+
+
 def join_row(cells: Sequence[str], widths: Sequence[int]) -> str:
     """One row of a text table, each cell padded to its column's width."""
     return "  ".join(cell.ljust(w) for cell, w in zip(cells, widths, strict=True)).rstrip()

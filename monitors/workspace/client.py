@@ -346,6 +346,18 @@ _UNPARSED_ERROR = "unable to parse response."
 _INVALID_HEADER = ("Invalid header value", "Invalid leading whitespace")
 
 
+def _raised_reading_an_answer(exc: BaseException) -> bool:
+    """True for a ValueError databricks-sdk raised turning an answer into its types (`_int64`
+    reading "abc"): the innermost frame is in one of its `service` modules."""
+    if not isinstance(exc, ValueError):
+        return False
+    frame = exc.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    module = frame.tb_frame.f_globals.get("__name__", "") if frame is not None else ""
+    return str(module).startswith("databricks.sdk.service.")
+
+
 def describe_error(exc: BaseException) -> str:
     """A one-line description of a failed call: the SDK's message, the last error behind a
     retry that gave up, or a short connection reason (never a header, a token or a secret:
@@ -364,12 +376,12 @@ def _describe(exc: BaseException) -> str:
             return "the workspace answered with malformed JSON"
         return short_reason(exc)
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    if isinstance(exc, AttributeError | TypeError | KeyError):
+    if isinstance(exc, AttributeError | TypeError | KeyError) or _raised_reading_an_answer(exc):
         # databricks-sdk's `from_dict` reading an answer of another shape (a string where an
-        # object belongs): Python's own words name no field, so say what happened.
+        # object belongs): Python's own words name no field and are no user's to read.
         return (
-            "the workspace's answer is not in the shape databricks-sdk reads "
-            f"({type(exc).__name__}: {text})"
+            "the workspace's answer is not in the shape databricks-sdk reads (a field holds "
+            "another type than the API documents)"
         )
     if text.startswith(_INVALID_HEADER):
         return (

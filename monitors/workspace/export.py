@@ -5,8 +5,10 @@ declaration and checked against what the workspace holds (`monitors.desired.expo
 written as `monitors/declarations/<table>.yaml`. Everything is read before anything is written,
 so a workspace that stops answering leaves no file behind. An existing declaration is never
 overwritten without `force`; a file that is not a plain `<table>.yaml` (a `.yml`, another
-case, a link) is never overwritten at all. The report says, per table, written (exactly, or
-with the differences the first `pulumi up` after `adopt` would apply), skipped or failed.
+case, a link) is never overwritten at all. Each table's monitor is read before its file is
+looked at, so every line and count says what the workspace holds. The report says, per
+table, written (exactly, or with the differences the first `pulumi up` after `adopt` would
+apply), skipped or failed.
 """
 
 from __future__ import annotations
@@ -312,19 +314,11 @@ def export_monitors(
         if problem:
             undeclarable = _undeclarable(client, settings, table, problem, reader, deadline)
             if undeclarable is None:
-                report.unmonitored += 1
+                report.unmonitored.append(table)
             else:
                 pending.append(undeclarable)
             continue
-        why = _why_not_written(directory, existing.get(table), table, force)
-        if why:
-            report.results.append(TableResult(table, Outcome.SKIPPED, f"{shown} {why}"))
-            continue
-        try:
-            kept = kept_fields(directory / existing[table]) if table in existing else {}
-        except MonitorsError as exc:
-            report.results.append(TableResult(table, Outcome.FAILED, f"not written: {exc}"))
-            continue
+        # The workspace first: a declaration file says nothing about whether a monitor exists.
         full_name = settings.full_table_name(table)
         try:
             read = _asking(
@@ -340,9 +334,18 @@ def export_monitors(
             continue
         if read.config is None:
             if listed:
-                report.unmonitored += 1
+                report.unmonitored.append(table)
             else:
                 pending.append(TableResult(table, Outcome.FAILED, read.missing))
+            continue
+        why = _why_not_written(directory, existing.get(table), table, force)
+        if why:
+            report.results.append(TableResult(table, Outcome.SKIPPED, f"{shown} {why}"))
+            continue
+        try:
+            kept = kept_fields(directory / existing[table]) if table in existing else {}
+        except MonitorsError as exc:
+            report.results.append(TableResult(table, Outcome.FAILED, f"not written: {exc}"))
             continue
         pending.append(_exported(table, read, settings, shown, kept, schema_id))
     for result in pending:

@@ -44,13 +44,13 @@ class TableResult:
 
 @dataclass
 class ExportReport:
-    """Every chosen table's result; `unmonitored` counts listed tables that had no monitor;
+    """Every chosen table's result; `unmonitored` the listed tables read to have no monitor;
     `skipped_files` are the files of the declarations directory the loader skips."""
 
     stack: str
     api: str
     results: list[TableResult] = field(default_factory=list)
-    unmonitored: int = 0
+    unmonitored: list[str] = field(default_factory=list)
     skipped_files: tuple[str, ...] = ()
 
     @property
@@ -80,7 +80,8 @@ def render_report(report: ExportReport, out: TextIO) -> None:
     if not report.results:
         print(f"no monitor to export in stack {report.stack}'s gold schema", file=out)
     elif report.unmonitored:
-        print(f"({report.unmonitored} other table(s) of the gold schema have no monitor)", file=out)
+        count = len(report.unmonitored)
+        print(f"({count} other table(s) of the gold schema have no monitor)", file=out)
     differences = _gap_lines(report.results, notes=False)
     if differences:
         print(
@@ -132,7 +133,7 @@ def report_document(report: ExportReport) -> dict[str, Any]:
             }
             for r in report.results
         },
-        "unmonitored_tables": report.unmonitored,
+        "unmonitored_tables": len(report.unmonitored),
         "exit_code": int(report.exit_code),
     }
 

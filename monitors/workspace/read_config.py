@@ -18,6 +18,7 @@ from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import NotFound
 
 from monitors.workspace import dq
+from monitors.workspace.check_results import UnreadableAnswer
 from monitors.workspace.identifiers import object_id, schema_name, table_name
 
 LEGACY_MONITOR_PATH = "/api/2.1/unity-catalog/tables/{table}/monitor"
@@ -44,6 +45,14 @@ def _missing(client: WorkspaceClient, full_name: str) -> str:
     return f"no monitor on {full_name}"
 
 
+def _object(answer: object) -> dict[str, Any]:
+    """The answer as the JSON object every monitor answer is; UnreadableAnswer otherwise (the
+    SDK's API client returns whatever JSON came)."""
+    if not isinstance(answer, dict):
+        raise UnreadableAnswer("the workspace's answer is not a JSON object")
+    return dict(answer)
+
+
 def read_legacy_monitor(client: WorkspaceClient, full_name: str) -> MonitorRead:
     """`GET /api/2.1/unity-catalog/tables/{table}/monitor` as it answered (databricks-sdk
     `QualityMonitorsAPI.get` calls the same path)."""
@@ -52,7 +61,7 @@ def read_legacy_monitor(client: WorkspaceClient, full_name: str) -> MonitorRead:
         answer = client.api_client.do("GET", path, headers={"Accept": "application/json"})
     except NotFound:
         return MonitorRead(full_name, None, _missing(client, full_name))
-    return MonitorRead(full_name, dict(answer) if isinstance(answer, dict) else {})
+    return MonitorRead(full_name, _object(answer))
 
 
 def read_dq_monitor(client: WorkspaceClient, full_name: str) -> MonitorRead:
@@ -66,7 +75,10 @@ def read_dq_monitor(client: WorkspaceClient, full_name: str) -> MonitorRead:
         answer = client.api_client.do("GET", path, headers={"Accept": "application/json"})
     except NotFound:
         return MonitorRead(full_name, None, f"no monitor on {full_name}")
-    return MonitorRead(full_name, dict(answer) if isinstance(answer, dict) else {})
+    config = _object(answer)
+    if not isinstance(config.get("data_profiling_config"), dict):
+        raise UnreadableAnswer("the workspace's answer holds no data_profiling_config object")
+    return MonitorRead(full_name, config)
 
 
 def output_schema_id(client: WorkspaceClient, full_schema_name: str) -> str | None:

@@ -15,6 +15,8 @@ from monitors.workspace import api as workspace
 from monitors.workspace import dq
 from monitors.workspace.client import describe_error
 
+# What `queue_refresh_after_update` returns when the workspace queued a refresh but named no id.
+UNNAMED_REFRESH = ""
 AFTER_FAILURE = (
     "The update is deployed; metrics refresh on the monitor's schedule "
     "(or run a refresh from the monitor's page)."
@@ -29,7 +31,8 @@ def queue_refresh_after_update(
     *,
     data_quality: tuple[str, str] | None = None,
 ) -> str | None:
-    """Queue a refresh of the table's monitor; its refresh id, or None after one `warn`.
+    """Queue a refresh of the table's monitor; its refresh id (`UNNAMED_REFRESH` when the
+    answer names none), or None after one `warn`.
 
     `data_quality` is the monitor's `(object_type, object_id)` on the data quality backend
     (`monitors.workspace.dq`); without it the legacy endpoint is called by table name.
@@ -48,7 +51,7 @@ def queue_refresh_after_update(
             on_error(err)
         warn(refresh_failed(full_table_name, describe_error(err)))
         return None
-    return str(refresh_id)
+    return UNNAMED_REFRESH if refresh_id is None else str(refresh_id)
 
 
 def refresh_failed(full_table_name: str, reason: str) -> str:

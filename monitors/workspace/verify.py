@@ -58,7 +58,7 @@ class VerifyReport:
     def render_table(self) -> str:
         """One text table, a row per monitor and a mark per check, then what failed and why."""
         header = ["monitor", *(title for _, title in CHECKS)]
-        rows = [[m.table, *(MARKS[c.status] for c in m.checks)] for m in self.monitors]
+        rows = [[m.table, *(MARKS[m.check(n).status] for n, _ in CHECKS)] for m in self.monitors]
         widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
         lines = [join_row(header, widths), join_row(["-" * w for w in widths], widths)]
         lines += [join_row(row, widths) for row in rows]

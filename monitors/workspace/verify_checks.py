@@ -10,11 +10,19 @@ from dataclasses import dataclass
 
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.service.catalog import MonitorInfo, MonitorInfoStatus, MonitorRefreshInfoState
+from databricks.sdk.service.dataquality import AnomalyDetectionConfig
 
+from monitors.desired.anomaly_alert import UPDATE_REMOVES_RECIPIENTS
 from monitors.naming import API_DATA_QUALITY
 from monitors.workspace import api as workspace
 from monitors.workspace import dq
-from monitors.workspace.check_results import Checked, CheckResult, CheckStatus, raise_if_unreachable
+from monitors.workspace.check_results import (
+    Checked,
+    CheckResult,
+    CheckStatus,
+    UnreadableAnswer,
+    raise_if_unreachable,
+)
 from monitors.workspace.client import describe_error
 from monitors.workspace.expected import ExpectedMonitor
 
@@ -91,7 +99,8 @@ def get_monitor(client: WorkspaceClient, expected: ExpectedMonitor) -> MonitorIn
 def verify_schema_monitor(client: WorkspaceClient, expected: ExpectedMonitor) -> MonitorReport:
     """The anomaly detection monitor of a schema: it exists (`exists`), and the exclusions the
     service holds are the declared ones (`status`; a difference is a warning, the next
-    `pulumi up` sets them). Its other columns do not apply to a schema monitor."""
+    `pulumi up` sets them), with a warning when its schema alert has recipients, which any
+    update removes. Its other columns do not apply to a schema monitor."""
     checks: list[CheckResult] = []
     try:
         monitor = dq.get_schema_monitor(client, expected.full_table_name)
@@ -109,8 +118,8 @@ def verify_schema_monitor(client: WorkspaceClient, expected: ExpectedMonitor) ->
             detail = f"anomaly detection on {expected.full_table_name}"
             checks.append(CheckResult("exists", CheckStatus.PASS, detail))
     if monitor is not None and monitor.anomaly_detection_config is not None:
-        held = tuple(monitor.anomaly_detection_config.excluded_table_full_names or ())
-        checks.append(_guarded("status", lambda: _check_exclusions(client, held, expected)))
+        config = monitor.anomaly_detection_config
+        checks.append(_guarded("status", lambda: _check_schema_monitor(client, config, expected)))
     done = {c.name for c in checks}
     checks += [
         CheckResult(name, CheckStatus.SKIP, "schema monitor")
@@ -118,6 +127,48 @@ def verify_schema_monitor(client: WorkspaceClient, expected: ExpectedMonitor) ->
         if name not in done
     ]
     return MonitorReport(expected.table, expected.full_table_name, tuple(checks))
+
+
+def _check_schema_monitor(
+    client: WorkspaceClient, config: AnomalyDetectionConfig, expected: ExpectedMonitor
+) -> CheckResult:
+    """The exclusions (`_check_exclusions`), then the schema alert: recipients set outside
+    Pulumi are a warning, since any update of the monitor removes them (`anomaly_alert`)."""
+    exclusions = _check_exclusions(client, _exclusions(config), expected)
+    recipients = _recipients(config)
+    if not recipients:
+        return exclusions
+    detail = (
+        f"{exclusions.detail}; its schema alert notifies {recipients} recipient(s): "
+        + UPDATE_REMOVES_RECIPIENTS
+    )
+    status = CheckStatus.WARN if exclusions.status is CheckStatus.PASS else exclusions.status
+    return CheckResult("status", status, detail)
+
+
+def _recipients(config: AnomalyDetectionConfig) -> int:
+    """How many recipients the schema alert has (`notification_settings.on_unhealthy_table`);
+    UnreadableAnswer when they are not lists (databricks-sdk takes them as they come)."""
+    settings = config.notification_settings
+    target = settings.on_unhealthy_table if settings is not None else None
+    if target is None:
+        return 0
+    lists: list[object] = [target.destination_ids, target.destination_user_ids]
+    lists.append(target.email_addresses)
+    if not all(value is None or isinstance(value, list) for value in lists):
+        raise UnreadableAnswer("the schema alert's recipients are not lists")
+    return sum(len(value) for value in lists if isinstance(value, list))
+
+
+def _exclusions(config: AnomalyDetectionConfig) -> tuple[str, ...]:
+    """The tables the service excludes; UnreadableAnswer when the answer holds no list of
+    names (databricks-sdk takes the field as it comes)."""
+    held: object = config.excluded_table_full_names
+    if held is None:
+        return ()
+    if not isinstance(held, list) or not all(isinstance(name, str) for name in held):
+        raise UnreadableAnswer("the service's excluded tables are not a list of table names")
+    return tuple(held)
 
 
 def _check_exclusions(

@@ -14,7 +14,13 @@ from pathlib import Path
 import pytest
 
 from monitors.cli.main import main
-from monitors.desired.alert_sql import AlertQuery, alert_query, rule_sentence, sql_string
+from monitors.desired.alert_sql import (
+    AlertQuery,
+    alert_query,
+    read_columns,
+    rule_sentence,
+    sql_string,
+)
 from monitors.desired.alerts import alert_requests
 from monitors.spec.spark_lexer import pieces
 from tests.alerts.conftest import ALERTING, alerting, the_alert
@@ -138,6 +144,26 @@ def test_a_sliced_per_column_alert_filters_its_slice_and_column(declarations):
         "    AND slice_value = '42'\n"
         "    AND granularity = '1 day'\n"
     ) in sql["query_text"]
+
+
+def test_the_columns_a_query_reads_are_exactly_those_of_its_metric_table_it_names(declarations):
+    declarations["fact_booking_daily"]["alerts"].append(
+        {
+            "name": "nulls_in_one_destination",
+            "metric": "percent_null",
+            "column": "total_guests",
+            "slice": {"key": "destination_id", "value": 42},
+            "op": ">=",
+            "threshold": 0.5,
+        }
+    )
+    for request in prod_requests(declarations).values():
+        parsed = sqlglot.parse_one(request.body["query_text"], read="databricks")
+        inner = parsed.find(exp.Subquery)
+        assert inner is not None
+        # `window`.start reads the struct column `window`: sqlglot takes `window` as its table.
+        named = {column.table or column.name for column in inner.find_all(exp.Column)}
+        assert set(read_columns(request.query)) == named
 
 
 TRICKY = [

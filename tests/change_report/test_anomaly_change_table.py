@@ -1,11 +1,13 @@
 """The anomaly detection change table (tests/anomaly_change_table.py) as the change report
 classifies it: the schema monitor's outcome and reason, and exit code 10 (approval) whenever it
-is replaced or deleted, in dev and in a protected stack (where the unprotect command is given)."""
+is replaced or deleted, in dev and in a protected stack (where the unprotect command is given);
+an update in place warns that it removes the schema alert's recipients."""
 
 from __future__ import annotations
 
 import pytest
 
+from monitors.desired.anomaly_alert import UPDATE_REMOVES_RECIPIENTS
 from monitors.naming import anomaly_urn
 from tests.anomaly_change_table import ANOMALY_ROW_IDS, ANOMALY_ROWS, AnomalyRow
 
@@ -31,3 +33,5 @@ def test_each_anomaly_detection_edit_is_reported_as_the_table_says(
             f"pulumi state unprotect --stack prod '{anomaly_urn('prod')}'"
         )
     assert report.doc["approval_required"] is row.approval_required
+    removes = [UPDATE_REMOVES_RECIPIENTS] if row.removes_recipients else []
+    assert anomaly["warnings"] == removes

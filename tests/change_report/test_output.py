@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from monitors.desired.anomaly_alert import UPDATE_REMOVES_RECIPIENTS
 from monitors.desired.replacement import HISTORY_WARNING
 
 TABLE = "fact_booking_daily"
@@ -148,3 +149,14 @@ def test_deleted_and_created_monitors_get_their_own_sections(repo):
     out = repo.report(as_json=False).out
     assert "== dim_customer: CREATED (snapshot monitor)\n" in out
     assert "== dim_user: DELETED (its metric tables and dashboard stay in the workspace)\n" in out
+
+
+def test_an_update_of_anomaly_detection_warns_that_it_removes_the_schema_alerts_recipients(repo):
+    repo.set_config("dev", anomalyDetection={"enabled": True})
+    repo.commit("deployed side")
+    repo.set_config("dev", anomalyDetection={"enabled": True, "excludedTables": ["dim_user"]})
+    out = repo.report(as_json=False).out
+    assert (
+        "== schema anomaly detection of wanderbricks_dev.wanderbricks_gold: UPDATED in place\n"
+    ) in out
+    assert f"\n   WARNING: {UPDATE_REMOVES_RECIPIENTS}\n" in out

@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from monitors.cli.main import main
+from monitors.desired.anomaly_alert import UPDATE_REMOVES_RECIPIENTS
 from monitors.desired.payload_dq import placeholder_name
 from monitors.program.testing import mock_object_id, run_program
 from monitors.spec.settings import read_stack_config
@@ -82,6 +83,17 @@ def test_plan_shows_anomaly_detection(capsys, copy):
     out = capsys.readouterr().out
     assert "== anomaly detection of schema wanderbricks.wanderbricks_gold" in out
     assert "schema-anomaly-detection" in out and '"object_type": "schema"' in out
+
+
+def test_plan_says_an_update_of_anomaly_detection_removes_the_schema_alerts_recipients(
+    capsys, copy
+):
+    use_data_quality(copy, "prod", anomalyDetection={"enabled": True})
+    assert main(["plan", "--stack", "prod", "--project-dir", str(copy)]) == 0
+    assert f"   on update: {UPDATE_REMOVES_RECIPIENTS}\n" in capsys.readouterr().out
+    assert main(["plan", "--stack", "prod", "--json", "--project-dir", str(copy)]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["anomaly_detection"]["on_update"] == UPDATE_REMOVES_RECIPIENTS
 
 
 def test_plan_refuses_a_field_the_new_api_cannot_express(capsys, copy):

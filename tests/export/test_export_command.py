@@ -95,8 +95,9 @@ def test_an_existing_declaration_is_never_overwritten_without_force(deployed, pr
     out = capsys.readouterr().out
     assert f"dim_user  skipped  {DECLARATIONS_PATH}/dim_user.yaml exists (--force overwrites" in out
     assert (declarations(project) / "dim_host.yaml").exists()
+    # Read first: whether there is a monitor to skip is the workspace's to say, not the file's.
     monitor_reads = [c.path for c in deployed.api_calls()[before:] if c.path.endswith("/monitor")]
-    assert MONITOR.format(f"{DEV}.dim_user") not in monitor_reads
+    assert MONITOR.format(f"{DEV}.dim_user") in monitor_reads
 
 
 def test_force_overwrites_an_existing_declaration(deployed, project):
@@ -361,3 +362,83 @@ def test_a_table_argument_with_a_line_break_is_shown_escaped(deployed, project, 
     assert "error:   dim_user\\nrm: 'dim_user\\nrm' is not a plain table name\n" in (
         capsys.readouterr().err
     )
+
+
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        (b"[]", "the workspace's answer is not a JSON object"),
+        (
+            b'"monitor"',  # databricks-sdk's ApiClient.do merges it into a dict: TypeError
+            "the workspace's answer is not in the shape databricks-sdk reads (a field holds "
+            "another type than the API documents)",
+        ),
+    ],
+)
+def test_a_monitor_answer_that_is_no_json_object_fails_that_table_only(
+    deployed, project, capsys, raw, why
+):
+    deployed.answer_next("GET", MONITOR.format(f"{DEV}.dim_user"), raw)
+    assert export(project, deployed) == 1
+    out = capsys.readouterr().out
+    assert f"dim_user                  failed   could not read its monitor: {why}\n" in out
+    assert len(list(declarations(project).iterdir())) == 4
+
+
+# ---- every status line and count is true of the workspace read ---------------------------------
+
+MONITORED = ("dim_host", "fact_booking_daily")
+
+
+@pytest.fixture
+def partly_monitored(workspace, provider, project, monkeypatch):
+    """A dev gold schema of six tables, two with a monitor, and a declaration file for each of
+    the five shipped tables (a checkout that declares more than the workspace holds)."""
+    for table in MONITORED:
+        create_through_program(workspace, provider, registered("dev", table))
+    for table in sorted(set(SHIPPED) - set(MONITORED)):
+        workspace.add_table(f"{DEV}.{table}")
+    workspace.add_table(f"{DEV}.fact_booking_detail")
+    for table in SHIPPED:
+        (declarations(project) / f"{table}.yaml").write_text("snapshot: {}\n")
+    monkeypatch.setenv("DATABRICKS_TOKEN", workspace.token)
+    return workspace
+
+
+def test_a_declaration_file_of_a_table_without_a_monitor_is_not_reported_as_skipped(
+    partly_monitored, project, capsys
+):
+    assert export(project, partly_monitored) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:3] == [
+        f"dim_host            skipped  {DECLARATIONS_PATH}/dim_host.yaml exists (--force "
+        "overwrites it)",
+        f"fact_booking_daily  skipped  {DECLARATIONS_PATH}/fact_booking_daily.yaml exists "
+        "(--force overwrites it)",
+        "(4 other table(s) of the gold schema have no monitor)",
+    ]
+
+
+def test_the_json_counts_every_listed_table_without_a_monitor(partly_monitored, project, capsys):
+    assert export(project, partly_monitored, "--json") == 0
+    document = json.loads(capsys.readouterr().out)
+    assert sorted(document["tables"]) == list(MONITORED)
+    assert {t["outcome"] for t in document["tables"].values()} == {"skipped"}
+    assert document["unmonitored_tables"] == 4
+
+
+def test_with_force_only_the_monitored_tables_are_written(partly_monitored, project, capsys):
+    assert export(project, partly_monitored, "--force") == 0
+    assert "(4 other table(s) of the gold schema have no monitor)" in capsys.readouterr().out
+    for table in SHIPPED:
+        text = (declarations(project) / f"{table}.yaml").read_text()
+        assert text.startswith("# yaml-language-server:") == (table in MONITORED)
+
+
+def test_a_table_asked_for_with_a_declaration_but_no_monitor_fails_as_having_none(
+    partly_monitored, project, capsys
+):
+    assert export(project, partly_monitored, "--table", "dim_user") == 1
+    out = capsys.readouterr().out
+    assert f"dim_user  failed   no monitor on {DEV}.dim_user" in out
+    assert (declarations(project) / "dim_user.yaml").read_text() == "snapshot: {}\n"

@@ -30,6 +30,11 @@ def struct(type_name: str) -> str:
     )
 
 
+# StructField JSON for `long` as `json.dumps` writes it by default, and with its keys reordered.
+SPACED = '{"metadata": {}, "name": "output", "nullable": true, "type": "long"}'
+REORDERED = '{"type":"long","name":"output","nullable":true,"metadata":{}}'
+
+
 def metric(name: str, definition: str, kind: str = "AGGREGATE", output: str = "long") -> dict:
     return {
         "type": f"CUSTOM_METRIC_TYPE_{kind}",
@@ -158,6 +163,9 @@ SAME_CASES: dict[str, Any] = {
     "a metric with a DECIMAL output": add_metric(
         metric("avg_rating", "AVG(rating)", output="decimal(3,2)")
     ),
+    # Equal JSON is equal: the declaration keeps the spelling, so `pulumi up` sends it as held.
+    "StructField JSON with spaces": with_metric(0, output_data_type=SPACED),
+    "StructField JSON in another key order": with_metric(0, output_data_type=REORDERED),
 }
 
 

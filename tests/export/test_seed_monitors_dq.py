@@ -16,7 +16,16 @@ from monitors.workspace.export import export_monitors
 from monitors.workspace.export_report import Outcome, next_step
 from tests.export.conftest import SHIPPED
 from tests.export.test_round_trip_dq import dq_settings, run_dq
-from tests.export.test_seed_monitors import BRACES, FULL_NAME, drop, put, seed_monitor, with_metric
+from tests.export.test_seed_monitors import (
+    BRACES,
+    FULL_NAME,
+    REORDERED,
+    SPACED,
+    drop,
+    put,
+    seed_monitor,
+    with_metric,
+)
 from tests.fakes.provider_read_dq import BridgedDataQualityMonitors, planned_changes
 
 OUTPUT = "wanderbricks.wanderbricks_gold_monitoring"
@@ -65,6 +74,12 @@ CASES = {
     "metric tables in another schema": (
         put("output_schema_name", "wanderbricks.monitoring"),
         {"output_schema_name"},
+        set(),
+    ),
+    "StructField JSON with spaces": (with_metric(0, output_data_type=SPACED), set(), set()),
+    "StructField JSON in another key order": (
+        with_metric(0, output_data_type=REORDERED),
+        set(),
         set(),
     ),
     "assets elsewhere (create-only, ignored outside a replace)": (
@@ -161,3 +176,19 @@ def test_on_a_data_quality_stack_the_next_step_is_adopt_on_a_legacy_stack_then_m
     report = export_monitors(client, dq_settings("prod"), project, ["dim_host"])
     assert "adopt imports legacy monitors only" in next_step(report)
     assert "python -m monitors migrate" in next_step(report)
+
+
+@pytest.mark.parametrize("config", ["snapshot", ["snapshot"], 7])
+def test_a_profile_configuration_in_another_shape_fails_that_table_in_words(
+    workspace, client, project, config
+):
+    make_seed(workspace, lambda m: None)
+    answer = client.api_client.do("GET", DQ_PATH)
+    answer["data_profiling_config"] = config
+    workspace.answer_next("GET", DQ_PATH, json.dumps(answer).encode())
+    result = export_seed(client, project)
+    assert (result.outcome, result.detail) == (
+        Outcome.FAILED,
+        "could not read its monitor: the workspace's answer holds no data_profiling_config object",
+    )
+    assert not (project / DECLARATIONS_PATH / "dim_host.yaml").exists()

@@ -38,32 +38,62 @@ from tests.fakes.workspace_dq import DQ_ROUTES, DataQualityEndpoints
 MONITOR_STATUS_ACTIVE = "MONITOR_STATUS_ACTIVE"
 MONITOR_STATUS_PENDING = "MONITOR_STATUS_PENDING"
 
-# Columns every profile/drift metrics table has, whatever the monitor's custom metrics.
+# Columns every profile/drift metrics table has, whatever the monitor's custom metrics (Databricks
+# docs, "Monitor metric tables": "Profile metrics table schema", "Drift metrics table schema").
 PROFILE_METRICS_COLUMNS: tuple[str, ...] = (
     "window",
-    "granularity",
+    "log_type",
+    "logging_table_commit_version",
     "monitor_version",
+    "granularity",
     "slice_key",
     "slice_value",
     "column_name",
     "data_type",
-    "logging_table_commit_version",
     "count",
     "num_nulls",
-    "percent_null",
-    "distinct_count",
     "avg",
+    "quantiles",
+    "distinct_count",
     "min",
     "max",
     "stddev",
+    "num_zeros",
+    "num_nan",
+    "min_length",
+    "max_length",
+    "avg_length",
+    "non_null_columns",
+    "frequent_items",
     "median",
+    "percent_null",
+    "percent_zeros",
+    "percent_distinct",
+    "percent_nan",
+)
+# The model quality columns the docs list for an InferenceLog analysis's profile table.
+INFERENCE_PROFILE_COLUMNS: tuple[str, ...] = (
+    "accuracy_score",
+    "confusion_matrix",
+    "precision",
+    "recall",
+    "f1_score",
+    "mean_squared_error",
+    "root_mean_squared_error",
+    "mean_average_error",
+    "mean_absolute_percentage_error",
+    "r2_score",
+    "predictive_parity",
+    "predictive_equality",
+    "equal_opportunity",
+    "statistical_parity",
 )
 DRIFT_METRICS_COLUMNS: tuple[str, ...] = (
     "window",
-    "granularity",
-    "monitor_version",
     "window_cmp",
     "drift_type",
+    "granularity",
+    "monitor_version",
     "slice_key",
     "slice_value",
     "column_name",
@@ -71,13 +101,16 @@ DRIFT_METRICS_COLUMNS: tuple[str, ...] = (
     "count_delta",
     "avg_delta",
     "percent_null_delta",
-    "js_distance",
-    "ks_test",
-    "wasserstein_distance",
-    "population_stability_index",
+    "percent_zeros_delta",
+    "percent_distinct_delta",
+    "non_null_columns_delta",
     "chi_squared_test",
+    "ks_test",
     "tv_distance",
     "l_infinity_distance",
+    "js_distance",
+    "wasserstein_distance",
+    "population_stability_index",
 )
 
 _DEFAULT_ERROR_CODES = {
@@ -345,8 +378,10 @@ class FakeWorkspace(AlertsAndStatements, DataQualityEndpoints):
             metrics = monitor.get("custom_metrics", [])
             drift_names = [m["name"] for m in metrics if m.get("type", "").endswith("DRIFT")]
             profile_names = [m["name"] for m in metrics if m["name"] not in drift_names]
+            model = INFERENCE_PROFILE_COLUMNS if "inference_log" in monitor else ()
             self.add_table(
-                monitor["profile_metrics_table_name"], [*PROFILE_METRICS_COLUMNS, *profile_names]
+                monitor["profile_metrics_table_name"],
+                [*PROFILE_METRICS_COLUMNS, *model, *profile_names],
             )
             if with_drift_table is None:
                 with_drift_table = bool(
@@ -359,6 +394,12 @@ class FakeWorkspace(AlertsAndStatements, DataQualityEndpoints):
                 self.add_table(
                     monitor["drift_metrics_table_name"], [*DRIFT_METRICS_COLUMNS, *drift_names]
                 )
+
+    def drop_column(self, full_name: str, column: str) -> None:
+        """Remove a column from a table (a metric table written without it)."""
+        with self._lock:
+            table = self.tables[full_name]
+            table["columns"] = [c for c in table["columns"] if c["name"] != column]
 
     def initialise_after(self, full_name: str, gets: int) -> None:
         """Initialise the monitor once it has been read `gets` more times (async init)."""

@@ -24,6 +24,12 @@ Where nothing upstream says what the service does, the fake takes the stricter s
   API), so tests can run both ways;
 - `create_refresh` on a schema monitor answers 400 (the SDK: "Currently only supported for the
   `table` `object_type`").
+A schema monitor's `anomaly_detection_config.notification_settings` is its schema alert (the
+one "Manage alerts" edits in the UI). A PATCH whose mask is `*` or `anomaly_detection_config`
+(the provider's: `anomaly_detection_config,data_profiling_config`) or names
+`anomaly_detection_config.notification_settings` replaces its recipients with the request's;
+none in the request removes the alert; other masks leave it (databricks-sdk 0.162
+`AnomalyDetectionConfig.notification_settings` docstring).
 The provider's Create does not wait for the monitor to become ACTIVE (terraform-provider-databricks
 `data_quality_monitor/resource_data_quality_monitor.go` `Create`), so nothing here waits either.
 """
@@ -115,6 +121,14 @@ _REPLACED_ON_UPDATE = (
     "notifications",
     "baseline_table_name",
 )
+
+
+def _recipients(settings: Any) -> list[Any]:
+    """The schema alert's recipients (`on_unhealthy_table`: destination and user ids)."""
+    target = settings.get("on_unhealthy_table") if isinstance(settings, dict) else None
+    if not isinstance(target, dict):
+        return []
+    return [*target.get("destination_ids", []), *target.get("destination_user_ids", [])]
 
 
 class DataQualityEndpoints:
@@ -375,10 +389,19 @@ class DataQualityEndpoints:
         if object_type == "schema":
             if name not in self.schema_monitors:
                 raise self._api_error(404, f"Monitor for schema '{name}' does not exist.")
+            given = body.get("anomaly_detection_config") or {}
+            self._refuse_unknown("anomaly_detection_config", given, ANOMALY_FIELDS)
+            stored = self.schema_monitors[name]["anomaly_detection_config"]
             if {"*", "anomaly_detection_config"} & set(paths):
-                config = body.get("anomaly_detection_config") or {}
-                self._refuse_unknown("anomaly_detection_config", config, ANOMALY_FIELDS)
-                self.schema_monitors[name]["anomaly_detection_config"] = dict(config)
+                stored = dict(given)  # the schema alert's recipients too: absent, removed
+            for field in ANOMALY_FIELDS:
+                if f"anomaly_detection_config.{field}" in paths:
+                    stored = {k: v for k, v in stored.items() if k != field}
+                    if field in given:
+                        stored[field] = given[field]
+            if not _recipients(stored.get("notification_settings")):
+                stored.pop("notification_settings", None)  # no recipient: no schema alert
+            self.schema_monitors[name]["anomaly_detection_config"] = stored
             return self._schema_view(name)
         if name not in self.monitors:
             raise self._api_error(404, f"Monitor for table '{name}' does not exist.")

@@ -16,6 +16,7 @@ from databricks.sdk.service.dataquality import (
     SnapshotConfig,
 )
 
+from monitors.desired.anomaly_alert import UPDATE_REMOVES_RECIPIENTS
 from monitors.naming import ANOMALY_RESOURCE_NAME
 from monitors.program import hooks
 from monitors.workspace import dq
@@ -23,6 +24,7 @@ from monitors.workspace.check_results import CheckStatus
 from monitors.workspace.expected import ExpectedMonitor
 from monitors.workspace.verify import verify_monitors
 from monitors.workspace.verify_checks import verify_monitor
+from tests.fakes.provider_read_dq import BridgedDataQualityMonitors
 from tests.workspace.conftest import SCHEMA
 from tests.workspace.test_hooks import hook_args, purge, warnings, with_client
 
@@ -323,7 +325,127 @@ def test_a_monitor_answer_in_a_shape_the_sdk_cannot_read_fails_exists_saying_so(
     fake_workspace.answer_next("GET", path, json.dumps(answer).encode())
     exists = verify_monitor(workspace_client, expected).check("exists")
     assert exists.status is FAIL
-    assert exists.detail.startswith(
+    assert exists.detail == (
         "could not read monitor: the workspace's answer is not in the shape databricks-sdk "
-        "reads (AttributeError: "
+        "reads (a field holds another type than the API documents)"
+    )
+
+
+@pytest.mark.parametrize("held", [7, "wanderbricks.wanderbricks_gold.dim_user", [None]])
+def test_exclusions_the_service_answers_in_another_shape_fail_only_that_check(
+    fake_workspace, workspace_client, held
+):
+    schema = fake_workspace.add_schema(SCHEMA)
+    path = f"/api/data-quality/v1/monitors/schema/{schema['schema_id']}"
+    answer = {
+        "object_type": "schema",
+        "object_id": schema["schema_id"],
+        "anomaly_detection_config": {"excluded_table_full_names": held},
+    }
+    fake_workspace.answer_next("GET", path, json.dumps(answer).encode())
+    report = verify_monitors(workspace_client, [_schema_expected()])
+    (monitor,) = report.monitors
+    assert marks(monitor)["exists"] is PASS
+    status = monitor.check("status")
+    assert (status.status, status.detail) == (
+        FAIL,
+        "could not check: the service's excluded tables are not a list of table names",
+    )
+    assert "anomaly" in report.render_table()
+
+
+# ---------------------------------------------------------------------------- the schema alert
+
+RECIPIENTS = {"on_unhealthy_table": {"destination_ids": ["dest-1"], "destination_user_ids": [42]}}
+
+
+def schema_monitor_with_recipients(fake_workspace, excluded=()) -> str:
+    """A schema monitor whose alert has recipients, as set under Manage alerts in the UI."""
+    schema = fake_workspace.add_schema(SCHEMA)
+    fake_workspace.schema_monitors[SCHEMA] = {
+        "object_type": "schema",
+        "object_id": schema["schema_id"],
+        "anomaly_detection_config": {
+            "excluded_table_full_names": list(excluded),
+            "notification_settings": RECIPIENTS,
+        },
+    }
+    return str(schema["schema_id"])
+
+
+def test_the_providers_update_of_the_schema_monitor_removes_the_recipients_set_in_the_ui(
+    fake_workspace, workspace_client
+):
+    schema_id = schema_monitor_with_recipients(fake_workspace)
+    provider = BridgedDataQualityMonitors(workspace_client)
+    prior = provider.import_("schema", schema_id)
+    inputs = {
+        "objectType": "schema",
+        "objectId": schema_id,
+        "anomalyDetectionConfig": {"excludedTableFullNames": [TABLE]},
+    }
+    provider.update(prior, inputs)
+    held = fake_workspace.schema_monitors[SCHEMA]["anomaly_detection_config"]
+    assert held == {"excluded_table_full_names": [TABLE]}
+
+
+def test_a_mask_naming_only_the_exclusions_leaves_the_schema_alert(
+    fake_workspace, workspace_client
+):
+    schema_id = schema_monitor_with_recipients(fake_workspace)
+    workspace_client.data_quality.update_monitor(
+        "schema",
+        schema_id,
+        Monitor(
+            object_type="schema",
+            object_id=schema_id,
+            anomaly_detection_config=AnomalyDetectionConfig(excluded_table_full_names=[TABLE]),
+        ),
+        "anomaly_detection_config.excluded_table_full_names",
+    )
+    held = fake_workspace.schema_monitors[SCHEMA]["anomaly_detection_config"]
+    assert held == {"excluded_table_full_names": [TABLE], "notification_settings": RECIPIENTS}
+
+
+def test_verify_warns_that_the_next_update_removes_the_schema_alerts_recipients(
+    fake_workspace, workspace_client
+):
+    schema_monitor_with_recipients(fake_workspace)
+    report = verify_monitor(workspace_client, _schema_expected())
+    status = report.check("status")
+    assert status.status is WARN and report.ok
+    assert status.detail == (
+        "no table excluded; its schema alert notifies 2 recipient(s): " + UPDATE_REMOVES_RECIPIENTS
+    )
+
+
+def test_verify_says_the_update_it_asks_for_removes_the_recipients(
+    fake_workspace, workspace_client
+):
+    schema_monitor_with_recipients(fake_workspace, excluded=[TABLE])
+    fake_workspace.add_table(TABLE)
+    status = verify_monitor(workspace_client, _schema_expected()).check("status")
+    assert status.status is WARN
+    assert status.detail.startswith(f"the service excludes ['{TABLE}'], the stack declares []")
+    assert status.detail.endswith(
+        "; its schema alert notifies 2 recipient(s): " + UPDATE_REMOVES_RECIPIENTS
+    )
+
+
+def test_a_schema_alert_without_recipients_is_no_warning(fake_workspace, workspace_client):
+    schema_monitor_with_recipients(fake_workspace)
+    config = fake_workspace.schema_monitors[SCHEMA]["anomaly_detection_config"]
+    config["notification_settings"] = {"on_unhealthy_table": {"destination_ids": []}}
+    status = verify_monitor(workspace_client, _schema_expected()).check("status")
+    assert (status.status, status.detail) == (PASS, "no table excluded")
+
+
+def test_recipients_in_another_shape_fail_only_the_status_check(fake_workspace, workspace_client):
+    schema_monitor_with_recipients(fake_workspace)
+    config = fake_workspace.schema_monitors[SCHEMA]["anomaly_detection_config"]
+    config["notification_settings"] = {"on_unhealthy_table": {"destination_ids": "dest-1"}}
+    report = verify_monitor(workspace_client, _schema_expected())
+    assert marks(report)["exists"] is PASS
+    assert report.check("status").detail == (
+        "could not check: the schema alert's recipients are not lists"
     )

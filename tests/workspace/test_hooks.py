@@ -120,6 +120,31 @@ def test_a_failing_refresh_is_one_warning_never_an_exception(
     assert "The update is deployed" in message
 
 
+def test_a_refresh_answer_with_an_id_that_is_no_number_warns_in_words(
+    deploy_monitor, fake_workspace, workspace_client, logged
+):
+    deploy_monitor(refresh_state=None)
+    fake_workspace.answer_next("POST", REFRESHES, b'{"refresh_id": "abc", "state": "PENDING"}')
+    assert hooks.refresh_after_update(update_args(), with_client(workspace_client)) is None
+    [message] = warnings(logged)
+    assert message.startswith(
+        f"{SHORT}: could not queue a metric refresh for {TABLE} after its update: the "
+        "workspace's answer is not in the shape databricks-sdk reads"
+    )
+    assert "invalid literal" not in message
+
+
+def test_a_refresh_answer_without_an_id_is_not_reported_as_refresh_none(
+    deploy_monitor, fake_workspace, workspace_client, logged
+):
+    deploy_monitor(refresh_state=None)
+    fake_workspace.answer_next("POST", REFRESHES, b'{"state": "PENDING"}')
+    hooks.refresh_after_update(update_args(), with_client(workspace_client))
+    assert logged == [
+        ("info", f"{SHORT}: queued a metric refresh after the update (the workspace named no id)")
+    ]
+
+
 def test_an_unsafe_table_name_in_the_update_is_refused_with_a_warning(
     fake_workspace, workspace_client, logged
 ):

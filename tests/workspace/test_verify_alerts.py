@@ -330,3 +330,225 @@ def test_alerts_that_cannot_be_listed_fail_with_the_reason_below_the_monitors_re
     assert f"{SPIKE} / exists: not checked: could not list the workspace's alerts: {reason}\n" in (
         text
     )
+
+
+# ---- malformed statement answers: each fails the query check of its alert only ---------------
+
+ANSWER_COLUMNS = ("violations", "latest_value", "latest_window_start", "windows_read")
+
+
+def statement_answer(columns, rows, **changes) -> bytes:
+    """A SUCCEEDED `StatementResponse` (JSON_ARRAY, INLINE) with this schema and these rows."""
+    answer = {
+        "statement_id": "01ef-9999",
+        "status": {"state": "SUCCEEDED"},
+        "manifest": {
+            "format": "JSON_ARRAY",
+            "schema": {
+                "column_count": len(columns),
+                "columns": [{"name": n, "position": i} for i, n in enumerate(columns)],
+            },
+        },
+        "result": {"chunk_index": 0, "row_offset": 0, "data_array": rows},
+    }
+    answer.update(changes)
+    return json.dumps(answer).encode()
+
+
+MALFORMED_ANSWERS = {
+    "a schema shorter than its row": (
+        statement_answer(["latest_value"], [["1", "0.3", "2026-11-27", "3"]]),
+        "its schema names 1 column(s), its first row holds 4 value(s)",
+    ),
+    "a schema longer than its row": (
+        statement_answer(ANSWER_COLUMNS, [["1", "0.3"]]),
+        "its schema names 4 column(s), its first row holds 2 value(s)",
+    ),
+    "no row": (statement_answer(ANSWER_COLUMNS, []), "it holds no row"),
+    "a row that is not a list": (
+        statement_answer(ANSWER_COLUMNS, ["1,0.3,2026-11-27,3"]),
+        "its rows are not lists of values",
+    ),
+    "a number that is not one": (
+        statement_answer(ANSWER_COLUMNS, [["many", "0.3", "2026-11-27", "3"]]),
+        "violations is 'many', not a number",
+    ),
+    "a value that is not text": (
+        statement_answer(ANSWER_COLUMNS, [[1, "0.3", "2026-11-27", "3"]]),
+        "a value is neither text nor null",
+    ),
+    "a column it must answer missing": (
+        statement_answer(["violations", "latest_value", "x", "y"], [["1", "0.3", "a", "b"]]),
+        "it has no column latest_window_start, windows_read",
+    ),
+    "no manifest": (
+        statement_answer(ANSWER_COLUMNS, [["1", "0.3", "2026-11-27", "3"]], manifest=None),
+        "it names no columns",
+    ),
+    "no result": (statement_answer(ANSWER_COLUMNS, [], result=None), "it holds no row"),
+}
+
+
+@pytest.mark.parametrize(("raw", "why"), MALFORMED_ANSWERS.values(), ids=MALFORMED_ANSWERS.keys())
+def test_a_malformed_statement_answer_fails_only_that_alerts_query_check(
+    deployed, fake_workspace, workspace_client, raw, why
+):
+    fake_workspace.answer_next("POST", "/api/2.0/sql/statements", raw)
+    report = verify_alerts(workspace_client, deployed, ["dim_host"])
+    (alert,) = report.alerts
+    assert [c.name for c in alert.checks] == ["exists", "definition", "query", "fires"]
+    query = alert.check("query")
+    assert (query.status, query.detail) == (
+        CheckStatus.FAIL,
+        f"ran on warehouse {WAREHOUSE}, but its answer cannot be read: {why}",
+    )
+    assert alert.check("fires").status is CheckStatus.SKIP
+
+
+def test_a_malformed_answer_still_renders_every_table_with_the_reason(
+    deployed, fake_workspace, workspace_client
+):
+    raw, why = MALFORMED_ANSWERS["a schema shorter than its row"]
+    fake_workspace.answer_next("POST", "/api/2.0/sql/statements", raw)
+    out = io.StringIO()
+    code = run_verify(
+        workspace_client,
+        [],
+        wait=False,
+        timeout_s=0,
+        as_json=False,
+        out=out,
+        alerts=lambda: verify_alerts(workspace_client, deployed),
+    )
+    assert code == 1
+    text = out.getvalue()
+    assert "dim_host.missing_host_emails                    ok      ok          FAIL   -" in text
+    assert (
+        f"dim_host.missing_host_emails / query: ran on warehouse {WAREHOUSE}, but its answer "
+        f"cannot be read: {why}\n"
+    ) in text
+    assert text.endswith("3 of 4 alerts pass.\n")
+
+
+def test_a_statement_answer_the_sdk_cannot_read_names_no_python_error(
+    deployed, fake_workspace, workspace_client
+):
+    raw = statement_answer(
+        ANSWER_COLUMNS, [], manifest={"schema": {"columns": "violations"}}
+    )  # databricks-sdk reads each character as a column: AttributeError
+    fake_workspace.answer_next("POST", "/api/2.0/sql/statements", raw)
+    report = verify_alerts(workspace_client, deployed, ["dim_host"])
+    query = check(report, "dim_host.missing_host_emails", "query")
+    assert query.status is CheckStatus.FAIL
+    assert query.detail == (
+        "could not run it: the workspace's answer is not in the shape databricks-sdk reads "
+        "(a field holds another type than the API documents)"
+    )
+
+
+def test_a_listed_alert_whose_name_is_not_text_is_passed_over(
+    deployed, fake_workspace, workspace_client
+):
+    listed = workspace_client.api_client.do("GET", "/api/2.0/alerts")
+    listed["alerts"].append({"id": "odd", "display_name": 5, "lifecycle_state": "ACTIVE"})
+    fake_workspace.answer_next("GET", "/api/2.0/alerts", json.dumps(listed).encode())
+    report = verify_alerts(workspace_client, deployed)
+    assert report.ok and report.strays == ()
+
+
+def test_a_deployed_alert_in_another_shape_fails_its_definition_check_only(
+    deployed, fake_workspace, workspace_client
+):
+    (listed,) = [
+        a
+        for a in workspace_client.alerts_v2.list_alerts()
+        if "cancellation_spike" in (a.display_name or "")
+    ]
+    answer = workspace_client.api_client.do("GET", f"/api/2.0/alerts/{listed.id}")
+    answer["evaluation"]["notification"]["subscriptions"] = [
+        {"user_email": 7},
+        {"user_email": "a@x"},
+    ]
+    fake_workspace.answer_next("GET", f"/api/2.0/alerts/{listed.id}", json.dumps(answer).encode())
+    report = verify_alerts(workspace_client, deployed, ["fact_booking_daily"])
+    definition = check(report, SPIKE, "definition")
+    assert (definition.status, definition.detail) == (
+        CheckStatus.FAIL,
+        "differs from the declaration in evaluation.notification.subscriptions: run `pulumi "
+        "up` (it also undoes an edit made in the UI)",
+    )
+    assert check(report, SPIKE, "query").status is CheckStatus.PASS
+
+
+# ---- the columns an alert reads exist in its real metric table ---------------------------------
+
+
+@pytest.mark.parametrize("column", ["cancellation_rate", "log_type", "granularity", "slice_key"])
+def test_a_column_the_query_reads_missing_from_its_metric_table_fails_that_alert_naming_both(
+    deployed, fake_workspace, workspace_client, column
+):
+    fake_workspace.drop_column(PROFILE, column)
+    report = verify_alerts(workspace_client, deployed, ["fact_booking_daily"])
+    query = check(report, SPIKE, "query")
+    assert (query.status, query.detail) == (
+        CheckStatus.FAIL,
+        f"not run: it reads column(s) {column}, which {PROFILE} does not have",
+    )
+    assert check(report, SPIKE, "fires").status is CheckStatus.SKIP
+    assert check(report, "fact_booking_daily.bookings_volume_drop", "query").status is (
+        CheckStatus.PASS
+    )
+    statements = [c.body for c in fake_workspace.api_calls() if c.path == "/api/2.0/sql/statements"]
+    assert len(statements) == 1  # the other alert's only
+
+
+def test_an_alert_on_a_builtin_metric_the_table_lacks_fails_naming_it(
+    fake_workspace, workspace_client
+):
+    declarations = copy.deepcopy(real_declarations())
+    declarations["dim_host"]["alerts"].append(
+        {
+            "name": "emails_missing",
+            "metric": "percent_null",
+            "column": "email",
+            "op": ">",
+            "threshold": 0.1,
+            "severity": "warning",
+        }
+    )
+    project = make_project(declarations, "dev", alerting("dev"))
+    deploy(fake_workspace, workspace_client, project)
+    fake_workspace.drop_column(HOSTS, "percent_null")
+    report = verify_alerts(workspace_client, project, ["dim_host"])
+    query = check(report, "dim_host.emails_missing", "query")
+    assert query.detail == f"not run: it reads column(s) percent_null, which {HOSTS} does not have"
+    assert check(report, "dim_host.missing_host_emails", "query").status is CheckStatus.PASS
+
+
+def test_a_metric_table_that_does_not_exist_fails_the_alert_saying_so(
+    deployed, fake_workspace, workspace_client
+):
+    del fake_workspace.tables[HOSTS]
+    report = verify_alerts(workspace_client, deployed, ["dim_host"])
+    query = check(report, "dim_host.missing_host_emails", "query")
+    assert (query.status, query.detail) == (
+        CheckStatus.FAIL,
+        f"not run: its metric table {HOSTS} does not exist (has the monitor finished its first "
+        "refresh?)",
+    )
+
+
+def test_a_metric_table_that_cannot_be_read_leaves_the_verdict_to_the_warehouse(
+    deployed, fake_workspace, workspace_client
+):
+    fake_workspace.fail_next(
+        "GET", f"/api/2.1/unity-catalog/tables/{HOSTS}", status=403, message="no USE SCHEMA"
+    )
+    report = verify_alerts(workspace_client, deployed, ["dim_host"])
+    assert check(report, "dim_host.missing_host_emails", "query").status is CheckStatus.PASS
+
+
+def test_each_metric_table_is_read_once_per_run(deployed, fake_workspace, workspace_client):
+    verify_alerts(workspace_client, deployed, ["fact_booking_daily"])
+    reads = [c.path for c in fake_workspace.api_calls() if c.path.endswith("_metrics")]
+    assert sorted(reads) == [f"/api/2.1/unity-catalog/tables/{t}" for t in (DRIFT, PROFILE)]

@@ -214,3 +214,16 @@ def test_a_status_databricks_sdk_does_not_know_is_named_as_unreadable_not_as_non
         "no status this program can read (none given, or a value newer than databricks-sdk "
         "knows): check the monitor's page",
     )
+
+
+def test_a_monitor_version_that_is_no_number_fails_exists_in_words(
+    fake_workspace, workspace_client, deploy_monitor
+):
+    expected = deploy_monitor()
+    fake_workspace.monitors[expected.full_table_name]["monitor_version"] = "abc"
+    exists = verify_monitor(workspace_client, expected).check("exists")
+    assert (exists.status, exists.detail) == (
+        FAIL,
+        "could not read monitor: the workspace's answer is not in the shape databricks-sdk "
+        "reads (a field holds another type than the API documents)",
+    )
