@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pulumi.automation import ConfigValue, Stack
 
+from monitors.atomic import write_bytes
 from monitors.naming import (
     CONFIG_NAMESPACE,
     RESETS_KEY,
@@ -79,7 +80,7 @@ class ConfigSnapshot:
         if self.content is None:
             self.path.unlink(missing_ok=True)
         else:
-            self.path.write_bytes(self.content)
+            write_bytes(self.path, self.content)
 
 
 def write_reset(
