@@ -1,11 +1,13 @@
 """Writing a file whole, through a temporary file that nothing planted can divert.
 
 Every file the program writes (the migration journal, exported declarations, a stack file put
-back, the JSON Schema) goes through here. The temporary file gets a fresh random name next to the
-target and is created with `O_CREAT | O_EXCL | O_NOFOLLOW`: a symbolic link or a file already
-there under that name makes the open fail instead of being followed or truncated (a fixed name
-such as `<target>.tmp` can be planted as a link to any file the user may write). `os.replace`
-then swaps the entry at the target path itself: a link there is replaced, never written through.
+back, the JSON Schema) goes through here; every text it generates is checked by the one scrubber
+first (`write_text`), while a user's own bytes put back (`write_bytes`) are restored exactly.
+The temporary file gets a fresh random name next to the target and is created with
+`O_CREAT | O_EXCL | O_NOFOLLOW`: a symbolic link or a file already there under that name makes
+the open fail instead of being followed or truncated (a fixed name such as `<target>.tmp` can be
+planted as a link to any file the user may write). `os.replace` then swaps the entry at the
+target path itself: a link there is replaced, never written through.
 A reader sees the old file or the new one, never half of one.
 """
 
@@ -17,6 +19,8 @@ import os
 import secrets
 import stat
 from pathlib import Path
+
+from monitors import scrubber
 
 _FLAGS = (
     os.O_WRONLY
@@ -70,6 +74,20 @@ def write_bytes(path: Path, data: bytes, mode: int | None = None) -> None:
         raise
 
 
+class WouldShowSecretError(OSError):
+    """A text the program generated holds a secret in play (`monitors.scrubber`): the file is
+    not written. Masking it instead would corrupt a file meant to be read back exactly (the
+    journal's restore point), so the write is refused and the caller says what was not written."""
+
+
 def write_text(path: Path, text: str, mode: int | None = None) -> None:
-    """Replace `path` with `text` as UTF-8 (see `write_bytes`)."""
+    """Replace `path` with `text` as UTF-8 (see `write_bytes`), unless the text holds a secret
+    in play: WouldShowSecretError then, and nothing is written."""
+    if scrubber.redact(text) != text:
+        raise WouldShowSecretError(
+            errno.EPERM,
+            "it would hold a credential this command was given (the token, a password or a "
+            "client secret), so it was not written",
+            str(path),
+        )
     write_bytes(path, text.encode("utf-8"), mode)

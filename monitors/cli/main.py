@@ -11,8 +11,8 @@ import sys
 from collections.abc import Sequence
 
 from monitors.cli import adopt, export, migrate, plan, reset, schema, urns, verify
+from monitors.cli.output import scrubbed_output
 from monitors.errors import ExitCode, MonitorsError
-from monitors.workspace.secrets import redact
 
 COMMANDS = (plan, schema, verify, reset, adopt, urns, export, migrate)
 
@@ -31,18 +31,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 def report_error(exc: MonitorsError) -> int:
     """Print an error, one `error:` line per line of its message; return its exit code."""
-    print(redact(f"error: {exc}").replace("\n", "\nerror: "), file=sys.stderr)
+    print(f"error: {exc}".replace("\n", "\nerror: "), file=sys.stderr)
     return int(exc.exit_code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; every error a user can fix is printed without a traceback."""
-    args = build_parser().parse_args(argv)
-    try:
-        return int(args.func(args))
-    except MonitorsError as exc:
-        return report_error(exc)
-    except Exception as exc:  # a failure we did not foresee still gets a sentence, not a trace
-        text = redact(f"error: {type(exc).__name__}: {exc}")
-        print(text.replace("\n", "\nerror: "), file=sys.stderr)
-        return int(ExitCode.FAILED)
+    """Run one command; every error a user can fix is printed without a traceback, and nothing
+    printed shows a secret (`monitors.cli.output`)."""
+    given = list(sys.argv[1:] if argv is None else argv)
+    with scrubbed_output(given):
+        args = build_parser().parse_args(given)
+        try:
+            return int(args.func(args))
+        except MonitorsError as exc:
+            return report_error(exc)
+        except Exception as exc:  # a failure we did not foresee still gets a sentence, not a trace
+            text = f"error: {type(exc).__name__}: {exc}"
+            print(text.replace("\n", "\nerror: "), file=sys.stderr)
+            return int(ExitCode.FAILED)

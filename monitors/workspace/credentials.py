@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from monitors import scrubber
 from monitors.errors import CredentialsError
 from monitors.spec.numbers import Bounds
 from monitors.spec.provider_config import (
@@ -106,6 +107,10 @@ def settings_from_config(
         if setting.sdk_attr is None:
             found_notes.append(f"{config_key} is set but not used here: {setting.unused}")
             continue
+        if setting.secret:  # in play from here: out of every output (`monitors.scrubber`)
+            scrubber.remember(raw if isinstance(raw, str) else json.dumps(raw))
+        if setting.key == "host":
+            scrubber.remember_url(raw)
         label = f"{config_key}{' (secret)' if setting.secret else ''} from {source}"
         values.append(SettingValue(setting, convert(setting, raw), label))
     return ProviderSettings(tuple(values), tuple(found_notes), tuple(unreadable))

@@ -20,7 +20,7 @@ from monitors.naming import PROJECT_ROOT
 PACKAGE = PROJECT_ROOT / "monitors"
 # Layers from the bottom up; a module may import its own layer and the ones below it only.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("monitors.errors", "monitors.naming", "monitors.atomic"),
+    ("monitors.errors", "monitors.naming", "monitors.scrubber", "monitors.atomic"),
     ("monitors.spec",),
     ("monitors.desired",),
     ("monitors.workspace",),
@@ -32,6 +32,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 PURE = (
     "monitors.errors",
     "monitors.naming",
+    "monitors.scrubber",
     "monitors.atomic",
     "monitors.spec",
     "monitors.desired",
