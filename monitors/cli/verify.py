@@ -12,7 +12,7 @@ import argparse
 import sys
 from typing import TextIO
 
-from monitors.cli import options
+from monitors.cli import interrupts, options
 
 DEFAULT_TIMEOUT_S = 1800.0
 
@@ -75,4 +75,7 @@ def add_command(subparsers: options.Subparsers) -> None:
     options.project_dir(parser)
     options.verbose(parser)
     options.pulumi_root(parser)
+    interrupts.on_interrupt(
+        parser, "interrupted. verify only reads the workspace: nothing was changed. Run it again."
+    )
     parser.set_defaults(func=run)

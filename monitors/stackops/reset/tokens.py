@@ -66,6 +66,10 @@ class ConfigSnapshot:
         """The write returned: what the file holds now is the reset's own doing."""
         self.expected, self.known = _read(self.path), True
 
+    def is_back(self) -> bool:
+        """True when the file holds exactly what it held before the reset."""
+        return _read(self.path) == self.content
+
     def restore(self) -> None:
         """Put the file back exactly as it was, unless it already is, or something else changed
         it since the reset's last write (StackFileChangedError: that change is kept)."""
