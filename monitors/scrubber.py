@@ -129,7 +129,9 @@ def remember_url(*urls: object) -> None:
     for url in urls:
         password = url_password(url)
         if password:
-            remember(password, *(p for p in re.split(r"[/?#@]", password) if len(p) >= 8))
+            # URL parsers cut a password at `/`, `?`, `#` or `@` and name a piece in their error
+            # (`'user:S3cret' is not a valid host`): each piece is a secret too.
+            remember(password, *re.split(r"[/?#@]", password))
 
 
 def remember_environment() -> None:

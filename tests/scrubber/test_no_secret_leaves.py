@@ -133,6 +133,12 @@ def test_a_password_in_a_failing_host_is_never_printed(project, capsys, host):
     assert_nowhere(PASSWORD.split("-")[-1], capsys, project)
 
 
+def test_a_short_piece_of_a_password_a_url_parser_cuts_is_never_printed(project, capsys):
+    """urllib3 reads `http://user:Sh0rt/rest@host` as host `user:Sh0rt` and names it."""
+    assert verify(project, "--host", f"http://user:Sh0rt/{PASSWORD}@127.0.0.1:1") == 1
+    assert_nowhere("Sh0rt", capsys, project)
+
+
 def test_a_password_in_a_reachable_host_without_a_token_is_never_printed(project, capsys):
     """No credentials (exit 2): the SDK's own words name the host it was given."""
     with FakeWorkspace() as fake:
