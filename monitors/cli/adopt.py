@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from monitors.cli import options
-from monitors.cli.interrupts import run_until_interrupted
+from monitors.cli import interrupts, options
 from monitors.errors import ExitCode
 
 
@@ -18,14 +17,8 @@ def run(args: argparse.Namespace) -> int:
     """Handler of `adopt`."""
     from monitors.stackops.adopt import adopt
 
-    return run_until_interrupted(
-        lambda: adopt(args.stack, args.table, env=options.stack_env(args)),
-        "interrupted. adopt creates, updates and deletes nothing in Databricks, but some "
-        "monitors may already be in the stack's state: see them with "
-        f"`python -m monitors urns --stack {args.stack}`, and run the same adopt again "
-        "(monitors already imported are skipped).",
-        ExitCode.FAILED,
-    )
+    adopt(args.stack, args.table, env=options.stack_env(args))
+    return ExitCode.OK
 
 
 def add_command(subparsers: options.Subparsers) -> None:
@@ -40,4 +33,11 @@ def add_command(subparsers: options.Subparsers) -> None:
     options.pulumi_root(parser)
     options.project_dir(parser)
     options.verbose(parser)
+    # adopt() turns an interrupt during or after its import into an error that says where each
+    # monitor stands; one that reaches the command line came before the import.
+    interrupts.on_interrupt(
+        parser,
+        "interrupted before the import. Nothing was imported: nothing was changed. Run the "
+        "same adopt again.",
+    )
     parser.set_defaults(func=run)

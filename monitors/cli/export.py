@@ -15,8 +15,7 @@ import argparse
 import sys
 from typing import TextIO
 
-from monitors.cli import options
-from monitors.errors import ExitCode
+from monitors.cli import interrupts, options
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -43,23 +42,14 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     connection = connect(provider, EXPORT_LIMITS, deadline)
     for line in connection.sources:
         print(f"export: {line}", file=err)
-    try:
-        report = export_monitors(
-            connection.client,
-            settings,
-            args.project_dir,
-            args.table,
-            force=args.force,
-            deadline=deadline,
-        )
-    except KeyboardInterrupt:
-        print(
-            "\ninterrupted. export changes nothing in Databricks and writes each declaration "
-            "whole, after reading every monitor: run the same export again (add --force for "
-            "any file it wrote already).",
-            file=err,
-        )
-        return int(ExitCode.ABORTED)
+    report = export_monitors(
+        connection.client,
+        settings,
+        args.project_dir,
+        args.table,
+        force=args.force,
+        deadline=deadline,
+    )
     options.print_skipped(report.skipped_files, args)
     if args.json:
         render_json(report, out)
@@ -90,4 +80,10 @@ def add_command(subparsers: options.Subparsers) -> None:
     options.project_dir(parser)
     options.verbose(parser)
     options.pulumi_root(parser)
+    interrupts.on_interrupt(
+        parser,
+        "interrupted. export changes nothing in Databricks and writes each declaration whole, "
+        "after reading every monitor: run the same export again (add --force for any file it "
+        "wrote already).",
+    )
     parser.set_defaults(func=run)

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import argparse
 
-from monitors.cli import options
-from monitors.cli.interrupts import run_until_interrupted
-from monitors.errors import AbortedError
+from monitors.cli import interrupts, options
+from monitors.errors import ExitCode
 from monitors.naming import APIS
 
 
@@ -25,19 +24,8 @@ def run(args: argparse.Namespace) -> int:
     """Handler of `migrate`."""
     from monitors.stackops.migrate.command import migrate
 
-    # migrate() turns an interrupt after its first change into an OperationFailedError that says
-    # where each monitor stands; one that reaches the handler came before any change.
-    return run_until_interrupted(
-        lambda: migrate(
-            args.stack,
-            args.to,
-            assume_yes=args.yes,
-            confirm=input,
-            env=options.stack_env(args),
-        ),
-        "aborted before anything changed. Nothing was changed.",
-        AbortedError.exit_code,
-    )
+    migrate(args.stack, args.to, assume_yes=args.yes, confirm=input, env=options.stack_env(args))
+    return ExitCode.OK
 
 
 def add_command(subparsers: options.Subparsers) -> None:
@@ -56,4 +44,11 @@ def add_command(subparsers: options.Subparsers) -> None:
     options.pulumi_root(parser)
     options.project_dir(parser)
     options.verbose(parser)
+    # migrate() turns an interrupt after its first change into an error that says where each
+    # monitor stands; one that reaches the command line came before any change.
+    interrupts.on_interrupt(
+        parser,
+        "aborted before this run changed anything. Nothing was changed. Run the same command "
+        "again to start (or to go on with a migration already under way).",
+    )
     parser.set_defaults(func=run)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from monitors.naming import PROJECT_ROOT
+from monitors.spec.limits import Bounds
 
 if TYPE_CHECKING:
     from monitors.stackops.common import Env
@@ -63,6 +64,35 @@ def workspace(parser: argparse.ArgumentParser) -> None:
     """`--profile NAME` and `--host URL`: which workspace a command that calls Databricks reads."""
     parser.add_argument("--profile", help="~/.databrickscfg profile to use")
     parser.add_argument("--host", help="workspace URL (default: the stack's databricks:host)")
+
+
+def number(bounds: Bounds) -> Callable[[str], int | float]:
+    """The argparse `type` of every numeric option: finite and within `bounds`, or a usage error
+    (exit 2) saying what is accepted. `nan`, `inf` and `1e400` parse as floats: never accepted."""
+
+    def parse(text: str) -> int | float:
+        try:
+            return bounds.parse(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    parse.__name__ = bounds.describe()  # argparse names the type in some messages
+    return parse
+
+
+# A day: monitors initialise in minutes; a wait longer than this is a mistake, not a plan.
+WAIT_SECONDS = Bounds(0, 24 * 3600, unit="seconds")
+
+
+def wait_timeout(parser: argparse.ArgumentParser, default: float, what: str) -> None:
+    """`--timeout SECONDS`: how long a wait may take (finite, 0 to a day)."""
+    parser.add_argument(
+        "--timeout",
+        type=number(WAIT_SECONDS),
+        default=default,
+        metavar="SECONDS",
+        help=f"{what} ({WAIT_SECONDS.describe()}; default {default:g})",
+    )
 
 
 def verbose(parser: argparse.ArgumentParser) -> None:

@@ -11,30 +11,23 @@ from __future__ import annotations
 
 import argparse
 
-from monitors.cli import options
-from monitors.cli.interrupts import run_until_interrupted
-from monitors.errors import AbortedError
+from monitors.cli import interrupts, options
+from monitors.errors import ExitCode
 
 
 def run(args: argparse.Namespace) -> int:
     """Handler of `reset`."""
     from monitors.stackops.reset.command import reset
 
-    # reset() turns an interrupt during or after its update into an OperationFailedError that
-    # says where each monitor stands; one that reaches the handler came before the update, after
-    # the stack file was put back.
-    return run_until_interrupted(
-        lambda: reset(
-            args.stack,
-            None if args.all else args.table,
-            purge=args.purge,
-            assume_yes=args.yes,
-            confirm=input,
-            env=options.stack_env(args),
-        ),
-        "aborted before the update. Nothing was changed.",
-        AbortedError.exit_code,
+    reset(
+        args.stack,
+        None if args.all else args.table,
+        purge=args.purge,
+        assume_yes=args.yes,
+        confirm=input,
+        env=options.stack_env(args),
     )
+    return ExitCode.OK
 
 
 def add_command(subparsers: options.Subparsers) -> None:
@@ -57,4 +50,8 @@ def add_command(subparsers: options.Subparsers) -> None:
     options.pulumi_root(parser)
     options.project_dir(parser)
     options.verbose(parser)
+    # reset() turns an interrupt during or after its update, or one that keeps it from putting
+    # the stack file back, into an error that says where each monitor stands; one that reaches
+    # the command line came before the update, after the stack file was put back.
+    interrupts.on_interrupt(parser, "aborted before the update. Nothing was changed.")
     parser.set_defaults(func=run)

@@ -10,10 +10,11 @@ from monitors.cli import options
 
 def run(args: argparse.Namespace) -> int:
     """Handler of `schema`: print it, or write the committed file."""
+    from monitors.atomic import write_text
     from monitors.spec.schema import SCHEMA_PATH, schema_text
 
     if args.write:
-        SCHEMA_PATH.write_text(schema_text())
+        write_text(SCHEMA_PATH, schema_text())
         print(f"wrote {SCHEMA_PATH}")
     else:
         sys.stdout.write(schema_text())

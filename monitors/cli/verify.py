@@ -12,8 +12,7 @@ import argparse
 import sys
 from typing import TextIO
 
-from monitors.cli import options
-from monitors.errors import MonitorsError
+from monitors.cli import interrupts, options
 
 DEFAULT_TIMEOUT_S = 1800.0
 
@@ -32,8 +31,6 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
 
     out = out or sys.stdout
     err = err or sys.stderr
-    if args.timeout < 0:
-        raise MonitorsError(f"--timeout must be 0 or more seconds, not {args.timeout:g}")
     project = load_project(args.stack, args.project_dir)
     options.print_skipped(project.skipped, args)
     expected = expected_monitors(project, args.table)
@@ -72,12 +69,13 @@ def add_command(subparsers: options.Subparsers) -> None:
     options.stack(parser)
     options.tables(parser, "only this table (repeatable)")
     parser.add_argument("--wait", action="store_true", help="poll PENDING monitors until ACTIVE")
-    parser.add_argument(
-        "--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds --wait may take"
-    )
+    options.wait_timeout(parser, DEFAULT_TIMEOUT_S, "seconds --wait may take")
     options.json_output(parser)
     options.workspace(parser)
     options.project_dir(parser)
     options.verbose(parser)
     options.pulumi_root(parser)
+    interrupts.on_interrupt(
+        parser, "interrupted. verify only reads the workspace: nothing was changed. Run it again."
+    )
     parser.set_defaults(func=run)

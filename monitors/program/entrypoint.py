@@ -9,6 +9,7 @@ from pulumi.runtime.config import CONFIG, get_config_env
 
 from monitors.errors import MonitorsError
 from monitors.naming import PROJECT_ROOT
+from monitors.program import log
 from monitors.program.hooks import make_hooks
 from monitors.program.register import deploy
 from monitors.spec.advice import project_notes, project_warnings
@@ -25,12 +26,14 @@ def main() -> None:
 
     Bad input stops here, before any resource is registered, with the file, monitor and field.
     """
+    config = engine_config()
+    log.remember_config_secrets(config)
     try:
-        project = project_from_config(pulumi.get_stack(), engine_config(), PROJECT_ROOT)
+        project = project_from_config(pulumi.get_stack(), config, PROJECT_ROOT)
         for line in project_warnings(project):
-            pulumi.log.warn(line)
+            log.warn(line)
         for line in project_notes(project):
-            pulumi.log.info(line)
+            log.info(line)
         deploy(project, make_hooks(project))
     except MonitorsError as exc:
-        raise pulumi.RunError(str(exc)) from None
+        raise log.run_error(str(exc)) from None

@@ -29,6 +29,7 @@ import pulumi
 from pulumi.runtime.config import get_config
 
 from monitors.errors import CredentialsError
+from monitors.program import log
 from monitors.program.register import Hooks
 from monitors.spec.project import Project
 from monitors.spec.provider_config import PROVIDER_SETTINGS
@@ -182,15 +183,15 @@ def refresh_after_update(args: pulumi.ResourceHookArgs, run: HookRun) -> str | N
     table = _monitored_table(args)
     target = _data_quality_target(args)
     if not table:
-        pulumi.log.warn(f"{args.name}: no table name in the update; no refresh queued")
+        log.warn(f"{args.name}: no table name in the update; no refresh queued")
         return None
     try:
         client = run.client()
     except HookSkipped as skipped:
-        pulumi.log.warn(f"{args.name}: no metric refresh queued: {skipped}. {_after_failure()}")
+        log.warn(f"{args.name}: no metric refresh queued: {skipped}. {_after_failure()}")
         return None
     except Exception as exc:
-        pulumi.log.warn(
+        log.warn(
             f"{args.name}: no metric refresh queued: {_describe(exc)}. {_after_failure()}"
             if not isinstance(exc, CredentialsError)
             else f"{args.name}: no metric refresh queued: {exc}\n{_after_failure()}"
@@ -201,16 +202,16 @@ def refresh_after_update(args: pulumi.ResourceHookArgs, run: HookRun) -> str | N
     refresh_id = queue_refresh_after_update(
         client,
         str(table),
-        lambda message: pulumi.log.warn(f"{args.name}: {message}"),
+        lambda message: log.warn(f"{args.name}: {message}"),
         on_error=run.record_failure,
         data_quality=target,
     )
     if refresh_id == UNNAMED_REFRESH:
-        pulumi.log.info(
+        log.info(
             f"{args.name}: queued a metric refresh after the update (the workspace named no id)"
         )
     elif refresh_id is not None:
-        pulumi.log.info(f"{args.name}: queued metric refresh {refresh_id} after the update")
+        log.info(f"{args.name}: queued metric refresh {refresh_id} after the update")
     return refresh_id
 
 
@@ -241,7 +242,7 @@ def purge_after_delete(
         client = run.client()
     except Exception as exc:
         reason = str(exc) if isinstance(exc, HookSkipped | CredentialsError) else _describe(exc)
-        pulumi.log.warn(
+        log.warn(
             f"{args.name}: purge after delete skipped, nothing was dropped: {reason}\n"
             + AFTER_PURGE_FAILURE
         )
@@ -253,9 +254,9 @@ def purge_after_delete(
         run.record_failure(result.error)
     if result.complete:
         for line in result.done:
-            pulumi.log.info(f"{args.name}: purge: {line}")
+            log.info(f"{args.name}: purge: {line}")
     else:
-        pulumi.log.warn(
+        log.warn(
             f"{args.name}: purge after delete incomplete. {result.summary()}.\n"
             + AFTER_PURGE_FAILURE
         )
@@ -271,11 +272,7 @@ def in_thread(
         try:
             await asyncio.to_thread(work, args)
         except Exception as exc:  # `work` never raises; this keeps a bug from failing a deploy
-            from monitors.workspace.secrets import redact
-
-            pulumi.log.warn(
-                redact(f"{args.name}: hook failed unexpectedly: {type(exc).__name__}: {exc}")
-            )
+            log.warn(f"{args.name}: hook failed unexpectedly: {type(exc).__name__}: {exc}")
 
     return hook
 

@@ -55,7 +55,7 @@ from monitors.desired.replacement import (
 )
 from monitors.errors import MonitorsError
 from monitors.naming import resource_name
-from monitors.program import register_dq
+from monitors.program import log, register_dq
 from monitors.program.engine import require_engine_support
 from monitors.program.register_alerts import (
     destinations_lookup,
@@ -111,24 +111,24 @@ def announce(decisions: Mapping[str, Decision], last: LastDeployment, project: P
             message = describe_unknown(decision, seen_before=seen)
             calm = decision.unknown == UNKNOWN_NO_RECORD and not seen
             if calm and decision.structure.reset_token is None:
-                pulumi.log.info(message)
+                log.info(message)
             else:
-                pulumi.log.warn(message)
+                log.warn(message)
         elif decision.held:
             message = describe_held(decision)
             if settings.protect:
                 message += " " + held_replace_needs_reset(settings.stack, decision.table)
-            pulumi.log.warn(message)
+            log.warn(message)
         elif decision.resumed:
             message = describe_resumed(decision)
             if settings.protect:
                 message += " " + RESET_LIFTS_PROTECTION + "."
-            pulumi.log.warn(message)
+            log.warn(message)
         elif decision.replace:
             message = describe(decision)
             if is_protected(settings.protect, decision.reset):
                 message += " " + replace_needs_reset(settings.stack, decision.table)
-            pulumi.log.warn(message)
+            log.warn(message)
     for table in sorted(last.structures.keys() - decisions.keys()):
         message = (
             f"monitor '{table}' is no longer declared or enabled: it will be DELETED "
@@ -137,7 +137,7 @@ def announce(decisions: Mapping[str, Decision], last: LastDeployment, project: P
         if settings.protect:
             api = last.structures[table].api
             message += " " + delete_needs_unprotect(settings.stack, table, api)
-        pulumi.log.warn(message)
+        log.warn(message)
 
 
 def decide_all(plan: Plan, last: LastDeployment) -> dict[str, Decision]:
@@ -197,7 +197,7 @@ def _register(
     decisions = decide_all(plan, last)
     announce(decisions, last, plan.project)
     for table in sorted(migrating):
-        pulumi.log.info(describe_migrating(table, settings))
+        log.info(describe_migrating(table, settings))
     lookups = register_dq.Lookups()
     monitors: dict[str, Any] = {}
     resources: dict[str, pulumi.CustomResource] = {}
@@ -262,7 +262,7 @@ def announce_anomaly_detection(plan: Plan, last: LastDeployment) -> None:
         return
     if settings.protect:
         message += " " + anomaly_needs_unprotect(settings.stack)
-    pulumi.log.warn(message)
+    log.warn(message)
 
 
 def _register_or_stop(
@@ -275,7 +275,7 @@ def _register_or_stop(
         last = read_last_deployment(mapping)
         return _register(plan, last, hooks, mapping, destinations)
     except MonitorsError as exc:
-        raise pulumi.RunError(str(exc)) from None
+        raise log.run_error(str(exc)) from None
 
 
 def deploy(project: Project, hooks: Hooks | None = None) -> pulumi.Output[dict[str, Any]]:

@@ -49,6 +49,7 @@ from monitors.naming import (
     alert_resource_name,
     stack_file_name,
 )
+from monitors.program import log
 from monitors.spec.alerts import alert_field
 
 # Top-level input keys (camelCase, as the engine diffs them) whose change replaces the alert.
@@ -67,7 +68,7 @@ def _announce_deletes(plan: Plan, requests: Mapping[str, AlertRequest], last: se
         message = f"alert '{key}' {why}: it will be DELETED."
         if settings.protect:
             message += " " + alert_delete_needs_unprotect(settings.stack, table, name)
-        pulumi.log.warn(message)
+        log.warn(message)
 
 
 def _with_recorded_tables(plan: Plan, outputs: Mapping[str, Any] | None) -> dict[str, AlertRequest]:
@@ -92,7 +93,7 @@ def _with_recorded_tables(plan: Plan, outputs: Mapping[str, Any] | None) -> dict
     if not differing:
         return plan.alerts
     for table, names in sorted(differing.items()):
-        pulumi.log.warn(
+        log.warn(
             f"monitor '{table}' reported its metric tables as {names.profile} and {names.drift}, "
             "not the documented names `plan` shows: its alerts read the reported ones."
         )

@@ -79,34 +79,64 @@ def adopt(stack_name: str, tables: Sequence[str] | None, *, env: Env | None = No
     for table in skipped:
         env.out(f"{table}: already in the stack's state, skipped")
     if to_import:
-        version = databricks_provider_version()
-        resources = [import_spec(project, t, version) for t in to_import]
-        try:
-            stack.import_resources(
-                resources=resources,  # type: ignore[arg-type]  # TypedDict of str values
-                protect=project.settings.protect,
-                generate_code=False,
-            )
-        except CommandError as exc:
-            raise OperationFailedError(
-                command_failure(f"import into stack {stack_name!r}", exc, None)
-                + "\nState of each monitor now:\n"
-                + _states_after_import(stack, stack_name, {t: urns[t] for t in to_import})
-                + "\nNothing was created or deleted in Databricks. Fix the cause and run the "
-                "same adopt again: monitors already imported are skipped."
-            ) from None
+        _import(stack, stack_name, project, to_import, urns, env)
         report.imported = to_import
-        env.out(
-            f"Imported into stack {stack_name!r} "
-            f"({'protected' if project.settings.protect else 'not protected'}):"
-        )
-        env.out("\n".join(f"  {t} <- {project.settings.full_table_name(t)}" for t in to_import))
-    plan = preview(stack, f"preview after adopting into stack {stack_name!r}").changes()
-    report.plan = {t: plan[u] for t, u in urns.items() if u in plan}
-    for line in creator_check_lines(stack_name, project, chosen, env, stack):
-        env.out(line)
-    _show_alignment(stack, project, urns, plan, env)
+    try:
+        plan = preview(stack, f"preview after adopting into stack {stack_name!r}").changes()
+        report.plan = {t: plan[u] for t, u in urns.items() if u in plan}
+        for line in creator_check_lines(stack_name, project, chosen, env, stack):
+            env.out(line)
+        _show_alignment(stack, project, urns, plan, env)
+    except KeyboardInterrupt:
+        imported = ", ".join(to_import) or "nothing (every monitor was in the state already)"
+        raise OperationFailedError(
+            f"adopt was interrupted after it imported into stack {stack_name!r}: {imported}. "
+            "Nothing else changed, and nothing in Databricks. See what `pulumi up` would do "
+            f"with `pulumi preview --stack {short_stack(stack_name)}`, or run the same adopt "
+            "again (monitors already imported are skipped)."
+        ) from None
     return report
+
+
+def _import(
+    stack: Stack,
+    stack_name: str,
+    project: Project,
+    tables: list[str],
+    urns: dict[str, str],
+    env: Env,
+) -> None:
+    """`pulumi import` the monitors; a failure or an interrupt says where each one stands."""
+    resources = [import_spec(project, t, databricks_provider_version()) for t in tables]
+    try:
+        stack.import_resources(
+            resources=resources,  # type: ignore[arg-type]  # TypedDict of str values
+            protect=project.settings.protect,
+            generate_code=False,
+        )
+    except (CommandError, KeyboardInterrupt) as exc:
+        what = (
+            command_failure(f"import into stack {stack_name!r}", exc, None)
+            if isinstance(exc, CommandError)
+            else f"the import into stack {stack_name!r} was interrupted."
+        )
+        try:
+            states = _states_after_import(stack, stack_name, {t: urns[t] for t in tables})
+        except KeyboardInterrupt:
+            states = (
+                "  (not read: you interrupted again; run "
+                f"`python -m monitors urns --stack {short_stack(stack_name)}` to see it)"
+            )
+        raise OperationFailedError(
+            f"{what}\nState of each monitor now:\n{states}\nNothing was created or deleted in "
+            "Databricks. Fix the cause if there is one, and run the same adopt again: monitors "
+            "already imported are skipped."
+        ) from None
+    env.out(
+        f"Imported into stack {stack_name!r} "
+        f"({'protected' if project.settings.protect else 'not protected'}):"
+    )
+    env.out("\n".join(f"  {t} <- {project.settings.full_table_name(t)}" for t in tables))
 
 
 def _refuse_half_done(

@@ -11,15 +11,14 @@ a second one stops waiting.
 
 from __future__ import annotations
 
-import signal
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
-from types import FrameType
+from typing import TypeVar
 
 POLL_SECONDS = 0.05
 STOP_WAITING_AFTER = 2
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -70,18 +69,21 @@ def run_interruptibly(work: Callable[[], object], on_interrupt: Callable[[int], 
     return Waited(errors[0] if errors else None, interrupts, done.is_set())
 
 
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
+def run_settled(work: Callable[[], T]) -> T:
+    """Run one Pulumi CLI command to its end, then let an interrupt that came meanwhile through.
 
-
-@contextmanager
-def sigterm_as_interrupt() -> Iterator[None]:
-    """Within the block, SIGTERM (a CI runner cancelling the job) acts as Ctrl-C does."""
+    From the main thread, `work` runs in a worker thread (`run_interruptibly`): an interrupt then
+    never unwinds the main thread through `subprocess.Popen` while the Automation API's threads
+    still read the command's pipes (each would die with a traceback on the closed pipe), and the
+    command has ended, its edit saved or not, before the operation meets the interrupt. Elsewhere
+    (already in a worker) `work` just runs. A second interrupt stops waiting.
+    """
     if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+        return work()
+    results: list[T] = []
+    waited = run_interruptibly(lambda: results.append(work()), lambda count: None)
+    if waited.interrupted:
+        raise KeyboardInterrupt
+    if waited.error is not None:
+        raise waited.error
+    return results[0]

@@ -14,11 +14,12 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from pulumi.automation import CommandError, LocalWorkspace, PulumiCommand, Stack
+from pulumi.automation import CommandError, LocalWorkspace, Stack
 
+from monitors import scrubber
 from monitors.naming import stack_file_name
 from monitors.spec.settings import read_stack_config
-from monitors.stackops.pulumi_cli import cli_path
+from monitors.stackops.pulumi_cli import SettledCommand, cli_path
 from monitors.workspace.credentials import ProviderSettings, merged, settings_from_config
 
 CLI_SOURCE = "`pulumi config` (decrypted by the Pulumi CLI)"
@@ -35,7 +36,7 @@ def stack_provider_settings(
         if opened is not None:
             config = opened.get_all_config()
         else:
-            command = PulumiCommand(
+            command = SettledCommand(
                 root=str(pulumi_root) if pulumi_root else None, skip_version_check=True
             )
             workspace = LocalWorkspace(work_dir=str(project_root), pulumi_command=command)
@@ -44,6 +45,8 @@ def stack_provider_settings(
         return _without_cli(plain, f"the Pulumi CLI was not found ({cli_path(pulumi_root)})")
     except CommandError as exc:
         return _without_cli(plain, f"`pulumi config` failed: {_cli_error(exc)}")
+    # `--show-secrets` decrypted every secret of the stack into this process, not only ours.
+    scrubber.remember(*(value.value for value in config.values() if value.secret))
     decrypted = settings_from_config(
         {key: value.value for key, value in config.items()}, CLI_SOURCE
     )

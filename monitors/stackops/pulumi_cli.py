@@ -7,13 +7,16 @@ the program, or a stack that does not exist each stop the operation before anyth
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 from pulumi.automation import LocalWorkspace, PulumiCommand, Stack, StackNotFoundError
+from pulumi.automation._cmd import CommandResult, OnOutput
 from semver import VersionInfo
 
 from monitors.errors import CliNotFoundError, CliTooOldError, StackMissingError
 from monitors.program import engine
+from monitors.stackops.interrupt import run_settled
 
 # One owner (monitors.program.engine): below it the program stops, as the SDK cannot see that the
 # engine honours replacement_trigger, so neither a reset nor a structural change could recreate.
@@ -26,11 +29,28 @@ def cli_path(pulumi_root: Path | None) -> str:
     return str(pulumi_root / "bin" / "pulumi") if pulumi_root else "pulumi"
 
 
+class SettledCommand(PulumiCommand):
+    """The Automation API's PulumiCommand, each command run to its end through an interrupt
+    (`monitors.stackops.interrupt.run_settled`): every CLI command of every operation, from
+    `stack select` to `up`, goes through `run`."""
+
+    def run(
+        self,
+        args: list[str],
+        cwd: str,
+        additional_env: Mapping[str, str],
+        on_output: OnOutput | None = None,
+        on_error: OnOutput | None = None,
+    ) -> CommandResult:
+        parent = super().run
+        return run_settled(lambda: parent(args, cwd, additional_env, on_output, on_error))
+
+
 def pulumi_command(pulumi_root: Path | None = None) -> PulumiCommand:
-    """The CLI under `pulumi_root` (PATH if None) as a PulumiCommand, checked recent enough."""
+    """The CLI under `pulumi_root` (PATH if None) as a SettledCommand, checked recent enough."""
     where = cli_path(pulumi_root)
     try:
-        command = PulumiCommand(
+        command = SettledCommand(
             root=str(pulumi_root) if pulumi_root else None, skip_version_check=True
         )
     except OSError:

@@ -33,8 +33,8 @@ from databricks.sdk import WorkspaceClient
 from databricks.sdk.clock import Clock, RealClock
 from databricks.sdk.config import Config
 
+from monitors import scrubber
 from monitors.errors import CredentialsError, WorkspaceUnreachableError
-from monitors.workspace import secrets
 from monitors.workspace.credentials import ProviderSettings
 
 PRODUCT = "lakehouse-monitors"
@@ -165,7 +165,7 @@ def preflight(host: str, limits: Limits, *, verify_tls: bool = True) -> None:
     """One GET of the host-metadata endpoint, no retries: WorkspaceUnreachableError unless the
     host answers (any HTTP status is an answer)."""
     url = host + HOST_METADATA_PATH
-    host = secrets.redact(host)  # as shown: a host written user:password@ carries a secret
+    host = scrubber.redact(host)  # as shown: a host written user:password@ carries a secret
     try:
         requests.get(
             url,
@@ -236,7 +236,7 @@ def connect(
         )
     except (ValueError, OSError, configparser.Error) as exc:  # requests' errors are OSErrors
         raise CredentialsError(no_credentials_message(settings, exc)) from None
-    secrets.remember(*(getattr(config, a.name, None) for a in Config.attributes() if a.sensitive))
+    scrubber.remember(*(getattr(config, a.name, None) for a in Config.attributes() if a.sensitive))
     return Connection(
         WorkspaceClient(config=config), str(config.host), describe_sources(config, settings)
     )
@@ -250,21 +250,20 @@ def config_file_path(settings: ProviderSettings) -> str:
 
 
 def remember_secrets(settings: ProviderSettings) -> None:
-    """Remember every secret the SDK may be given (`monitors.workspace.secrets`): the secret
+    """Remember every secret the SDK may be given (`monitors.scrubber`): the secret
     settings, the environment variables of the SDK's sensitive attributes, and the sensitive keys
     of the profile file, so no message built from an SDK or HTTP error can show one."""
-    secrets.remember(*(v.value for v in settings.values if v.setting.secret))
-    secrets.remember(secrets.url_password(settings.get("host")))
-    secrets.remember(secrets.url_password(os.environ.get("DATABRICKS_HOST")))
+    scrubber.remember(*(v.value for v in settings.values if v.setting.secret))
+    scrubber.remember_url(settings.get("host"), os.environ.get("DATABRICKS_HOST"))
     sensitive = [a for a in Config.attributes() if a.sensitive]
     for attr in sensitive:
-        secrets.remember(*(os.environ.get(env or "") for env in (attr.env, *attr.env_aliases)))
+        scrubber.remember(*(os.environ.get(env or "") for env in (attr.env, *attr.env_aliases)))
     parser = configparser.ConfigParser(interpolation=None, strict=False)
     with contextlib.suppress(OSError, UnicodeError, configparser.Error):
         parser.read(os.path.expanduser(config_file_path(settings)), encoding="utf-8")
     for section in [parser.defaults(), *(parser[name] for name in parser.sections())]:
-        secrets.remember(*(section.get(attr.name) for attr in sensitive))
-        secrets.remember(secrets.url_password(section.get("host")))
+        scrubber.remember(*(section.get(attr.name) for attr in sensitive))
+        scrubber.remember_url(section.get("host"))
 
 
 def _environment_names() -> list[str]:
@@ -305,7 +304,7 @@ def describe_sources(config: Config, settings: ProviderSettings) -> tuple[str, .
     details = ", ".join(f"{name}: {_source(config, settings, name)}" for name in used)
     lines.append(f"authentication {config.auth_type}" + (f" ({details})" if details else ""))
     lines += list(settings.notes)
-    return tuple(secrets.redact(line) for line in lines)  # a host may carry user:password@
+    return tuple(scrubber.redact(line) for line in lines)  # a host may carry user:password@
 
 
 def no_credentials_message(settings: ProviderSettings, exc: BaseException) -> str:
@@ -324,7 +323,7 @@ def no_credentials_message(settings: ProviderSettings, exc: BaseException) -> st
         lines.append(f"  {key} is a secret in the stack file: only the Pulumi CLI can decrypt it")
     lines += [f"  {note}" for note in settings.notes]
     lines.append(f"The Databricks SDK said: {exc}")
-    return secrets.redact("\n".join(lines))
+    return scrubber.redact("\n".join(lines))
 
 
 def is_unreachable(exc: BaseException) -> bool:
@@ -361,8 +360,8 @@ def _raised_reading_an_answer(exc: BaseException) -> bool:
 def describe_error(exc: BaseException) -> str:
     """A one-line description of a failed call: the SDK's message, the last error behind a
     retry that gave up, or a short connection reason (never a header, a token or a secret:
-    `monitors.workspace.secrets.redact`)."""
-    return secrets.redact(_describe(exc))
+    `monitors.scrubber.redact`)."""
+    return scrubber.redact(_describe(exc))
 
 
 def _describe(exc: BaseException) -> str:

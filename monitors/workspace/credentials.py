@@ -12,17 +12,23 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from monitors import scrubber
 from monitors.errors import CredentialsError
+from monitors.spec.limits import Bounds
 from monitors.spec.provider_config import (
     PROVIDER_NAMESPACE,
     ProviderSetting,
     provider_setting,
 )
+
+# A provider integer setting (a timeout, a rate limit, a byte count) is a Go int64 in the provider,
+# and none of them means anything below 0; a float, NaN or 1e400 is refused, not turned into a
+# timeout that never ends or a crash.
+PROVIDER_INTEGER = Bounds(0, 2**63 - 1, whole=True)
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,10 @@ def settings_from_config(
         if setting.sdk_attr is None:
             found_notes.append(f"{config_key} is set but not used here: {setting.unused}")
             continue
+        if setting.secret:  # in play from here: out of every output (`monitors.scrubber`)
+            scrubber.remember(raw if isinstance(raw, str) else json.dumps(raw))
+        if setting.key == "host":
+            scrubber.remember_url(raw)
         label = f"{config_key}{' (secret)' if setting.secret else ''} from {source}"
         values.append(SettingValue(setting, convert(setting, raw), label))
     return ProviderSettings(tuple(values), tuple(found_notes), tuple(unreadable))
@@ -128,10 +138,10 @@ def convert(setting: ProviderSetting, raw: Any) -> Any:
         if isinstance(raw, str) and raw.lower() in ("true", "false"):
             return raw.lower() == "true"
     elif setting.kind == "int":
-        if isinstance(raw, int) and not isinstance(raw, bool):
-            return raw
-        if isinstance(raw, str) and re.fullmatch(r"\d+", raw.strip()):
-            return int(raw)
+        with contextlib.suppress(ValueError):
+            if isinstance(raw, str):
+                return int(PROVIDER_INTEGER.parse(raw))
+            return int(PROVIDER_INTEGER.check(raw))
     elif setting.kind == "list":
         if isinstance(raw, str):
             with contextlib.suppress(ValueError):
@@ -143,9 +153,12 @@ def convert(setting: ProviderSetting, raw: Any) -> Any:
     elif isinstance(raw, str | int) and not isinstance(raw, bool):
         return str(raw)
     shown = "its value" if setting.secret else repr(raw)
-    raise CredentialsError(
-        f"{setting.config_key}: {shown} is not a valid {_KIND_NAMES[setting.kind]}"
-    )
+    raise CredentialsError(f"{setting.config_key}: {shown} is not {_KIND_NAMES[setting.kind]}")
 
 
-_KIND_NAMES = {"str": "string", "bool": "boolean", "int": "integer", "list": "list of strings"}
+_KIND_NAMES = {
+    "str": "a string",
+    "bool": "a boolean",
+    "int": PROVIDER_INTEGER.describe(),
+    "list": "a list of strings",
+}

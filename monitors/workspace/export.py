@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from databricks.sdk import WorkspaceClient
 
+from monitors.atomic import write_text
 from monitors.desired.export_check import export_monitor
 from monitors.desired.export_dq import export_dq_monitor
 from monitors.errors import (
@@ -51,7 +52,6 @@ from monitors.workspace.read_config import (
 T = TypeVar("T")
 # One request at a time, each bounded; the whole export within five minutes.
 EXPORT_LIMITS = Limits(http_timeout_s=15, retry_timeout_s=30, connect_timeout_s=5, total_s=300)
-TEMPORARY_SUFFIX = ".export-tmp"
 
 
 # ------------------------------------------------------------------------ which tables
@@ -245,14 +245,9 @@ def _undeclarable(
 
 
 def write_declaration(path: Path, text: str) -> None:
-    """Write through a temporary dot-file (which the loader skips) renamed into place, so a
-    reader never sees half a declaration."""
-    temporary = path.with_name(f".{path.name}{TEMPORARY_SUFFIX}")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    """Write whole (`monitors.atomic`: a fresh temporary dot-file, which the loader skips,
+    renamed into place), so a reader never sees half a declaration."""
+    write_text(path, text)
 
 
 def _write(result: TableResult, directory: Path) -> TableResult:

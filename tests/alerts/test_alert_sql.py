@@ -12,6 +12,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+import sqlglot
+from sqlglot import exp
 
 from monitors.cli.main import main
 from monitors.desired.alert_sql import (

@@ -20,7 +20,7 @@ from monitors.naming import PROJECT_ROOT
 PACKAGE = PROJECT_ROOT / "monitors"
 # Layers from the bottom up; a module may import its own layer and the ones below it only.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("monitors.errors", "monitors.naming"),
+    ("monitors.errors", "monitors.naming", "monitors.scrubber", "monitors.atomic"),
     ("monitors.spec",),
     ("monitors.desired",),
     ("monitors.workspace",),
@@ -29,7 +29,14 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("monitors.cli", "monitors.__main__"),
 )
 # The pure layers: data in, data out. No Pulumi, no Databricks, no processes.
-PURE = ("monitors.errors", "monitors.naming", "monitors.spec", "monitors.desired")
+PURE = (
+    "monitors.errors",
+    "monitors.naming",
+    "monitors.scrubber",
+    "monitors.atomic",
+    "monitors.spec",
+    "monitors.desired",
+)
 IMPURE_MODULES = ("pulumi", "pulumi_databricks", "databricks", "subprocess", "requests", "grpc")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import ast
 from collections import defaultdict
 from pathlib import Path
@@ -35,3 +36,18 @@ def test_no_option_is_spelled_in_two_command_modules() -> None:
             owners[option].append(module.name)
     twice = {option: names for option, names in owners.items() if len(names) > 1}
     assert twice == {}, f"define these once in monitors/cli/options.py: {twice}"
+
+
+def test_every_numeric_option_is_parsed_by_the_one_validated_number_type() -> None:
+    """A bare `type=float` accepts nan, inf and 1e400 (a `--timeout nan` never ends)."""
+    from monitors.cli.main import build_parser
+
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    bare = [
+        f"{name} {'/'.join(action.option_strings)}"
+        for name, command in subparsers.choices.items()
+        for action in command._actions
+        if action.type in (int, float, complex)
+    ]
+    assert bare == [], f"parse these with monitors.cli.options.number: {bare}"

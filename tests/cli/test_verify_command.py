@@ -323,6 +323,13 @@ def test_losing_the_workspace_while_waiting_is_exit_1_with_a_message(
     assert "error: the workspace stopped answering while waiting for dim_user" in err
 
 
-def test_a_negative_timeout_is_bad_input(project, capsys):
-    assert verify(project, "--timeout", "-1") == 2
-    assert "--timeout must be 0 or more seconds" in capsys.readouterr().err
+@pytest.mark.parametrize("timeout", ["nan", "NaN", "inf", "-inf", "1e400", "-1", "86401", "5s", ""])
+def test_a_timeout_that_is_not_a_finite_number_in_range_is_refused_before_any_request(
+    project, capsys, timeout
+):
+    with pytest.raises(SystemExit) as exited:
+        verify(project, "--wait", f"--timeout={timeout}")
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --timeout: must be a number of seconds from 0 to 86400" in err
+    assert "Traceback" not in err

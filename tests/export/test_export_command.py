@@ -108,6 +108,18 @@ def test_force_overwrites_an_existing_declaration(deployed, project):
     assert [p.name for p in declarations(project).iterdir()] == ["dim_user.yaml"]
 
 
+def test_a_link_planted_at_a_temporary_name_is_never_written_through(deployed, project, tmp_path):
+    """The temporary file export wrote through had a fixed name (`.<table>.yaml.export-tmp`)."""
+    victim = tmp_path / "victim"
+    victim.write_text("keep me")
+    (declarations(project) / ".dim_user.yaml.export-tmp").symlink_to(victim)
+    assert export(project, deployed, "--table", "dim_user", "--force") == 0
+    assert victim.read_text() == "keep me"
+    written = declarations(project) / "dim_user.yaml"
+    assert not written.is_symlink()
+    assert written.read_text().startswith("# yaml-language-server:")
+
+
 @pytest.mark.parametrize("name", ["dim_user.yml", "Dim_User.yaml"])
 def test_force_never_overwrites_a_file_that_is_not_the_plain_declaration(
     deployed, project, capsys, name

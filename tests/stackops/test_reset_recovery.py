@@ -5,14 +5,15 @@ from __future__ import annotations
 import errno
 import signal
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 import yaml
 
+from monitors import atomic
 from monitors.cli.main import main
 from monitors.errors import ExitCode, OperationFailedError, RefusedError, StackOpsError
 from monitors.naming import monitor_urn
+from monitors.stackops.reset import tokens
 from monitors.stackops.reset.command import reset
 from tests.stackops.conftest import TABLES, deployed_outputs, monitor_resource, same_all
 
@@ -269,14 +270,14 @@ def test_a_stack_file_that_cannot_be_put_back_is_reported_with_the_tokens_and_un
         ),
     )
     stack_file = project / "Pulumi.dev.yaml"
-    write_bytes = Path.write_bytes
+    write_bytes = atomic.write_bytes
 
-    def disk_full(self, data):
-        if self == stack_file:
-            raise OSError(errno.ENOSPC, "No space left on device", str(self))
-        return write_bytes(self, data)
+    def disk_full(path, data, mode=None):
+        if path == stack_file:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return write_bytes(path, data, mode)
 
-    monkeypatch.setattr(Path, "write_bytes", disk_full)
+    monkeypatch.setattr(tokens, "write_bytes", disk_full)
     with pytest.raises(OperationFailedError) as failed:
         reset("dev", ["dim_host", "dim_user"], assume_yes=True, env=env)
     message = str(failed.value)
@@ -384,14 +385,14 @@ def test_a_stack_file_the_reset_could_not_write_is_left_alone(env, fake, project
         preview=same_all("dev", but={"dim_host": "replace"}),
         fail_commands={"config set": "open Pulumi.dev.yaml: permission denied"},
     )
-    write_bytes = Path.write_bytes
+    write_bytes = atomic.write_bytes
 
-    def read_only(self, data):
-        if self == stack_file:
-            raise PermissionError(errno.EACCES, "Permission denied", str(self))
-        return write_bytes(self, data)
+    def read_only(path, data, mode=None):
+        if path == stack_file:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return write_bytes(path, data, mode)
 
-    monkeypatch.setattr(Path, "write_bytes", read_only)
+    monkeypatch.setattr(tokens, "write_bytes", read_only)
     with pytest.raises(StackOpsError) as failed:
         reset("dev", ["dim_host"], assume_yes=True, env=env)
     assert failed.value.exit_code == ExitCode.INVALID

@@ -228,7 +228,7 @@ def test_in_dev_the_printed_replace_command_recreates_the_monitor(env, fake):
 @pytest.mark.parametrize(
     ("command", "target", "code"),
     [
-        ("adopt", "monitors.stackops.adopt.adopt", 1),
+        ("adopt", "monitors.stackops.adopt.adopt", 4),
         ("urns", "monitors.stackops.urns.urns", 4),
         ("reset", "monitors.stackops.reset.command.reset", 4),
         ("migrate", "monitors.stackops.migrate.command.migrate", 4),

@@ -102,7 +102,7 @@ def test_a_bad_secret_value_is_refused_without_showing_it():
     with pytest.raises(CredentialsError) as raised:
         convert(setting, ["dapi-not-a-string"])
     assert "dapi-not-a-string" not in str(raised.value)
-    assert "databricks:token: its value is not a valid string" in str(raised.value)
+    assert "databricks:token: its value is not a string" in str(raised.value)
 
 
 def test_merged_takes_the_first_source_then_fills_from_the_second():
@@ -117,3 +117,23 @@ def test_merged_takes_the_first_source_then_fills_from_the_second():
     assert both.source_of("token") == "databricks:token (secret) from `pulumi config`"
     assert both.source_of("host") == "databricks:host from Pulumi.t.yaml"
     assert both.unreadable == ()
+
+
+@pytest.mark.parametrize(
+    "raw", ["nan", "inf", "1e400", "-5", -5, 2.5, "9" * 400, 2**63, True, "20 s"]
+)
+def test_a_provider_duration_that_is_not_a_finite_whole_number_in_range_is_refused(raw):
+    setting = provider_setting("databricks:httpTimeoutSeconds")
+    assert setting is not None
+    with pytest.raises(CredentialsError) as raised:
+        convert(setting, raw)
+    assert str(raised.value).startswith(
+        "databricks:httpTimeoutSeconds: "
+    ) and "is not a whole number from 0 to 9223372036854775807" in str(raised.value)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("20", 20), (" 7 ", 7), (0, 0), (30.0, 30)])
+def test_a_provider_duration_in_range_is_taken_as_a_whole_number(raw, expected):
+    setting = provider_setting("databricks:retryTimeoutSeconds")
+    assert setting is not None
+    assert convert(setting, raw) == expected

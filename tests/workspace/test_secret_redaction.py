@@ -1,13 +1,13 @@
 """No secret reaches a message: texts from databricks-sdk, requests and http.client that carry a
-credential as it is are masked (monitors.workspace.secrets), whatever command or hook shows them."""
+credential as it is are masked (monitors.scrubber), whatever command or hook shows them."""
 
 from __future__ import annotations
 
 import pytest
 
+from monitors import scrubber as secrets
 from monitors.errors import CredentialsError, WorkspaceUnreachableError
 from monitors.program import hooks
-from monitors.workspace import secrets
 from monitors.workspace.check_results import CheckStatus
 from monitors.workspace.client import VERIFY_LIMITS, Deadline, connect
 from monitors.workspace.credentials import settings_from_config

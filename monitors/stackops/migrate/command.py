@@ -24,7 +24,7 @@ from monitors.stackops.migrate.preview import preview
 from monitors.stackops.migrate.proof import prove
 from monitors.stackops.migrate.start import confirm_plan, keep_journal
 from monitors.stackops.migrate.state_move import move_state, write_config
-from monitors.stackops.migrate.stopped import stopped
+from monitors.stackops.migrate.stopped import interrupted_again, stopped
 from monitors.stackops.migrate.update import remove_marker, update
 from monitors.stackops.pulumi_cli import open_stack
 
@@ -83,8 +83,10 @@ def run(m: Migration, assume_yes: bool, confirm: Callable[[str], str]) -> Migrat
     ids = import_ids(m, connection, places)
     if not recorded:
         confirm_plan(m, places, moving, ids, assume_yes, confirm)
-    keep_journal(m, checkpoint, before, fresh)
     try:
+        # In the try: an interrupt just after the journal is written is reported as a stop
+        # (which takes a first journal back when nothing else changed).
+        keep_journal(m, checkpoint, before, fresh)
         if not recorded:
             write_config(m)
             move_state(m, places, moving, ids, checkpoint)
@@ -97,7 +99,11 @@ def run(m: Migration, assume_yes: bool, confirm: Callable[[str], str]) -> Migrat
         else:
             headline = f"the migration of stack '{m.name}' was interrupted."
             interrupted = True
-        raise stopped(m, headline, fresh, interrupted) from None
+        try:  # here, not in stopped(): an interrupt may come as it is called
+            error = stopped(m, headline, fresh, interrupted)
+        except KeyboardInterrupt:
+            error = interrupted_again(m, headline)
+        raise error from None
     return prove(m)
 
 

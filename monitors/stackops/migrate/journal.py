@@ -15,7 +15,6 @@ An unreadable journal stops migrate before it changes anything: it is never gues
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,6 +23,7 @@ from typing import Any
 
 from pulumi.automation import Deployment
 
+from monitors.atomic import write_text
 from monitors.errors import StackOpsError
 from monitors.naming import APIS, short_stack
 from monitors.workspace.migration import MonitorFacts
@@ -78,7 +78,8 @@ class Journal:
         )
 
     def save(self) -> None:
-        """Write the journal atomically, readable by its owner only."""
+        """Write the journal whole, readable by its owner only, through a temporary file no
+        planted link or file can divert (`monitors.atomic`)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         data = {
             "format": FORMAT,
@@ -90,15 +91,7 @@ class Journal:
             "before": {t: f.to_json() for t, f in sorted(self.before.items())},
             "checkpoint": self.checkpoint,
         }
-        temporary = self.path.with_name(self.path.name + ".tmp")
-        try:
-            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(descriptor, "w", encoding="utf-8") as out:
-                json.dump(data, out, indent=2)
-            os.replace(temporary, self.path)
-        except BaseException:  # a full disk or a Ctrl-C: no half-written temporary left behind
-            temporary.unlink(missing_ok=True)
-            raise
+        write_text(self.path, json.dumps(data, indent=2), mode=0o600)
 
     def delete(self) -> None:
         """Remove the journal (the migration finished, or everything was put back)."""

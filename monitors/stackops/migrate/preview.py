@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pulumi.automation import CommandError
 
+from monitors.atomic import write_bytes
 from monitors.desired.backend import api_name
 from monitors.errors import OperationFailedError, RefusedError
 from monitors.naming import monitor_urn
@@ -100,7 +101,7 @@ def put_back_stack_file(m: Migration, before: str) -> Path:
     assert journal is not None
     path = stack_file(m.name, m.env.project_root)
     try:
-        path.write_text(journal.stack_file, encoding="utf-8")
+        write_bytes(path, journal.stack_file.encode("utf-8"))
     except OSError as exc:
         raise OperationFailedError(
             f"{before}, BUT {path} could not be written back ({exc}). Its text from before "

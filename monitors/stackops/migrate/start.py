@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from pulumi.automation import Deployment
 
 from monitors.desired.backend import api_name, type_name
-from monitors.errors import StackOpsError
+from monitors.errors import AbortedError, StackOpsError
 from monitors.naming import CONFIG_NAMESPACE, stack_file_name
 from monitors.spec.backend import API_SETTING, MIGRATION_SETTING
 from monitors.spec.settings import stack_file
@@ -90,10 +90,14 @@ def keep_journal(
             "and run the same command again. Nothing was changed."
         ) from None
     except KeyboardInterrupt:
-        if first:
-            path.unlink(missing_ok=True)
-            m.journal = None
-        raise
+        if not first:  # a resumed migration: the report says where each monitor stands
+            raise
+        path.unlink(missing_ok=True)
+        m.journal = None
+        raise AbortedError(
+            "aborted while the migration journal was written, before anything changed: the "
+            "journal was taken back. Nothing was changed."
+        ) from None
 
 
 def _write_journal(

@@ -14,6 +14,16 @@ from monitors.stackops.migrate.preview import put_back_stack_file
 from monitors.stackops.state_edit import export_checkpoint
 
 
+def interrupted_again(m: Migration, headline: str) -> MonitorsError:
+    """A stop whose report was interrupted in turn: how to go on all the same (the same command
+    reads where each monitor stands)."""
+    return OperationFailedError(
+        f"{headline}\nYou interrupted again while migrate was reading where each monitor "
+        f"stands, so it is not shown here (`pulumi stack export --stack {m.name}` shows the "
+        f"state). Nothing was deleted in Databricks. {m.ways_on()}"
+    )
+
+
 def stopped(m: Migration, headline: str, fresh: bool, interrupted: bool) -> MonitorsError:
     """Where each monitor stands after a failed or interrupted step, and how to go on; when
     nothing was changed yet in the state, the stack file is put back too."""

@@ -25,7 +25,7 @@ from monitors.stackops.pulumi_cli import open_stack
 from monitors.stackops.reasons import Explanation, explain, read_record
 from monitors.stackops.reset.apply import ResetReport, apply_reset, unfinished
 from monitors.stackops.reset.confirm import check_plan, confirm_reset
-from monitors.stackops.reset.restore import restore
+from monitors.stackops.reset.restore import interrupted_restore, restore
 from monitors.stackops.reset.tokens import ConfigSnapshot, new_token, write_reset
 from monitors.stackops.state import MonitorState, monitor_states, resolve_pending_create
 
@@ -93,16 +93,35 @@ def reset(
             stack_name, project, asked, plan, report.reasons, purge, assume_yes, confirm, env
         )
     except BaseException as exc:
-        restore(snapshot, stack_name, written, report.tokens, purge, exc)
+        try:  # here, not in restore(): an interrupt may come as it is called
+            restore(snapshot, stack_name, written, report.tokens, purge, exc)
+        except KeyboardInterrupt:
+            left = interrupted_restore(snapshot, stack_name, written, report.tokens, purge, exc)
+            if left is not None:
+                raise left from None
         raise
     try:
         apply_reset(stack, stack_name, project, asked, report, env)
     except KeyboardInterrupt:  # outside the wait for `up`: as it started, or while reporting
         headline = f"the reset in stack {stack_name!r} was interrupted around its update."
-        raise OperationFailedError(
-            unfinished(stack, stack_name, project, asked, {}, headline)
-        ) from None
+        try:
+            message = unfinished(stack, stack_name, project, asked, {}, headline)
+        except KeyboardInterrupt:
+            message = interrupted_report(stack_name, asked, headline)
+        raise OperationFailedError(message) from None
     return report
+
+
+def interrupted_report(stack_name: str, asked: Mapping[str, str], headline: str) -> str:
+    """How to finish a reset whose report was interrupted in turn."""
+    short = short_stack(stack_name)
+    tables = " ".join(f"--table {t}" for t in asked)
+    return (
+        f"{headline}\nYou interrupted again while the reset was reading where each monitor "
+        f"stands: see it with `python -m monitors urns --stack {short}`. To finish the reset, "
+        f"run `pulumi up --stack {short}` (the reset token stays in the stack file), or the "
+        f"same reset again: python -m monitors reset --stack {short} {tables}"
+    )
 
 
 def unfinished_reset(

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pulumi.automation import ConfigValue, Stack
 
+from monitors.atomic import write_bytes
 from monitors.naming import (
     CONFIG_NAMESPACE,
     RESETS_KEY,
@@ -65,6 +66,10 @@ class ConfigSnapshot:
         """The write returned: what the file holds now is the reset's own doing."""
         self.expected, self.known = _read(self.path), True
 
+    def is_back(self) -> bool:
+        """True when the file holds exactly what it held before the reset."""
+        return _read(self.path) == self.content
+
     def restore(self) -> None:
         """Put the file back exactly as it was, unless it already is, or something else changed
         it since the reset's last write (StackFileChangedError: that change is kept)."""
@@ -79,7 +84,7 @@ class ConfigSnapshot:
         if self.content is None:
             self.path.unlink(missing_ok=True)
         else:
-            self.path.write_bytes(self.content)
+            write_bytes(self.path, self.content)
 
 
 def write_reset(

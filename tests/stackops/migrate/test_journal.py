@@ -37,6 +37,20 @@ def test_a_journal_reads_back_as_written_and_only_its_owner_can_read_it(tmp_path
     assert journal.restore_point.deployment == journal.checkpoint["deployment"]
 
 
+@pytest.mark.parametrize("planted", ["prod.json.tmp", "prod.json"])
+def test_a_link_planted_beside_or_at_the_journal_is_never_written_through(tmp_path, planted):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    (tmp_path / ".migrations").mkdir()
+    (tmp_path / ".migrations" / planted).symlink_to(victim)
+    journal = a_journal(tmp_path)
+    journal.save()
+    assert victim.read_text() == "keep me"
+    assert not journal.path.is_symlink()
+    assert load_journal(tmp_path, "prod") == journal
+    assert journal.path.stat().st_mode & 0o777 == 0o600
+
+
 def test_no_journal_is_none_and_a_deleted_one_is_gone(tmp_path):
     assert load_journal(tmp_path, "prod") is None
     journal = a_journal(tmp_path)

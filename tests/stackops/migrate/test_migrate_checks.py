@@ -10,6 +10,7 @@ import pytest
 
 from monitors.cli.main import main
 from monitors.errors import (
+    AbortedError,
     CredentialsError,
     ExitCode,
     MonitorsError,
@@ -210,7 +211,9 @@ def test_an_interrupt_while_the_journal_is_written_takes_it_back(scene: Scene, e
     monkeypatch.setattr(Journal, "save", interrupted)
     scene.install()
     original = scene.stack_file.read_bytes()
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(AbortedError) as aborted:
         migrate(scene.stack, scene.target, assume_yes=True, env=env)
+    assert aborted.value.exit_code == ExitCode.ABORTED
+    assert "the journal was taken back. Nothing was changed." in str(aborted.value)
     nothing_changed(scene, original)
     assert list(scene.journal.parent.iterdir()) == []  # no temporary left either
