@@ -258,7 +258,7 @@ def announce_anomaly_detection(plan: Plan, last: LastDeployment) -> None:
             excluded = list(config.get("excluded_table_full_names", []))
             if excluded_change(last.anomaly_excluded, excluded):
                 schema = settings.gold_schema_name
-                pulumi.log.warn(describe_update(schema, last.anomaly_excluded, excluded))
+                log.warn(describe_update(schema, last.anomaly_excluded, excluded))
         return
     if settings.protect:
         message += " " + anomaly_needs_unprotect(settings.stack)
