@@ -82,8 +82,9 @@ take_supplied() {
     for candidate in "$@"; do
         if [[ -x "$candidate" && -f "$candidate" ]]; then
             install -m 0755 "$candidate" "$target"
+            log "$what: taken from $candidate"
             local note="${candidate%/*}/PROVENANCE"
-            log "$what: taken from $candidate${note:+$([[ -f $note ]] && printf ' (%s)' "$(head -1 "$note")")}"
+            if [[ -f "$note" ]]; then log "$what: $(head -1 "$note")"; fi
             return 0
         fi
     done

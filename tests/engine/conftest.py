@@ -27,6 +27,7 @@ import pytest
 import yaml
 
 from tests.engine.binaries import ENGINE, REPO, Engine, find_engine
+from tests.engine.isolation import isolated_env, required
 from tests.fakes.workspace import FakeWorkspace
 
 TOKEN = "dapi-engine-suite-token"
@@ -50,12 +51,7 @@ def full_name(stack: str, table: str) -> str:
 
 @pytest.fixture(scope="session")
 def engine() -> Engine:
-    try:
-        return find_engine()
-    except RuntimeError as exc:
-        if os.environ.get("LHM_ENGINE_REQUIRED") == "1":
-            pytest.fail(f"the engine suite must run here: {exc}")
-        pytest.skip(str(exc))
+    return required(find_engine, "LHM_ENGINE_REQUIRED", "the engine suite")
 
 
 @pytest.fixture(scope="session")
@@ -269,24 +265,12 @@ def project(tmp_path: Path, engine: Engine, pulumi_home: Path, workspace: FakeWo
         "providers": [{"name": "databricks", "path": str(engine.provider.parent)}]
     }
     (root / "Pulumi.yaml").write_text(yaml.safe_dump(settings, sort_keys=False))
-    home = tmp_path / "home"
-    home.mkdir()
     (tmp_path / "state").mkdir()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DATABRICKS_", "PULUMI_", "ARM_", "GOOGLE_", "AWS_"))
-    }
-    env.update(
+    env = isolated_env(
+        tmp_path,
+        pulumi_home,
+        PASSPHRASE,
         PATH=f"{engine.bin}{os.pathsep}{os.environ.get('PATH', '')}",
-        HOME=str(home),
-        PULUMI_HOME=str(pulumi_home),
-        PULUMI_BACKEND_URL=f"file://{tmp_path / 'state'}",
-        PULUMI_CONFIG_PASSPHRASE=PASSPHRASE,
-        PULUMI_SKIP_UPDATE_CHECK="true",
-        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
         PULUMI_SKIP_CONFIRMATIONS="true",
-        DATABRICKS_CONFIG_FILE=str(home / "no-databrickscfg"),
-        NO_COLOR="1",
     )
     return Project(root=root, engine=engine, env=env, workspace=workspace)

@@ -5,7 +5,6 @@ anywhere the Go module proxy answers. Each test pins one behaviour the fake must
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,16 +12,12 @@ from pathlib import Path
 import pytest
 
 from tests.engine.binaries import REPO, find_cli
+from tests.engine.isolation import isolated_env, required
 
 
 @pytest.fixture(scope="module")
 def cli() -> Path:
-    try:
-        return find_cli()
-    except RuntimeError as exc:
-        if os.environ.get("LHM_ENGINE_REQUIRED_CLI") == "1":
-            pytest.fail(f"the CLI-only engine tests must run here: {exc}")
-        pytest.skip(str(exc))
+    return required(find_cli, "LHM_ENGINE_REQUIRED_CLI", "the CLI-only engine tests")
 
 
 class Cli:
@@ -31,13 +26,7 @@ class Cli:
     def __init__(self, binary: Path, root: Path) -> None:
         self.binary, self.root = binary, root
         (root / "state").mkdir()
-        self.env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("PULUMI_")},
-            "PULUMI_HOME": str(root / "home"),
-            "PULUMI_BACKEND_URL": f"file://{root / 'state'}",
-            "PULUMI_CONFIG_PASSPHRASE": "cli-fidelity",
-            "PULUMI_SKIP_UPDATE_CHECK": "true",
-        }
+        self.env = isolated_env(root, root / "pulumi-home", "cli-fidelity")
 
     def __call__(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
