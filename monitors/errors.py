@@ -105,6 +105,12 @@ class IdLookupError(MonitorsError):
     """The provider's lookup of a table or schema returned no UUID (data quality backend)."""
 
 
+class TableListingError(MonitorsError):
+    """The gold schema's tables could not be listed, so pattern templates cannot be resolved."""
+
+    exit_code = ExitCode.FAILED
+
+
 class ExportError(MonitorsError):
     """`export`: the workspace answered a question every table depends on with an error."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -12,6 +13,7 @@ from monitors.naming import PROJECT_ROOT
 from monitors.program import log
 from monitors.program.hooks import make_hooks
 from monitors.program.register import deploy
+from monitors.program.tables import list_gold_tables
 from monitors.spec.advice import project_notes, project_warnings
 from monitors.spec.project import project_from_config
 
@@ -21,18 +23,23 @@ def engine_config() -> dict[str, Any]:
     return {**get_config_env(), **CONFIG.get()}
 
 
-def main() -> None:
-    """Load and check declarations and settings, then declare the monitors.
+def main(root: Path | None = None) -> None:
+    """Load and check declarations and settings (of the project at `root`), then declare the
+    monitors; pattern templates are resolved with the provider's table listing.
 
     Bad input stops here, before any resource is registered, with the file, monitor and field.
     """
     config = engine_config()
     log.remember_config_secrets(config)
     try:
-        project = project_from_config(pulumi.get_stack(), config, PROJECT_ROOT)
+        project = project_from_config(
+            pulumi.get_stack(), config, root or PROJECT_ROOT, list_gold_tables
+        )
         for line in project_warnings(project):
             log.warn(line)
         for line in project_notes(project):
+            log.info(line)
+        for line in project.notes:
             log.info(line)
         deploy(project, make_hooks(project))
     except MonitorsError as exc:

@@ -62,6 +62,7 @@ from monitors.program.register_alerts import (
     prepare_alerts,
     register_alerts,
 )
+from monitors.spec.claims import pattern_of
 from monitors.spec.project import Project
 
 # Create-only inputs the monitor API never returns (GET omits them), so the provider can only
@@ -130,14 +131,28 @@ def announce(decisions: Mapping[str, Decision], last: LastDeployment, project: P
                 message += " " + replace_needs_reset(settings.stack, decision.table)
             log.warn(message)
     for table in sorted(last.structures.keys() - decisions.keys()):
-        message = (
-            f"monitor '{table}' is no longer declared or enabled: it will be DELETED "
-            "(its metric tables and dashboard stay in the workspace)."
-        )
+        message = describe_delete(project, table)
         if settings.protect:
             api = last.structures[table].api
             message += " " + delete_needs_unprotect(settings.stack, table, api)
         log.warn(message)
+
+
+def describe_delete(project: Project, table: str) -> str:
+    """Why a deployed monitor is deleted: no longer declared or enabled, or its table left the
+    workspace while a pattern template still covers its name (dropped or renamed)."""
+    template = pattern_of(project.declared, table)
+    if template is not None and table not in project.declared.own_files:
+        return (
+            f"monitor '{table}': table {project.settings.full_table_name(table)} is no longer "
+            f"in the workspace (dropped or renamed?), so {template.file} "
+            f"({template.describe()}) no longer covers it: the monitor will be DELETED and its "
+            "monitoring history is lost (its metric tables and dashboard stay in the workspace)."
+        )
+    return (
+        f"monitor '{table}' is no longer declared or enabled: it will be DELETED "
+        "(its metric tables and dashboard stay in the workspace)."
+    )
 
 
 def decide_all(plan: Plan, last: LastDeployment) -> dict[str, Decision]:

@@ -33,6 +33,7 @@ from monitors.naming import DQ_RESOURCE_TYPE, PROJECT_NAME, RESOURCE_TYPE
 
 GET_TABLE = "databricks:index/getTable:getTable"
 GET_SCHEMA = "databricks:index/getSchema:getSchema"
+GET_TABLES = "databricks:index/getTables:getTables"
 # The bridge computes no ID for a DataQualityMonitor (pulumi-databricks bridge-metadata.json
 # `computeID: missing`); the mocks give it a constant one, so nothing can key on it.
 DQ_MOCK_ID = "missing ID"
@@ -101,10 +102,12 @@ class _Mocks(pulumi.runtime.Mocks):
         last_outputs: Mapping[str, Any],
         provider_outputs: bool,
         invokes: Mapping[str, Mapping[str, Any]] | None = None,
+        tables: Collection[str] | None = None,
     ) -> None:
         self.last_outputs = dict(last_outputs)
         self.provider_outputs = provider_outputs
         self.invokes = dict(invokes or {})
+        self.tables = None if tables is None else sorted(tables)
         self.names: dict[str, str] = {}  # looked-up UUID -> full name
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
@@ -152,11 +155,16 @@ class _Mocks(pulumi.runtime.Mocks):
         self, args: pulumi.runtime.MockCallArgs
     ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         """The provider's `get_table` and `get_schema` lookups (terraform-provider-databricks
-        catalog/data_table.go: id = table_id; catalog/data_schema.go: id = the full name); any
-        other function answers what the test gave for its token, or nothing, and no check
-        failures (the SDK's mock monitor iterates them: [] not None)."""
+        catalog/data_table.go: id = table_id; catalog/data_schema.go: id = the full name) and its
+        table listing (catalog/data_tables.go `DataSourceTables`: `ids`, the full names of the
+        schema's tables, views left out; absent for a schema without tables, as the bridge
+        drops an empty `omitempty` list); any other function answers what the test gave for its
+        token, or nothing, and no check failures (the SDK's mock monitor iterates them: [] not
+        None)."""
         if args.token in self.invokes:
             return dict(self.invokes[args.token]), []
+        if args.token == GET_TABLES:
+            return self._list_tables(args.args)
         name = str(args.args.get("name", ""))
         if args.token == GET_TABLE:
             table_id = mock_object_id("table", name)
@@ -167,6 +175,21 @@ class _Mocks(pulumi.runtime.Mocks):
             self.names[schema_id] = name
             return {"id": name, "name": name, "schemaInfo": {"schemaId": schema_id}}, []
         return {}, []
+
+    def _list_tables(
+        self, args: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        """`get_tables` of the test's gold tables (`tables=` of `run_program`): the test must
+        say which tables the workspace holds, or the invoke fails (as the SDK reports a failed
+        invoke: `invoke of <token> failed: <reason>`)."""
+        if self.tables is None:
+            return {}, [("", "the workspace did not answer (the test gave no tables)")]
+        catalog, schema = str(args.get("catalogName")), str(args.get("schemaName"))
+        answer: dict[str, Any] = {"id": f"{catalog}.{schema}", "catalogName": catalog}
+        answer["schemaName"] = schema
+        if self.tables:
+            answer["ids"] = [f"{catalog}.{schema}.{t}" for t in self.tables]
+        return answer, []
 
 
 class _RecordingMonitor(mocks.MockMonitor):
@@ -253,6 +276,7 @@ def run_program(
     expect_failure: bool = False,
     failed: Collection[str] = (),
     invokes: Mapping[str, Mapping[str, Any]] | None = None,
+    tables: Collection[str] | None = None,
 ) -> ProgramRun:
     """Evaluate `program` once under mocks and return what it registered, logged and exported.
 
@@ -260,10 +284,11 @@ def run_program(
     test can check that nothing was registered before it. `outputs` are the stack outputs as a
     StackReference reads them back in this mode; `stack_outputs` as the engine records them,
     unknown values kept as the state file's placeholder (`rpc.UNKNOWN`, the same string as
-    pulumi `pkg/resource/stack/deployment.go` `computedValuePlaceholder`).
+    pulumi `pkg/resource/stack/deployment.go` `computedValuePlaceholder`). `tables` are the
+    short names of the gold schema's tables the provider's listing answers (pattern templates).
     """
     run = ProgramRun()
-    the_mocks = _Mocks(last_outputs or {}, provider_outputs, invokes)
+    the_mocks = _Mocks(last_outputs or {}, provider_outputs, invokes, tables)
     logger = logging.getLogger(f"{__name__}.{id(run)}")
     logger.propagate = False
     logger.setLevel(logging.INFO)

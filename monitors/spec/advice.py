@@ -9,7 +9,7 @@ field, like errors, so a user can find and judge them.
 from __future__ import annotations
 
 from monitors.errors import Problem
-from monitors.naming import CONFIG_NAMESPACE, DECLARATIONS_PATH, alert_key, stack_file_name
+from monitors.naming import CONFIG_NAMESPACE, alert_key, stack_file_name
 from monitors.spec.alerts import alert_field
 from monitors.spec.checks import monitor_warnings, schedule_warnings
 from monitors.spec.project import Project
@@ -24,12 +24,26 @@ def project_warnings(project: Project) -> list[str]:
         lines += [
             p.describe(stack_file) for p in schedule_warnings(project.settings.schedule, where)
         ]
+    seen: set[tuple[str, int]] = set()
     for table, spec in project.monitors.items():
-        file = f"{DECLARATIONS_PATH}/{table}.yaml"
+        file = project.file_of(table)
+        if (file, id(spec)) in seen:
+            continue  # a template's declaration, shared by its tables: said once
+        seen.add((file, id(spec)))
+        label = table if _own_declaration(project, table, spec) else "(every table of the template)"
         for problem in monitor_warnings(spec):
-            lines.append(Problem(problem.field, problem.message, table).describe(file))
+            lines.append(Problem(problem.field, problem.message, label).describe(file))
     lines += _silent_alerts(project)
     return lines
+
+
+def _own_declaration(project: Project, table: str, spec: object) -> bool:
+    """True unless `table` takes its template's declaration as is (shared by its tables)."""
+    file = project.file_of(table)
+    for template in project.declared.templates:
+        if template.file == file:
+            return spec is not template.base
+    return True
 
 
 def _silent_alerts(project: Project) -> list[str]:
@@ -50,7 +64,7 @@ def _silent_alerts(project: Project) -> list[str]:
                     f"{CONFIG_NAMESPACE}:alerts.notify for the stack",
                     table,
                 )
-                lines.append(problem.describe(f"{DECLARATIONS_PATH}/{table}.yaml"))
+                lines.append(problem.describe(project.file_of(table)))
     return lines
 
 

@@ -1,11 +1,13 @@
-"""Read monitor declarations: one YAML file per table under monitors/declarations.
+"""Read monitor declarations: YAML files under monitors/declarations, one per table or templates.
 
 The rules for which files are declarations live here once, for both readers: the directory on
 disk (`read_declaration_files`, used by the program, `plan` and the stack operations) and a git
 ref (`monitors.change_report.sources`):
 
-- `<table>.yaml` is a declaration of `<table>`; it must be a regular UTF-8 file (not a
-  directory, symbolic link, pipe, socket or device) with a table name Unity Catalog accepts.
+- `<table>.yaml` is a declaration of `<table>`, unless it holds `tables:`: then it is a
+  template of the tables it lists or matches (`monitors.spec.templates`), and its name is only
+  a name. It must be a regular UTF-8 file (not a directory, symbolic link, pipe, socket or
+  device) with a table name Unity Catalog accepts.
 - Dot-files (Emacs's `.#x.yaml` lock link, Vim's `.x.yaml.swp`, `.DS_Store`), Emacs's
   `#x.yaml#` and backups `x.yaml~` are skipped without being opened or followed.
 - `*.yml` (and `.YAML`, `.Yaml`) are errors asking to rename: ignoring them hid declarations,
@@ -29,10 +31,12 @@ from pydantic import ValidationError
 from monitors.errors import DeclarationError, DeclarationErrors, Problem
 from monitors.naming import DECLARATIONS_DIR
 from monitors.spec.checks import check_monitor
+from monitors.spec.claims import Declared, resolve
 from monitors.spec.files import FileProblem, printable, read_text
 from monitors.spec.identifiers import name_problem
 from monitors.spec.models import MonitorSpec
 from monitors.spec.problems import problems_from_validation_error
+from monitors.spec.templates import Template, is_template, parse_template
 from monitors.spec.values import non_text_keys
 from monitors.spec.yamlfile import YamlError, load_yaml
 
@@ -196,11 +200,32 @@ def parse_declaration(table: str, data: Any, file: str) -> MonitorSpec:
 
 
 def parse_declaration_text(table: str, text: str, file: str) -> MonitorSpec:
-    """Parse and validate the YAML text of one declaration (from disk or from a git ref)."""
+    """Parse and validate the YAML text of one table's own declaration (from disk or a ref)."""
+    parsed = parse_file_text(table, text, file)
+    if isinstance(parsed, Template):
+        raise DeclarationError(
+            file, [Problem("tables", "a template here is not allowed: declare one table", table)]
+        )
+    return parsed
+
+
+def parse_file_text(table: str, text: str, file: str) -> MonitorSpec | Template:
+    """Parse and validate one declaration file: a table's own declaration or a template."""
     try:
         data = load_yaml(text)
     except YamlError as exc:
         raise DeclarationError(file, [Problem("", f"is not valid YAML: {exc}", table)]) from None
+    if is_template(data):
+        keys = non_text_keys(data)
+        if keys:
+            raise DeclarationError(
+                file,
+                [
+                    Problem(key, "is a key that is not text: every key here is a field name")
+                    for key in keys
+                ],
+            )
+        return parse_template(data, file)
     return parse_declaration(table, data, file)
 
 
@@ -221,11 +246,14 @@ def _same_table_problems(paths: list[str]) -> list[DeclarationError]:
     return errors
 
 
-def parse_declarations(texts: Mapping[str, str] | DeclarationFiles) -> dict[str, MonitorSpec]:
-    """Validate declaration texts keyed by file path (the stem names the table), together with
-    the problems of the files that could not be read; every problem at once."""
+def parse_all(texts: Mapping[str, str] | DeclarationFiles) -> Declared:
+    """Validate declaration texts keyed by file path (the stem names the table of an own file),
+    together with the problems of the files that could not be read; every problem at once.
+    Claims are not checked here (`monitors.spec.claims.resolve` does)."""
     files = texts if isinstance(texts, DeclarationFiles) else DeclarationFiles(dict(texts))
-    specs: dict[str, MonitorSpec] = {}
+    own: dict[str, MonitorSpec] = {}
+    own_files: dict[str, str] = {}
+    templates: list[Template] = []
     errors: list[DeclarationError] = list(files.problems)
     # Lowercase names first, so the file flagged is the one Unity Catalog would not name.
     duplicates = _same_table_problems(
@@ -233,17 +261,29 @@ def parse_declarations(texts: Mapping[str, str] | DeclarationFiles) -> dict[str,
     )
     errors.extend(duplicates)
     repeated = {error.file for error in duplicates}
-    for path, text in files.texts.items():
+    for path, text in sorted(files.texts.items()):
         if path in repeated:
             continue
         table = table_of(path)
         try:
-            specs[table] = parse_declaration_text(table, text, path)
+            parsed = parse_file_text(table, text, path)
         except DeclarationError as exc:
             errors.append(exc)
+            continue
+        if isinstance(parsed, Template):
+            templates.append(parsed)
+        else:
+            own[table] = parsed
+            own_files[table] = path
     if errors:
         raise DeclarationErrors(errors)
-    return dict(sorted(specs.items()))
+    return Declared(own, own_files, tuple(templates))
+
+
+def parse_declarations(texts: Mapping[str, str] | DeclarationFiles) -> dict[str, MonitorSpec]:
+    """Every table declared without the workspace (own files and template lists; pattern
+    templates are left out), keyed by table, sorted; all problems at once."""
+    return resolve(parse_all(texts), None).monitors
 
 
 def load_declarations(directory: Path = DECLARATIONS_DIR) -> dict[str, MonitorSpec]:

@@ -7,8 +7,8 @@ the tests and the benchmark all go through it, so all judge input by the same ru
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +21,25 @@ from monitors.naming import (
     stack_file_name,
 )
 from monitors.spec.backend import backend_problems
+from monitors.spec.claims import Declared, pattern_of, resolve
 from monitors.spec.loader import (
     DeclarationFiles,
+    parse_all,
     parse_declarations,
     read_declaration_files,
-    table_of,
 )
 from monitors.spec.models import MonitorSpec
 from monitors.spec.settings import StackSettings, read_stack_config, settings_from_config
+
+NO_LISTING = "the tables of the gold schema were not listed"
+
+
+class TablesUnavailable(Exception):
+    """The gold schema's tables could not be listed; `str()` says why (for `plan`)."""
+
+
+# The names of the tables in the stack's gold schema (short names), for pattern templates.
+TableLister = Callable[[StackSettings], Collection[str]]
 
 
 @dataclass(frozen=True)
@@ -39,20 +50,48 @@ class Project:
     settings: StackSettings
     monitors: dict[str, MonitorSpec]
     skipped: tuple[str, ...] = ()
+    # Which file declares each monitor, what `plan` says about templates, the pattern templates
+    # not resolved (and why), and every declaration file as read (for the program's messages).
+    sources: dict[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    unresolved: tuple[str, ...] = ()
+    declared: Declared = field(default_factory=Declared)
+
+    def file_of(self, table: str) -> str:
+        """The file declaring `table` (its own file or a template)."""
+        return self.sources.get(table, f"{DECLARATIONS_PATH}/{table}.yaml")
 
 
 def select_monitors(
-    settings: StackSettings, declared: Mapping[str, MonitorSpec], file: str
+    settings: StackSettings,
+    declared: Mapping[str, MonitorSpec],
+    file: str,
+    files: Declared | None = None,
+    resolved: bool = True,
 ) -> dict[str, MonitorSpec]:
-    """The enabled monitors; names in `enabled` or `resets` that are not declared are errors."""
+    """The enabled monitors; names in `enabled` or `resets` that are not declared are errors
+    (unless a pattern not resolved in this run may declare them)."""
     problems: list[Problem] = []
     enabled = settings.enabled if settings.enabled is not None else list(declared)
     for index, table in enumerate(enabled):
         if table not in declared:
-            problems.append(Problem(f"enabled[{index}]", f"no declaration for table {table!r}"))
+            template = pattern_of(files, table) if files is not None else None
+            if template is None:
+                problems.append(Problem(f"enabled[{index}]", f"no declaration for table {table!r}"))
+            elif resolved:
+                problems.append(
+                    Problem(
+                        f"enabled[{index}]",
+                        f"table {table!r} matches {template.describe()} of {template.file}, "
+                        f"but the workspace has no table {settings.full_table_name(table)} "
+                        "(dropped or renamed?)",
+                    )
+                )
     for table in settings.resets:
         if table in enabled:
             continue
+        if not resolved and files is not None and pattern_of(files, table) is not None:
+            continue  # may be declared by a pattern not resolved in this run
         # A reset only recreates a monitor this stack deploys. An entry left behind by a reset
         # of a table the stack no longer deploys is harmless to remove; a misspelt one is not
         # what the user meant: either way, say which and how to remove it.
@@ -67,35 +106,62 @@ def select_monitors(
         )
     if problems:
         raise StackConfigError(file, problems)
-    return {table: declared[table] for table in sorted(enabled)}
+    return {table: declared[table] for table in sorted(enabled) if table in declared}
 
 
 def build_project(
-    stack: str, config: Mapping[str, Any], declarations: Mapping[str, str] | DeclarationFiles
+    stack: str,
+    config: Mapping[str, Any],
+    declarations: Mapping[str, str] | DeclarationFiles,
+    list_tables: TableLister | None = None,
 ) -> Project:
     """Validate a stack's config and the declarations (texts keyed by file path, or what a
     reader found) together. Every problem of the stack file and of every file is raised at once.
+
+    Pattern templates are resolved with `list_tables` (asked only when there is a pattern);
+    without it, or when it raises TablesUnavailable, they stay unresolved and the project says so.
     """
     file = stack_file_name(stack)
     errors: list[DeclarationError] = []
     settings: StackSettings | None = None
-    specs: dict[str, MonitorSpec] | None = None
+    declared: Declared | None = None
     try:
         settings = settings_from_config(stack, config, file)
     except DeclarationError as exc:
         errors.append(exc)
     try:
-        specs = parse_declarations(declarations)
+        declared = parse_all(declarations)
     except DeclarationErrors as exc:
         errors.extend(exc.errors)
-    if settings is not None and specs is not None:
+    if settings is not None and declared is not None:
         skipped = declarations.skipped if isinstance(declarations, DeclarationFiles) else ()
+        tables: Collection[str] | None = None
+        why = NO_LISTING
+        if declared.patterns and list_tables is not None:
+            try:
+                tables = list_tables(settings)
+            except TablesUnavailable as exc:
+                why = str(exc)
         try:
-            project = Project(settings, select_monitors(settings, specs, file), skipped)
+            resolution = resolve(declared, tables, why)
+            monitors = select_monitors(
+                settings, resolution.monitors, file, declared, resolved=tables is not None
+            )
+        except DeclarationErrors as exc:
+            errors.extend(exc.errors)
         except DeclarationError as exc:
             errors.append(exc)
         else:
-            errors += unexpressible(project, declarations)
+            project = Project(
+                settings,
+                monitors,
+                skipped,
+                resolution.sources,
+                resolution.notes,
+                resolution.unresolved,
+                declared,
+            )
+            errors += unexpressible(project)
             if not errors:
                 return project
     if len(errors) == 1:
@@ -103,18 +169,14 @@ def build_project(
     raise DeclarationErrors(errors)
 
 
-def unexpressible(
-    project: Project, declarations: Mapping[str, str] | DeclarationFiles
-) -> list[DeclarationError]:
-    """One error per enabled declaration file holding fields the stack's backend cannot
-    express (monitors.spec.backend), naming the file, the monitor and each field."""
-    texts = declarations.texts if isinstance(declarations, DeclarationFiles) else declarations
-    files = {table_of(path): path for path in texts}
+def unexpressible(project: Project) -> list[DeclarationError]:
+    """One error per enabled declaration holding fields the stack's backend cannot express
+    (monitors.spec.backend), naming the file, the monitor and each field."""
     errors: list[DeclarationError] = []
     for table, spec in project.monitors.items():
         problems = backend_problems(project.settings.api, table, spec)
         if problems:
-            errors.append(DeclarationError(files.get(table, f"{table}.yaml"), problems))
+            errors.append(DeclarationError(project.file_of(table), problems))
     return errors
 
 
@@ -123,7 +185,9 @@ def declarations_dir(root: Path) -> Path:
     return root / DECLARATIONS_PATH
 
 
-def load_project(stack: str, root: Path = PROJECT_ROOT) -> Project:
+def load_project(
+    stack: str, root: Path = PROJECT_ROOT, list_tables: TableLister | None = None
+) -> Project:
     """A stack's file and the declarations on disk, without Pulumi: what `plan` evaluates.
 
     A stack file that cannot be read is reported together with the declarations' problems.
@@ -137,11 +201,14 @@ def load_project(stack: str, root: Path = PROJECT_ROOT) -> Project:
         except DeclarationErrors as more:
             raise DeclarationErrors([exc, *more.errors]) from None
         raise
-    return build_project(stack, config, declarations)
+    return build_project(stack, config, declarations, list_tables)
 
 
 def project_from_config(
-    stack: str, config: Mapping[str, Any], root: Path = PROJECT_ROOT
+    stack: str,
+    config: Mapping[str, Any],
+    root: Path = PROJECT_ROOT,
+    list_tables: TableLister | None = None,
 ) -> Project:
     """The same, from the config the Pulumi engine hands the program."""
-    return build_project(stack, config, read_declaration_files(declarations_dir(root)))
+    return build_project(stack, config, read_declaration_files(declarations_dir(root)), list_tables)

@@ -441,6 +441,7 @@ class Engine:
         self.stack = stack
         self.checkpoint = checkpoint or Checkpoint()
         self.api = api  # the backend whose monitor URNs `urn` names
+        self.tables: Collection[str] | None = None  # the gold schema's tables, for patterns
 
     def urn(self, table: str, api: str | None = None) -> str:
         """The URN of a table's monitor in this stack (on its backend, unless `api` says)."""
@@ -465,6 +466,7 @@ class Engine:
             expect_failure=True,
             failed=failed,
             invokes=invokes,
+            tables=self.tables,
         )
 
     def up(
