@@ -15,6 +15,8 @@ JSON shape (`schema_version` 1; fields are only ever added within a version):
   api, api_at_ref, backend_switched   (the monitor API in the working tree and at the ref)
   anomaly_detection: null (neither side turns it on) or {schema_name, outcome, reasons,
     needs_unprotect, unprotect_command, changes [{field, before, after}], warnings [sentence]}
+  templates (only when a pattern template is added, removed or changed): {file: {outcome,
+    covers_before, covers_now, changes [{field, before, after}], approval_reasons [sentence]}}
 `before`/`after` are null where the field is absent on that side.
 """
 
@@ -121,7 +123,7 @@ def _anomaly(stack: str, change: AnomalyDetectionChange | None) -> dict[str, Any
 
 def report_document(report: ChangeReport) -> dict[str, Any]:
     """The report as plain JSON data, in the shape documented above."""
-    return {
+    document: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "stack": report.stack,
         "against": {
@@ -147,6 +149,18 @@ def report_document(report: ChangeReport) -> dict[str, Any]:
         "backend_switched": report.backend_switched,
         "anomaly_detection": _anomaly(report.stack, report.anomaly),
     }
+    if report.templates:  # only a change that touches a pattern template shows the key
+        document["templates"] = {
+            file: {
+                "outcome": change.outcome,
+                "covers_before": change.covers_before,
+                "covers_now": change.covers_now,
+                "changes": [_change(c) for c in change.changes],
+                "approval_reasons": list(change.approval),
+            }
+            for file, change in report.templates.items()
+        }
+    return document
 
 
 def _deployed_api(report: ChangeReport) -> str:
@@ -269,6 +283,21 @@ def _alerts_section(report: ChangeReport) -> list[str]:
     return lines
 
 
+def _templates_section(report: ChangeReport) -> list[str]:
+    """Each pattern template added, removed or changed: its tables are known only at preview."""
+    lines: list[str] = []
+    for file, change in report.templates.items():
+        covers = " -> ".join(c for c in (change.covers_before, change.covers_now) if c)
+        lines += ["", f"== template {file}: {change.outcome.upper()} ({covers})"]
+        lines.append(
+            "   its tables are resolved against the workspace at `pulumi preview` (or by "
+            "`plan` with credentials), not from git"
+        )
+        lines += [_field_line(c) for c in change.changes]
+        lines += [f"   APPROVAL: {reason}" for reason in change.approval]
+    return lines
+
+
 def render_text(report: ChangeReport, out: TextIO) -> None:
     """Summary, stack setting changes, a section per changed monitor, unchanged ones on a line."""
     summary = ", ".join(
@@ -292,6 +321,8 @@ def render_text(report: ChangeReport, out: TextIO) -> None:
             what.append("protection is switched off")
         if report.backend_switched:
             what.append("the monitor API is switched")
+        if any(change.approval for change in report.templates.values()):
+            what.append("pattern templates change which tables are monitored or how")
         lines.append(f"APPROVAL REQUIRED: {' and '.join(what)} (exit code {report.exit_code})")
     if report.protection_removed:
         lines.append(f"PROTECTION SWITCHED OFF: {PROTECTION_REMOVED.format(report=report)}")
@@ -312,4 +343,5 @@ def render_text(report: ChangeReport, out: TextIO) -> None:
     lines += ["", f"Unchanged: {', '.join(unchanged) if unchanged else 'none'}"]
     lines += _anomaly_section(report)
     lines += _alerts_section(report)
+    lines += _templates_section(report)
     out.write("\n".join(lines) + "\n")

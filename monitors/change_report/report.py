@@ -33,6 +33,7 @@ from monitors.change_report.sources import (
     read_working_tree,
     resolve_ref,
 )
+from monitors.change_report.templates import TemplateChange, compare_templates
 from monitors.desired.anomaly_alert import UPDATE_REMOVES_RECIPIENTS
 from monitors.desired.plan import Plan, make_plan
 from monitors.desired.protection import is_protected
@@ -115,6 +116,7 @@ class ChangeReport:
     api: str = API_LEGACY  # the monitor API in the working tree, and at the ref
     api_at_ref: str | None = None
     anomaly: AnomalyDetectionChange | None = None  # None: neither side turns it on
+    templates: dict[str, TemplateChange] = field(default_factory=dict)  # pattern templates
 
     def count(self, outcome: Outcome) -> int:
         """How many monitors have `outcome`."""
@@ -163,6 +165,8 @@ class ChangeReport:
                 f"schema anomaly detection of {self.anomaly.schema_name} "
                 f"{self.anomaly.outcome.value}: {'; '.join(self.anomaly.reasons)}"
             )
+        for change in self.templates.values():
+            reasons.extend(change.approval)
         if self.protection_removed:
             reasons.append(PROTECTION_REMOVED.format(report=self))
         if self.backend_switched:
@@ -273,6 +277,7 @@ def compare(
         api=settings.api,
         api_at_ref=last.project.settings.api if last is not None else None,
         anomaly=compare_anomaly(last, now),
+        templates=compare_templates(last, now),
     )
 
 

@@ -29,7 +29,8 @@ def render_plan(document: dict[str, Any], out: TextIO) -> None:
     )
     for table, monitor in document["monitors"].items():
         reset = monitor["reset"]
-        print(f"\n== {table}", file=out)
+        origin = f" (template {monitor['declared_in']})" if "declared_in" in monitor else ""
+        print(f"\n== {table}{origin}", file=out)
         print(f"   urn: {monitor['urn']}", file=out)
         print(
             f"   protect: {str(monitor['protect']).lower()}   delete_before_replace: true   "
@@ -59,6 +60,23 @@ def render_plan(document: dict[str, Any], out: TextIO) -> None:
         body = json.dumps(anomaly["request"], indent=2)
         print("\n".join("   " + line for line in body.splitlines()), file=out)
     render_alerts(document, out)
+    render_templates(document, out)
+
+
+def render_templates(document: dict[str, Any], out: TextIO) -> None:
+    """Each template: what it covers, the tables it declares (or why they are not known), the
+    tables it overrides, and which own files win over its pattern."""
+    for file, template in document.get("templates", {}).items():
+        print(f"\n== template {file}: {template['covers']}", file=out)
+        if template["unresolved"] is not None:
+            print(f"   tables: NOT RESOLVED ({template['unresolved']})", file=out)
+        else:
+            tables = template["tables"]
+            print(f"   tables ({len(tables)}): {', '.join(tables) or 'none'}", file=out)
+        if template["overrides"]:
+            print(f"   overrides: {', '.join(template['overrides'])}", file=out)
+    for note in document.get("template_notes", []):
+        print(f"   note: {note}", file=out)
 
 
 def render_alerts(document: dict[str, Any], out: TextIO) -> None:
@@ -100,10 +118,15 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from monitors.spec.advice import project_warnings
     from monitors.spec.project import load_project
 
-    project = load_project(args.stack, args.project_dir)
+    project = load_project(args.stack, args.project_dir, _workspace_lister(args))
     options.print_skipped(project.skipped, args)
     for line in project_warnings(project):
         print(f"warning: {line}", file=sys.stderr)
+    for file, why in project.unresolved.items():
+        print(
+            f"warning: {file}: pattern not resolved, its tables are not shown: {why}",
+            file=sys.stderr,
+        )
     document = plan_document(make_plan(project))
     if args.json:
         json.dump(document, out, indent=2)
@@ -111,6 +134,18 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     else:
         render_plan(document, out)
     return 0
+
+
+def _workspace_lister(args: argparse.Namespace) -> Any:
+    """Lists the gold schema's tables with databricks-sdk, only when a template has a pattern
+    (so a stack without one imports nothing of the SDK and needs no credentials)."""
+
+    def list_tables(settings: Any) -> Any:
+        from monitors.workspace.tables import sdk_lister
+
+        return sdk_lister(args.stack, args.project_dir, args.pulumi_root)(settings)
+
+    return list_tables
 
 
 def run_against(args: argparse.Namespace, out: TextIO) -> int:
@@ -142,5 +177,6 @@ def add_command(subparsers: options.Subparsers) -> None:
         help="report what changes relative to the declarations and settings at GIT_REF",
     )
     options.project_dir(parser)
+    options.pulumi_root(parser)
     options.verbose(parser)
     parser.set_defaults(func=run)

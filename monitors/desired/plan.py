@@ -58,9 +58,30 @@ def make_plan(project: Project) -> Plan:
     return plan
 
 
+def template_document(project: Project) -> dict[str, Any]:
+    """Each template: what it covers, the enabled tables it declares (null when its pattern
+    was not resolved, with the reason), and the tables it overrides."""
+    by_file: dict[str, list[str]] = {}
+    for table in project.monitors:
+        by_file.setdefault(project.file_of(table), []).append(table)
+    return {
+        template.file: {
+            "covers": template.describe(),
+            "tables": None
+            if template.file in project.unresolved
+            else by_file.get(template.file, []),
+            "unresolved": project.unresolved.get(template.file),
+            "overrides": sorted(template.overrides),
+        }
+        for template in project.declared.templates
+    }
+
+
 def plan_document(plan: Plan) -> dict[str, Any]:
     """The stable JSON form of a stack's plan."""
     settings = plan.project.settings
+    templates = {t.file for t in plan.project.declared.templates}
+    templated = {t: f for t, f in plan.project.sources.items() if f in templates}
     monitors: dict[str, Any] = {}
     for table, request in plan.requests.items():
         reset = settings.resets.get(table)
@@ -74,6 +95,8 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         }
         if plan.data_quality:
             monitors[table]["endpoint"] = ENDPOINT
+        if table in templated:
+            monitors[table]["declared_in"] = templated[table]
     alerts = {
         key: {
             "table": request.table,
@@ -94,6 +117,9 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "undeployed_alerts": [] if settings.alerts else declared_alerts(plan.project),
     }
     # Only a stack that uses them shows the new keys: a legacy stack's plan is what it was.
+    if templates:
+        document["templates"] = template_document(plan.project)
+        document["template_notes"] = list(plan.project.notes)
     if plan.data_quality:
         document["api"] = settings.api
     if plan.anomaly is not None:

@@ -176,9 +176,7 @@ class _Mocks(pulumi.runtime.Mocks):
             return {"id": name, "name": name, "schemaInfo": {"schemaId": schema_id}}, []
         return {}, []
 
-    def _list_tables(
-        self, args: Mapping[str, Any]
-    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    def _list_tables(self, args: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         """`get_tables` of the test's gold tables (`tables=` of `run_program`): the test must
         say which tables the workspace holds, or the invoke fails (as the SDK reports a failed
         invoke: `invoke of <token> failed: <reason>`)."""

@@ -44,7 +44,7 @@ class Resolution:
     monitors: dict[str, MonitorSpec]
     sources: dict[str, str]
     notes: tuple[str, ...] = ()  # own files winning over patterns, names never matched
-    unresolved: tuple[str, ...] = ()  # `file (like ...): why` for each pattern not resolved
+    unresolved: dict[str, str] = field(default_factory=dict)  # pattern file -> why unresolved
     matched: dict[str, tuple[str, ...]] = field(default_factory=dict)  # file -> tables
 
 
@@ -95,9 +95,9 @@ def resolve(
                     f"own file {declared.own_files[table]} declares it: the own file wins"
                 )
     matched: dict[str, tuple[str, ...]] = {}
-    unresolved: list[str] = []
+    unresolved: dict[str, str] = {}
     if tables is None:
-        unresolved = [f"{t.file} ({t.describe()}): {why_unresolved}" for t in patterns]
+        unresolved = {t.file: why_unresolved for t in patterns}
     elif patterns:
         names = sorted(set(tables))
         for template in patterns:
@@ -123,9 +123,7 @@ def resolve(
             matched[template.file] = tuple(found)
     if errors:
         raise DeclarationErrors(errors)
-    return Resolution(
-        dict(sorted(monitors.items())), sources, tuple(notes), tuple(unresolved), matched
-    )
+    return Resolution(dict(sorted(monitors.items())), sources, tuple(notes), unresolved, matched)
 
 
 def pattern_of(declared: Declared, table: str) -> Template | None:

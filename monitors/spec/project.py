@@ -54,7 +54,7 @@ class Project:
     # not resolved (and why), and every declaration file as read (for the program's messages).
     sources: dict[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
-    unresolved: tuple[str, ...] = ()
+    unresolved: dict[str, str] = field(default_factory=dict)
     declared: Declared = field(default_factory=Declared)
 
     def file_of(self, table: str) -> str:

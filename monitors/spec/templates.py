@@ -85,7 +85,7 @@ class Pattern:
 
     def describe(self) -> str:
         """`like 'fact_%'` with its exclusions, as plan and messages show it."""
-        text = f"like {self.like!r}"
+        text = f"like '{self.like}'"
         if self.exclude:
             text += f" (exclude {', '.join(sorted(self.exclude))})"
         return text

@@ -1,0 +1,62 @@
+"""The gold schema's tables for pattern templates, read with databricks-sdk (for `plan`).
+
+The same answer the provider gives the program (terraform-provider-databricks
+`catalog/data_tables.go` `DataSourceTables`: every page of `GET /api/2.1/unity-catalog/tables`,
+views left out), so `plan` and `pulumi preview` resolve a pattern to the same tables. Without
+credentials or a workspace that answers, the reason comes back as `TablesUnavailable` and `plan`
+reports those templates as unresolved instead of failing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from databricks.sdk import WorkspaceClient
+from databricks.sdk.errors import DatabricksError
+
+from monitors.errors import CredentialsError, WorkspaceUnreachableError
+from monitors.spec.project import TableLister, TablesUnavailable
+from monitors.spec.settings import StackSettings
+from monitors.workspace.client import Deadline, Limits, connect, describe_error
+
+# plan waits at most a minute for the listing (5,000 tables are 100 pages of 50).
+LISTING_LIMITS = Limits(http_timeout_s=15, retry_timeout_s=20, connect_timeout_s=5, total_s=60)
+VIEW = "VIEW"
+
+
+def gold_tables(client: WorkspaceClient, settings: StackSettings) -> list[str]:
+    """Short names of the gold schema's tables, views left out (as the provider does), sorted."""
+    found = client.tables.list(
+        catalog_name=settings.catalog, schema_name=settings.gold_schema, omit_columns=True
+    )
+    return sorted(
+        table.name
+        for table in found
+        if table.name and (table.table_type is None or table.table_type.value != VIEW)
+    )
+
+
+def sdk_lister(stack: str, project_root: Path, pulumi_root: Path | None = None) -> TableLister:
+    """A lister for `build_project` that connects with the stack's credentials when asked."""
+
+    def list_tables(settings: StackSettings) -> list[str]:
+        from monitors.stackops.provider_settings import stack_provider_settings
+
+        try:
+            provider = stack_provider_settings(stack, project_root, pulumi_root)
+            connection = connect(provider, LISTING_LIMITS, Deadline(LISTING_LIMITS.total_s))
+            return gold_tables(connection.client, settings)
+        except CredentialsError:
+            raise TablesUnavailable(
+                "no usable Databricks credentials (the stack's databricks:* settings, "
+                "DATABRICKS_* variables or a ~/.databrickscfg profile): `verify` lists what "
+                "it tried"
+            ) from None
+        except WorkspaceUnreachableError as exc:
+            raise TablesUnavailable(f"the workspace did not answer: {exc}") from None
+        except (DatabricksError, OSError) as exc:
+            raise TablesUnavailable(
+                f"listing {settings.gold_schema_name} failed: {describe_error(exc)}"
+            ) from None
+
+    return list_tables
