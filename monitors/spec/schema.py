@@ -11,6 +11,7 @@ from typing import Any
 
 from monitors.naming import DECLARATIONS_DIR
 from monitors.spec.datatypes import FRIENDLY_NAMES
+from monitors.spec.identifiers import MAX_NAME_LENGTH
 from monitors.spec.models import (
     GRANULARITIES,
     IDENTIFIER,
@@ -67,7 +68,50 @@ def build_schema() -> dict[str, Any]:
         granularities = defs[model]["properties"]["granularities"]
         granularities["items"] = {"enum": list(GRANULARITIES)}
         granularities["uniqueItems"] = True
+    _add_template_keys(schema)
     return schema
+
+
+def _add_template_keys(schema: dict[str, Any]) -> None:
+    """`tables` (a list of names or a LIKE pattern) and `overrides` (per table, any field of a
+    declaration, merged into the template's: `monitors.spec.templates`)."""
+    table = {"type": "string", "pattern": "^[a-z_][a-z0-9_]*$", "maxLength": MAX_NAME_LENGTH}
+    schema["$defs"]["TablePattern"] = {
+        "type": "object",
+        "title": "TablePattern",
+        "description": (
+            "Every table of the gold schema whose name matches `like` (SQL LIKE: % any run of "
+            "characters, _ one character, * same as %, \\ escapes), except those in `exclude`."
+        ),
+        "properties": {
+            "like": {"type": "string", "minLength": 1, "pattern": "^[^A-Z]*$"},
+            "exclude": {"type": "array", "items": table, "uniqueItems": True},
+        },
+        "required": ["like"],
+        "additionalProperties": False,
+    }
+    schema["properties"]["tables"] = {
+        "description": "Makes this file a template: the tables it declares, listed or matched.",
+        "anyOf": [
+            {"type": "array", "items": table, "minItems": 1, "uniqueItems": True},
+            {"$ref": "#/$defs/TablePattern"},
+        ],
+    }
+    fields: dict[str, Any] = {name: {} for name in schema["properties"] if name != "tables"}
+    schema["properties"]["overrides"] = {
+        "description": (
+            "Per table of the template: fields merged into the template's declaration "
+            "(mappings merged, null removes, lists replaced; custom_metrics and alerts merged "
+            "by name, {name: x, remove: true} removes one)."
+        ),
+        "type": "object",
+        "propertyNames": table,
+        "additionalProperties": {
+            "type": "object",
+            "properties": fields,
+            "additionalProperties": False,
+        },
+    }
 
 
 def schema_text() -> str:

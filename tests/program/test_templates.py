@@ -75,9 +75,7 @@ def program(root: Path) -> Any:
 
 
 def run(root: Path, stack: str, config: dict[str, Any] | None = None, **kwargs: Any) -> ProgramRun:
-    return run_program(
-        program(root), stack=stack, config=config or stack_config(stack), **kwargs
-    )
+    return run_program(program(root), stack=stack, config=config or stack_config(stack), **kwargs)
 
 
 def by_name(found: ProgramRun) -> list[Any]:

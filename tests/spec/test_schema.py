@@ -76,3 +76,19 @@ def test_schema_rejects_a_bad_granularity(validator):
 def test_schema_rejects_a_profile_type_written_without_a_value(validator, profile):
     data = {"custom_metrics": [metric()], profile: None}
     assert not validator.is_valid(data)
+
+
+@pytest.mark.parametrize(
+    ("template", "valid"),
+    [
+        ({"tables": ["fact_a", "fact_b"], "snapshot": {}}, True),
+        ({"tables": {"like": "fact\\_%", "exclude": ["fact_old"]}, "snapshot": {}}, True),
+        ({"tables": {"like": "fact_%"}, "overrides": {"fact_a": {"schedule": None}}}, True),
+        ({"tables": {"like": "Fact_%"}}, False),  # never matches a lowercase name
+        ({"tables": {"like": "fact_%", "excludes": []}}, False),
+        ({"tables": []}, False),
+        ({"tables": ["fact_a"], "overrides": {"fact_a": {"slicing": []}}}, False),
+    ],
+)
+def test_schema_knows_templates_and_their_overrides(validator, template, valid):
+    assert validator.is_valid(template) is valid
