@@ -318,9 +318,11 @@ class FakeWorkspace(AlertsAndStatements, DataQualityEndpoints):
         full_name: str,
         columns: Iterable[str | tuple[str, str]] = ("id",),
         table_id: str | None = None,
+        table_type: str = "MANAGED",
     ) -> dict[str, Any]:
         """Create a table (and its schema, if new); columns are names (type STRING) or (name,
-        type) pairs; `table_id` is its UUID (random by default)."""
+        type) pairs; `table_id` is its UUID (random by default); `table_type` as the API names
+        it (`MANAGED`, `EXTERNAL`, `VIEW`, ...: databricks-sdk `catalog.TableType`)."""
         catalog, schema, name = _split_name(full_name)
         if f"{catalog}.{schema}" not in self.schemas:
             self.add_schema(f"{catalog}.{schema}")
@@ -344,7 +346,7 @@ class FakeWorkspace(AlertsAndStatements, DataQualityEndpoints):
             "catalog_name": catalog,
             "schema_name": schema,
             "full_name": full_name,
-            "table_type": "MANAGED",
+            "table_type": table_type,
             "data_source_format": "DELTA",
             "columns": cols,
             "table_id": table_id or str(uuid.uuid4()),
@@ -747,6 +749,9 @@ class FakeWorkspace(AlertsAndStatements, DataQualityEndpoints):
         `max_results=0`, "the page length is set to a server configured value", and reads pages
         until no token comes back). No order is promised; this one keeps creation order. A
         schema without tables answers with no `tables` key (empty lists are not written).
+        Views are listed like tables, with `table_type: VIEW`: the provider's `get_tables`
+        (terraform-provider-databricks `catalog/data_tables.go`, `DataSourceTables`, through
+        databricks-sdk-go `Tables.ListAll`) and `monitors.workspace.tables` leave them out.
         """
         query = self.query
         catalog = (query.get("catalog_name") or [""])[0]
