@@ -77,9 +77,7 @@ def test_plan_resolves_a_pattern_with_the_workspace_listing_views_left_out(
     assert any("own file wins" in note for note in document["template_notes"])
 
 
-def test_plan_without_credentials_names_the_unresolved_pattern_and_keeps_the_lists(
-    project, capsys
-):
+def test_plan_without_credentials_names_the_unresolved_pattern_and_keeps_the_lists(project, capsys):
     code, document, err = plan(project, capsys)
     assert code == 0
     facts = shown(document, FACTS)
