@@ -141,9 +141,13 @@ def _workspace_lister(args: argparse.Namespace) -> Any:
     (so a stack without one imports nothing of the SDK and needs no credentials)."""
 
     def list_tables(settings: Any) -> Any:
+        from monitors.stackops.provider_settings import stack_provider_settings
         from monitors.workspace.tables import sdk_lister
 
-        return sdk_lister(args.stack, args.project_dir, args.pulumi_root)(settings)
+        def provider() -> Any:
+            return stack_provider_settings(args.stack, args.project_dir, args.pulumi_root)
+
+        return sdk_lister(provider)(settings)
 
     return list_tables
 

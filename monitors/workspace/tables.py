@@ -9,7 +9,7 @@ reports those templates as unresolved instead of failing.
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import DatabricksError
@@ -18,6 +18,7 @@ from monitors.errors import CredentialsError, WorkspaceUnreachableError
 from monitors.spec.project import TableLister, TablesUnavailable
 from monitors.spec.settings import StackSettings
 from monitors.workspace.client import Deadline, Limits, connect, describe_error
+from monitors.workspace.credentials import ProviderSettings
 
 # plan waits at most a minute for the listing (5,000 tables are 100 pages of 50).
 LISTING_LIMITS = Limits(http_timeout_s=15, retry_timeout_s=20, connect_timeout_s=5, total_s=60)
@@ -36,14 +37,13 @@ def gold_tables(client: WorkspaceClient, settings: StackSettings) -> list[str]:
     )
 
 
-def sdk_lister(stack: str, project_root: Path, pulumi_root: Path | None = None) -> TableLister:
-    """A lister for `build_project` that connects with the stack's credentials when asked."""
+def sdk_lister(provider_settings: Callable[[], ProviderSettings]) -> TableLister:
+    """A lister for `build_project` that connects with the stack's credentials (as
+    `provider_settings` finds them) when asked."""
 
     def list_tables(settings: StackSettings) -> list[str]:
-        from monitors.stackops.provider_settings import stack_provider_settings
-
         try:
-            provider = stack_provider_settings(stack, project_root, pulumi_root)
+            provider = provider_settings()
             connection = connect(provider, LISTING_LIMITS, Deadline(LISTING_LIMITS.total_s))
             return gold_tables(connection.client, settings)
         except CredentialsError:
