@@ -9,6 +9,7 @@ Whether a monitor is replaced is decided against the last deployment at `pulumi 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from typing import Any, TextIO
@@ -128,11 +129,15 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             file=sys.stderr,
         )
     document = plan_document(make_plan(project))
+    # Built whole, then written once: the output stream scrubs each write (cli/output.py), and
+    # json.dump's or print's many small writes made that cost grow with every line of a fleet.
+    buffer = io.StringIO()
     if args.json:
-        json.dump(document, out, indent=2)
-        out.write("\n")
+        json.dump(document, buffer, indent=2)
+        buffer.write("\n")
     else:
-        render_plan(document, out)
+        render_plan(document, buffer)
+    out.write(buffer.getvalue())
     return 0
 
 
