@@ -8,8 +8,10 @@ field, like errors, so a user can find and judge them.
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from monitors.errors import Problem
-from monitors.naming import CONFIG_NAMESPACE, alert_key, stack_file_name
+from monitors.naming import CONFIG_NAMESPACE, DECLARATIONS_PATH, alert_key, stack_file_name
 from monitors.spec.alerts import alert_field
 from monitors.spec.checks import monitor_warnings, schedule_warnings
 from monitors.spec.project import Project
@@ -26,7 +28,7 @@ def project_warnings(project: Project) -> list[str]:
         ]
     seen: set[tuple[str, int]] = set()
     for table, spec in project.monitors.items():
-        file = project.file_of(table)
+        file = _shown(project, table)
         if (file, id(spec)) in seen:
             continue  # a template's declaration, shared by its tables: said once
         seen.add((file, id(spec)))
@@ -35,6 +37,12 @@ def project_warnings(project: Project) -> list[str]:
             lines.append(Problem(problem.field, problem.message, label).describe(file))
     lines += _silent_alerts(project)
     return lines
+
+
+def _shown(project: Project, table: str) -> str:
+    """The file declaring `table` as warnings name it: under the declarations path, wherever the
+    project was read from."""
+    return f"{DECLARATIONS_PATH}/{PurePosixPath(project.file_of(table)).name}"
 
 
 def _own_declaration(project: Project, table: str, spec: object) -> bool:
@@ -64,7 +72,7 @@ def _silent_alerts(project: Project) -> list[str]:
                     f"{CONFIG_NAMESPACE}:alerts.notify for the stack",
                     table,
                 )
-                lines.append(problem.describe(project.file_of(table)))
+                lines.append(problem.describe(_shown(project, table)))
     return lines
 
 
