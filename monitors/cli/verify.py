@@ -33,11 +33,18 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     err = err or sys.stderr
     project = load_project(args.stack, args.project_dir)
     options.print_skipped(project.skipped, args)
-    expected = expected_monitors(project, args.table)
+    # --table is checked before connecting, unless a pattern may declare it (known only after).
+    expected = None if project.declared.patterns else expected_monitors(project, args.table)
     settings = stack_provider_settings(args.stack, args.project_dir, args.pulumi_root)
     settings = settings.overridden(host=args.host, profile=args.profile)
     deadline = Deadline(VERIFY_LIMITS.total_s + (args.timeout if args.wait else 0.0))
     connection = connect(settings, VERIFY_LIMITS, deadline)
+    if project.declared.patterns:  # pattern templates: the tables the workspace lists now
+        from monitors.workspace.tables import client_lister
+
+        project = load_project(args.stack, args.project_dir, client_lister(connection.client))
+    if expected is None:
+        expected = expected_monitors(project, args.table)
     for line in connection.sources:
         print(f"verify: {line}", file=err)
     check_alerts = None

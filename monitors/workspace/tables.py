@@ -14,7 +14,7 @@ from collections.abc import Callable
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import DatabricksError
 
-from monitors.errors import CredentialsError, WorkspaceUnreachableError
+from monitors.errors import CredentialsError, TableListingError, WorkspaceUnreachableError
 from monitors.spec.project import TableLister, TablesUnavailable
 from monitors.spec.settings import StackSettings
 from monitors.workspace.client import Deadline, Limits, connect, describe_error
@@ -57,6 +57,22 @@ def sdk_lister(provider_settings: Callable[[], ProviderSettings]) -> TableLister
         except (DatabricksError, OSError) as exc:
             raise TablesUnavailable(
                 f"listing {settings.gold_schema_name} failed: {describe_error(exc)}"
+            ) from None
+
+    return list_tables
+
+
+def client_lister(client: WorkspaceClient) -> TableLister:
+    """A lister on an open connection (`verify`): a listing that fails is an error of the
+    command (TableListingError), since the tables to check would be unknown."""
+
+    def list_tables(settings: StackSettings) -> list[str]:
+        try:
+            return gold_tables(client, settings)
+        except (DatabricksError, OSError) as exc:
+            raise TableListingError(
+                f"could not list the tables of {settings.gold_schema_name} to resolve the "
+                f"pattern templates: {describe_error(exc)}"
             ) from None
 
     return list_tables

@@ -91,3 +91,17 @@ def test_plan_of_a_stack_without_templates_shows_no_template_keys(tmp_path, caps
     code, document, _ = plan(PROJECT_ROOT, capsys)
     assert code == 0 and "templates" not in document
     assert all("declared_in" not in monitor for monitor in document["monitors"].values())
+
+
+def test_verify_checks_the_tables_a_pattern_matches_in_the_workspace(
+    project, capsys, monkeypatch
+):
+    with FakeWorkspace() as workspace:
+        workspace.add_table(f"{GOLD}.fact_new")
+        workspace.add_table(f"{GOLD}.fact_view", table_type="VIEW")
+        monkeypatch.setenv("DATABRICKS_TOKEN", workspace.token)
+        argv = ["verify", "--stack", "dev", "--project-dir", str(project), "--json"]
+        code = main([*argv, "--host", workspace.host, "--table", "fact_new"])
+        report = json.loads(capsys.readouterr().out)
+    assert code == 1  # no monitor was deployed on it
+    assert [m["table"] for m in report["monitors"]] == ["fact_new"]
