@@ -93,9 +93,7 @@ def test_plan_of_a_stack_without_templates_shows_no_template_keys(tmp_path, caps
     assert all("declared_in" not in monitor for monitor in document["monitors"].values())
 
 
-def test_verify_checks_the_tables_a_pattern_matches_in_the_workspace(
-    project, capsys, monkeypatch
-):
+def test_verify_checks_the_tables_a_pattern_matches_in_the_workspace(project, capsys, monkeypatch):
     with FakeWorkspace() as workspace:
         workspace.add_table(f"{GOLD}.fact_new")
         workspace.add_table(f"{GOLD}.fact_view", table_type="VIEW")
