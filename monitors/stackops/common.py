@@ -10,6 +10,7 @@ from pulumi.automation import CommandError, Deployment, Stack
 
 from monitors.errors import AbortedError, OperationFailedError, UnknownTableError
 from monitors.naming import API_LEGACY, PROJECT_ROOT, monitor_urn, short_stack
+from monitors.spec.claims import pattern_of
 from monitors.spec.loader import load_declarations
 from monitors.spec.project import Project, declarations_dir, load_project
 from monitors.stackops.events import EventLog
@@ -43,13 +44,20 @@ def load(stack: str, env: Env) -> Project:
 def resolve_tables(
     stack: str, project: Project, requested: Sequence[str] | None, env: Env
 ) -> list[str]:
-    """The tables to act on: all enabled (None) or the requested ones, which must be enabled."""
+    """The tables to act on: all enabled (None: pattern templates' tables are not known here)
+    or the requested ones, which must be enabled or covered by a pattern template."""
     enabled = list(project.monitors)
     if requested is None:
         if not enabled:
             raise UnknownTableError(f"stack {stack!r} enables no monitors")
         return enabled
-    unknown = [t for t in dict.fromkeys(requested) if t not in project.monitors]
+    # A table a pattern template covers is taken as declared: the program resolves the pattern
+    # against the workspace in the preview the operation runs (and refuses it if it is absent).
+    unknown = [
+        t
+        for t in dict.fromkeys(requested)
+        if t not in project.monitors and pattern_of(project.declared, t) is None
+    ]
     if unknown:
         declared = load_declarations(env.declarations)
         reasons = [

@@ -1,0 +1,25 @@
+"""Stack operations name tables a pattern template covers (resolved by the program's preview)."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitors.errors import UnknownTableError
+from monitors.spec.project import build_project
+from monitors.spec.settings import read_stack_config
+from monitors.stackops.common import Env, resolve_tables
+
+FACTS = "tables: {like: 'fact\\_%'}\nsnapshot: {}\n"
+
+
+def project():
+    return build_project("dev", read_stack_config("dev"), {"d/facts.yaml": FACTS})
+
+
+def test_a_table_a_pattern_covers_is_accepted_by_name():
+    assert resolve_tables("dev", project(), ["fact_new"], Env()) == ["fact_new"]
+
+
+def test_a_table_no_declaration_covers_is_still_refused():
+    with pytest.raises(UnknownTableError, match="'dim_new' is not a declared monitor"):
+        resolve_tables("dev", project(), ["dim_new"], Env())
