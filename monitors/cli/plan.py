@@ -27,6 +27,10 @@ def render_plan(document: dict[str, Any], out: TextIO) -> None:
         f"{len(document.get('alerts', {}))} alerts, protection {protect}" + api,
         file=out,
     )
+    if document.get("paused"):
+        from monitors.desired.plan import describe_paused
+
+        print(describe_paused(document["stack"], len(document["monitors"])), file=out)
     for table, monitor in document["monitors"].items():
         reset = monitor["reset"]
         print(f"\n== {table}", file=out)
@@ -59,6 +63,27 @@ def render_plan(document: dict[str, Any], out: TextIO) -> None:
         body = json.dumps(anomaly["request"], indent=2)
         print("\n".join("   " + line for line in body.splitlines()), file=out)
     render_alerts(document, out)
+    render_readers(document, out)
+
+
+def render_readers(document: dict[str, Any], out: TextIO) -> None:
+    """The readers' grants, one line each, and what each monitor's dashboard gets."""
+    readers = document.get("readers")
+    if readers is None:
+        return
+    print("\n== readers", file=out)
+    for grant in readers["grants"]:
+        securable = "schema" if "schema" in grant else "catalog"
+        print(
+            f"   {grant['name']}: {', '.join(grant['privileges'])} on {securable} "
+            f"{grant[securable]}   protect: {str(grant['protect']).lower()}",
+            file=out,
+        )
+    print(
+        f"   each monitor's dashboard: {readers['dashboard_permission']} for every reader, once "
+        "the monitor has reported its dashboard",
+        file=out,
+    )
 
 
 def render_alerts(document: dict[str, Any], out: TextIO) -> None:
