@@ -33,6 +33,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from databricks.sdk.clock import Clock
 
 from tests.fakes.alerts_api import AlertsAndStatements
+from tests.fakes.grants_api import GRANTS_ROUTES, UnityCatalogGrants
 from tests.fakes.workspace_dq import DQ_ROUTES, DataQualityEndpoints
 
 MONITOR_STATUS_ACTIVE = "MONITOR_STATUS_ACTIVE"
@@ -155,6 +156,8 @@ _ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ),
     # The Data Quality Monitoring API and the schema lookup (tests/fakes/workspace_dq.py).
     *((method, re.compile(pattern), handler) for method, pattern, handler in DQ_ROUTES),
+    # Unity Catalog grants, as `databricks.Grant` reads and changes them (tests/fakes/grants_api.py).
+    *((method, re.compile(pattern), handler) for method, pattern, handler in GRANTS_ROUTES),
     # The provider's `databricks.getNotificationDestinations` (TF pluginfw
     # `notificationdestinations/data_notification_destinations.go` Read: one listing, filtered
     # client-side; databricks-sdk-go service/settings/impl.go `NotificationDestinations.List`).
@@ -227,7 +230,7 @@ class VirtualClock(Clock):
             self._offset += seconds
 
 
-class FakeWorkspace(AlertsAndStatements, DataQualityEndpoints):
+class FakeWorkspace(AlertsAndStatements, DataQualityEndpoints, UnityCatalogGrants):
     """In-memory Databricks workspace served over loopback HTTP; use as a context manager.
 
     `echo_create_only`: whether the data quality API's GET echoes `warehouse_id` and
@@ -250,6 +253,7 @@ class FakeWorkspace(AlertsAndStatements, DataQualityEndpoints):
         self.dashboards: dict[str, dict[str, Any]] = {}
         self.schemas: dict[str, dict[str, Any]] = {}
         self.schema_monitors: dict[str, dict[str, Any]] = {}
+        self.grants: dict[tuple[str, str], dict[str, set[str]]] = {}
         self.dq_create_only: dict[str, dict[str, Any]] = {}
         self.echo_create_only = echo_create_only
         self.query: dict[str, list[str]] = {}  # the query of the request being handled
