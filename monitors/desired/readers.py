@@ -21,10 +21,13 @@ Why these resources:
 - the dashboard id is the one the monitor reported at the last run (its `monitors` stack output,
   legacy-shaped on both backends), a plain value: the preview shows every grant exactly, and a
   monitor with no dashboard yet (new, pending, or `skip_builtin_dashboard`) is skipped and says
-  so. Taking the id from the live resource output instead would make it unknown in the preview
-  of every monitor update (the provider's plan marks computed attributes unknown), and
-  `dashboard_id` forces a new Permissions resource: each update would preview a replace, which
-  a protected stack refuses.
+  so. Taking the id from the live resource output instead risks an unknown id in the preview of
+  every monitor update (the plugin framework plans a computed attribute with no
+  UseStateForUnknown modifier as unknown when the resource changes, and the provider sets none
+  on `dashboard_id`: pluginfw qualitymonitor `Schema`, dataquality_tf `DataProfilingConfig`);
+  `dashboard_id` forces a new Permissions resource, so each update would preview a replace,
+  which a protected stack refuses; and registering inside an `apply` on it would leave the
+  resources out of such previews, which then show them deleted.
 """
 
 from __future__ import annotations

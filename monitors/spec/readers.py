@@ -28,6 +28,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from monitors.spec.models import AlertEmails
 from monitors.spec.values import true_or_false
 
+ADMINS = "admins"  # the workspace admins group
 MAX_PRINCIPAL_LENGTH = 255  # our bound: a group's display name, not a document
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -46,6 +47,11 @@ def _group(value: str) -> str:
         raise ValueError(f"{value!r} contains '::', which cannot appear in a resource name")
     if len(value) > MAX_PRINCIPAL_LENGTH:
         raise ValueError(f"is {len(value)} characters long; at most {MAX_PRINCIPAL_LENGTH}")
+    if value == ADMINS:
+        raise ValueError(
+            "'admins' already manages every dashboard, and the provider refuses to change its "
+            "dashboard permissions (terraform-provider-databricks permissions `validate`)"
+        )
     return value
 
 

@@ -76,6 +76,12 @@ BAD_READERS = [
         "lakehouse-monitors:readers.groups[0]: 'a::b' contains '::', which cannot appear in a "
         "resource name",
     ),
+    (
+        "{groups: [admins]}",
+        "lakehouse-monitors:readers.groups[0]: 'admins' already manages every dashboard, and the "
+        "provider refuses to change its dashboard permissions (terraform-provider-databricks "
+        "permissions `validate`)",
+    ),
     ("{groups: [x, X]}", "lakehouse-monitors:readers.groups: 'X' is listed twice"),
     (
         "{groups: [a@x.example], users: [A@x.example]}",
