@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -97,6 +97,17 @@ class Readers(BaseModel):
     use_catalog: Annotated[bool, BeforeValidator(true_or_false)] = Field(
         default=False, alias="useCatalog"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_privileges(cls, value: Any) -> Any:
+        """Privileges are not the stack's to choose: say so rather than "unknown key"."""
+        if isinstance(value, dict) and "privileges" in value:
+            raise ValueError(
+                "privileges are not set here: every reader gets USE_SCHEMA and SELECT on the "
+                "output schema (and USE_CATALOG with useCatalog: true); remove `privileges`"
+            )
+        return value
 
     @model_validator(mode="after")
     def _one_kind_per_principal(self) -> Readers:

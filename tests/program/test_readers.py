@@ -187,3 +187,25 @@ def test_dashboard_access_moves_unprotected_when_a_replaced_monitor_reports_a_ne
     assert protect.pop("reader-dashboard:dim_host") is False
     assert all(protect.values())
     assert any("'dim_host' has a new dashboard" in w for w in third.warnings)
+
+
+def test_a_protected_readers_grant_is_revoked_once_unprotected(declarations):
+    stack = _up_twice(declarations, "prod", stack_config("prod", readers=READERS))
+    fewer = stack_config("prod", readers={"groups": ["data-analysts"], "servicePrincipals": [SP]})
+    gone = reader_grant_urn("prod", "schema", "ana@x.example")
+    stack.engine.checkpoint = stack.engine.checkpoint.unprotect(gone)
+    result = stack.up(config=fewer)
+    assert result.ok, result.errors
+    assert result.changed.get(gone) == "delete"
+    assert gone not in stack.engine.checkpoint.resources
+
+
+def test_removing_the_readers_setting_revokes_everything_it_granted_and_says_so(declarations):
+    stack = _up_twice(declarations, "dev", stack_config("dev", readers=READERS))
+    result = stack.up(config=stack_config("dev"))
+    assert result.ok, result.errors
+    assert _held(stack, GRANT_RESOURCE_TYPE) == {}
+    assert _held(stack, PERMISSIONS_RESOURCE_TYPE) == {}
+    revoked = [w for w in result.program.warnings if w.startswith("readers:")]
+    assert len(revoked) == 3 + len(TABLES)
+    assert not [w for w in revoked if "unprotect" in w], "an unprotected stack needs no step"

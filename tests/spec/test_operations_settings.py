@@ -53,7 +53,9 @@ BAD_READERS = [
     ("{group: [x]}", "lakehouse-monitors:readers.group: unknown key; did you mean 'groups'?"),
     (
         "{groups: [x], privileges: [ALL_PRIVILEGES]}",
-        "lakehouse-monitors:readers.privileges: unknown key",
+        "lakehouse-monitors:readers: privileges are not set here: every reader gets USE_SCHEMA "
+        "and SELECT on the output schema (and USE_CATALOG with useCatalog: true); remove "
+        "`privileges`",
     ),
     ("{users: [ana]}", "lakehouse-monitors:readers.users[0]: 'ana' is not an email address"),
     (
