@@ -36,13 +36,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from monitors.naming import (
-    dashboard_permissions_name,
-    dashboard_permissions_urn,
-    reader_grant_name,
-    reader_grant_urn,
-    short_stack,
+from monitors.desired.protection import (
+    dashboard_unprotect_urn,
+    reader_delete_needs_unprotect,
+    reader_grant_unprotect_urn,
 )
+from monitors.naming import dashboard_permissions_name, reader_grant_name
 from monitors.spec.readers import Readers
 from monitors.spec.settings import StackSettings
 
@@ -254,19 +253,6 @@ def describe_moved(access: DashboardAccess) -> str:
     )
 
 
-def unprotect_grant_command(stack: str, name: str) -> str:
-    """The command that lets a protected stack delete one reader's grant."""
-    securable, _, principal = name.removeprefix("reader-").partition(":")
-    urn = reader_grant_urn(stack, securable, principal)
-    return f"pulumi state unprotect --stack {short_stack(stack)} '{urn}'"
-
-
-def unprotect_dashboard_command(stack: str, table: str) -> str:
-    """The command that lets a protected stack delete a dashboard's reader access."""
-    urn = dashboard_permissions_urn(stack, table)
-    return f"pulumi state unprotect --stack {short_stack(stack)} '{urn}'"
-
-
 def describe_removed(plan: ReadersPlan, stack: str, protect: bool) -> list[str]:
     """One warning per grant or dashboard access this run deletes, with the command a
     protected stack needs first."""
@@ -274,17 +260,15 @@ def describe_removed(plan: ReadersPlan, stack: str, protect: bool) -> list[str]:
     for name in plan.removed_grants:
         message = f"readers: grant '{name}' is no longer asked for: it will be REVOKED."
         if protect:
-            message += (
-                f" Stack '{short_stack(stack)}' protects it: run "
-                f"`{unprotect_grant_command(stack, name)}` first."
+            message += " " + reader_delete_needs_unprotect(
+                stack, reader_grant_unprotect_urn(stack, name)
             )
         messages.append(message)
     for table in plan.removed_dashboards:
         message = f"readers: access to monitor '{table}''s dashboard will be REMOVED."
         if protect:
-            message += (
-                f" Stack '{short_stack(stack)}' protects it: run "
-                f"`{unprotect_dashboard_command(stack, table)}` first."
+            message += " " + reader_delete_needs_unprotect(
+                stack, dashboard_unprotect_urn(stack, table)
             )
         messages.append(message)
     return messages

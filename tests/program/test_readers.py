@@ -209,3 +209,33 @@ def test_removing_the_readers_setting_revokes_everything_it_granted_and_says_so(
     revoked = [w for w in result.program.warnings if w.startswith("readers:")]
     assert len(revoked) == 3 + len(TABLES)
     assert not [w for w in revoked if "unprotect" in w], "an unprotected stack needs no step"
+
+
+def test_plan_lists_each_readers_grant_as_the_program_registers_it(capsys, tmp_path, declarations):
+    import json
+    import shutil
+
+    from monitors.cli.main import main
+    from tests.program.conftest import ROOT
+
+    for name in ("Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "monitors" / "declarations", tmp_path / "monitors" / "declarations")
+    stack_file = tmp_path / "Pulumi.prod.yaml"
+    stack_file.write_text(
+        stack_file.read_text()
+        + "  lakehouse-monitors:readers:\n    groups: [data-analysts]\n    useCatalog: true\n"
+    )
+    assert main(["plan", "--stack", "prod", "--project-dir", str(tmp_path), "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    run = deploy_once(
+        declarations,
+        stack="prod",
+        config=stack_config("prod", readers={"groups": ["data-analysts"], "useCatalog": True}),
+    )
+    registered = {
+        r.name: (r.inputs, r.protect) for r in run.registrations if r.type == GRANT_RESOURCE_TYPE
+    }
+    planned = {g.pop("name"): (g, g.pop("protect")) for g in document["readers"]["grants"]}
+    assert planned == registered
+    assert document["readers"]["dashboard_permission"] == "CAN_READ"
