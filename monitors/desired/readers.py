@@ -238,9 +238,9 @@ def plan_readers(
 def describe_pending(tables: tuple[str, ...]) -> str:
     """Monitors whose readers get dashboard access only once the monitor reports a dashboard."""
     return (
-        f"readers: {', '.join(tables)} has reported no dashboard yet (new or still pending), so "
-        "its readers get access to the dashboard at the first run after it does; their grants "
-        "on the output schema apply now."
+        f"readers: no dashboard reported yet by monitor(s) {', '.join(tables)} (new or still "
+        "pending): their readers get dashboard access at the first run after it is reported; "
+        "the grants on the output schema apply now."
     )
 
 

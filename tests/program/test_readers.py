@@ -87,7 +87,7 @@ def test_dashboard_access_follows_the_dashboard_the_monitor_reported(declaration
     config = _config("dev", api, readers=READERS)
     first = deploy_once(declarations, config=config, last=None)
     assert _dashboards(first) == {}, "no monitor has reported a dashboard before its first run"
-    assert any("has reported no dashboard yet" in i for i in first.infos)
+    assert any("no dashboard reported yet by monitor(s)" in i for i in first.infos)
     second = deploy_once(declarations, config=config, last=first)
     reported = {t: first.stack_outputs["monitors"][t]["dashboard_id"] for t in TABLES}
     assert _dashboards(second) == {
