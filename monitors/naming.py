@@ -194,3 +194,40 @@ def migrate_command(stack: str, api: str) -> str:
     """The command that moves a stack's monitors to the `api` backend without losing history
     (`python -m monitors migrate`, built on this backend's record fields)."""
     return f"python -m monitors migrate --stack {short_stack(stack)} --to {api}"
+
+
+# ---------------------------------------------------------------------------- readers
+# `lakehouse-monitors:readers` grants (monitors.desired.readers): one `databricks.Grant` per
+# principal and securable, one `databricks.Permissions` per monitor's dashboard. Their names
+# hold the principal or table they are for, so adding or removing one reader never renames
+# another's resources. No parent: like alerts, they sit beside the monitors.
+
+GRANT_RESOURCE_TYPE = "databricks:index/grant:Grant"
+PERMISSIONS_RESOURCE_TYPE = "databricks:index/permissions:Permissions"
+READER_SECURABLES: tuple[str, ...] = ("schema", "catalog")
+
+
+def reader_grant_name(securable: str, principal: str) -> str:
+    """A reader's grant on the output schema or the catalog: `reader-schema:<principal>`."""
+    return f"reader-{securable}:{principal}"
+
+
+def dashboard_permissions_name(table: str) -> str:
+    """The readers' access to one monitor's dashboard: `reader-dashboard:<table>`."""
+    return f"reader-dashboard:{table}"
+
+
+def reader_grant_urn(stack: str, securable: str, principal: str) -> str:
+    """The URN of a reader's grant (no parent, default provider)."""
+    return (
+        f"urn:pulumi:{short_stack(stack)}::{PROJECT_NAME}::{GRANT_RESOURCE_TYPE}::"
+        f"{reader_grant_name(securable, principal)}"
+    )
+
+
+def dashboard_permissions_urn(stack: str, table: str) -> str:
+    """The URN of the readers' access to one monitor's dashboard."""
+    return (
+        f"urn:pulumi:{short_stack(stack)}::{PROJECT_NAME}::{PERMISSIONS_RESOURCE_TYPE}::"
+        f"{dashboard_permissions_name(table)}"
+    )

@@ -239,6 +239,23 @@ ROWS: tuple[Row, ...] = (
         stack_changes=("schedule.quartz_cron_expression", "schedule.timezone_id"),
     ),
     Row(
+        "pausing the stack updates every monitor in place",
+        _setting(paused=True),
+        "update",
+        table=EVERY,
+        stack="prod",
+        stack_changes=("paused",),
+    ),
+    Row(
+        "un-pausing the stack restores the schedules in place",
+        _setting(paused=False),
+        "update",
+        table=EVERY,
+        stack="prod",
+        setup=_setting(paused=True),
+        stack_changes=("paused",),
+    ),
+    Row(
         "changing notifications updates in place",
         _set(TABLE, "notifications", {"on_failure": {"email_addresses": ["bookings@x.example"]}}),
         "update",

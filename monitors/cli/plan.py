@@ -28,6 +28,10 @@ def render_plan(document: dict[str, Any], out: TextIO) -> None:
         f"{len(document.get('alerts', {}))} alerts, protection {protect}" + api,
         file=out,
     )
+    if document.get("paused"):
+        from monitors.desired.plan import describe_paused
+
+        print(describe_paused(document["stack"], len(document["monitors"])), file=out)
     for table, monitor in document["monitors"].items():
         reset = monitor["reset"]
         origin = f" (template {monitor['declared_in']})" if "declared_in" in monitor else ""
@@ -62,6 +66,7 @@ def render_plan(document: dict[str, Any], out: TextIO) -> None:
         print("\n".join("   " + line for line in body.splitlines()), file=out)
     render_alerts(document, out)
     render_templates(document, out)
+    render_readers(document, out)
 
 
 def render_templates(document: dict[str, Any], out: TextIO) -> None:
@@ -78,6 +83,26 @@ def render_templates(document: dict[str, Any], out: TextIO) -> None:
             print(f"   overrides: {', '.join(template['overrides'])}", file=out)
     for note in document.get("template_notes", []):
         print(f"   note: {note}", file=out)
+
+
+def render_readers(document: dict[str, Any], out: TextIO) -> None:
+    """The readers' grants, one line each, and what each monitor's dashboard gets."""
+    readers = document.get("readers")
+    if readers is None:
+        return
+    print("\n== readers", file=out)
+    for grant in readers["grants"]:
+        securable = "schema" if "schema" in grant else "catalog"
+        print(
+            f"   {grant['name']}: {', '.join(grant['privileges'])} on {securable} "
+            f"{grant[securable]}   protect: {str(grant['protect']).lower()}",
+            file=out,
+        )
+    print(
+        f"   each monitor's dashboard: {readers['dashboard_permission']} for every reader, once "
+        "the monitor has reported its dashboard",
+        file=out,
+    )
 
 
 def render_alerts(document: dict[str, Any], out: TextIO) -> None:

@@ -9,6 +9,12 @@ import by `adopt`) followed by `pulumi up` changes nothing: the API's GET never 
 `skip_builtin_dashboard` and the provider's Read keeps only a stored `true`, so it is sent only
 when true; the API returns no empty lists and the bridge tells `[]` from null, so no empty list
 is sent (tests/fakes/provider_read.py names the upstream code behind each rule).
+
+A paused stack (`paused: true`) sends no schedule: the schedule's `pause_status` is read-only in
+both APIs, and removing the schedule is how a monitor stops refreshing on its own. The provider
+sends that removal (the legacy PUT carries the whole config; the data quality PATCH's mask names
+all of `data_profiling_config`), and the schedule is no part of the replace rule, so pausing and
+resuming are updates in place.
 """
 
 from __future__ import annotations
@@ -56,7 +62,7 @@ def monitor_request(table: str, spec: MonitorSpec, settings: StackSettings) -> d
     body[profile] = getattr(spec, profile).model_dump(exclude_none=True)
     if spec.baseline_table_name:
         body["baseline_table_name"] = qualified(spec.baseline_table_name, settings)
-    if settings.schedule is not None:
+    if settings.schedule is not None and not settings.paused:
         body["schedule"] = (spec.schedule or settings.schedule).model_dump()
     notifications = _notifications(spec, settings)
     if notifications:

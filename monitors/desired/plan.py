@@ -17,8 +17,9 @@ from monitors.desired.anomaly_alert import UPDATE_REMOVES_RECIPIENTS
 from monitors.desired.payload import monitor_request
 from monitors.desired.payload_dq import ENDPOINT, anomaly_detection_request, data_quality_request
 from monitors.desired.protection import is_protected
+from monitors.desired.readers import DASHBOARD_PERMISSION, grant_requests
 from monitors.desired.replacement import Structure, structure_of
-from monitors.naming import API_DATA_QUALITY, alert_urn, anomaly_urn, monitor_urn
+from monitors.naming import API_DATA_QUALITY, alert_urn, anomaly_urn, monitor_urn, short_stack
 from monitors.spec.project import Project
 
 
@@ -77,6 +78,16 @@ def template_document(project: Project) -> dict[str, Any]:
     }
 
 
+def describe_paused(stack: str, monitors: int) -> str:
+    """What a paused stack means, as the preview and `plan` say it."""
+    return (
+        f"stack '{short_stack(stack)}' is paused (lakehouse-monitors:paused): its {monitors} "
+        "monitor(s) are deployed without a schedule, so they refresh only when asked; "
+        "their history is kept. Remove the setting (or set it to false) to restore the "
+        "declared schedules."
+    )
+
+
 def plan_document(plan: Plan) -> dict[str, Any]:
     """The stable JSON form of a stack's plan."""
     settings = plan.project.settings
@@ -122,6 +133,17 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         document["template_notes"] = list(plan.project.notes)
     if plan.data_quality:
         document["api"] = settings.api
+    if settings.paused:
+        document["paused"] = True
+    if settings.readers is not None:
+        document["readers"] = {
+            "use_catalog": settings.readers.use_catalog,
+            "grants": [
+                {"name": g.name, "protect": settings.protect, **g.inputs}
+                for g in grant_requests(settings)
+            ],
+            "dashboard_permission": DASHBOARD_PERMISSION,
+        }
     if plan.anomaly is not None:
         document["anomaly_detection"] = {
             "schema_name": settings.gold_schema_name,

@@ -16,6 +16,8 @@ from monitors.naming import (
     CONFIG_NAMESPACE,
     alert_unprotect_command,
     anomaly_urn,
+    dashboard_permissions_urn,
+    reader_grant_urn,
     reset_command,
     reset_token_key,
     short_stack,
@@ -90,3 +92,21 @@ def anomaly_needs_unprotect(stack: str) -> str:
     return (
         f"Stack '{short_stack(stack)}' protects it: run `{anomaly_unprotect_command(stack)}` first."
     )
+
+
+def reader_delete_needs_unprotect(stack: str, urn: str) -> str:
+    """How to revoke a reader's grant or dashboard access on purpose in a protected stack: the
+    same path as retiring a monitor (the readers' resources carry the stack's `protect`)."""
+    name = short_stack(stack)
+    return f"Stack '{name}' protects it: run `pulumi state unprotect --stack {name} '{urn}'` first."
+
+
+def reader_grant_unprotect_urn(stack: str, grant_name: str) -> str:
+    """The URN of a reader's grant from its resource name (`reader-schema:<principal>`)."""
+    securable, _, principal = grant_name.removeprefix("reader-").partition(":")
+    return reader_grant_urn(stack, securable, principal)
+
+
+def dashboard_unprotect_urn(stack: str, table: str) -> str:
+    """The URN of the readers' access to one monitor's dashboard."""
+    return dashboard_permissions_urn(stack, table)

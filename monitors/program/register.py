@@ -24,7 +24,7 @@ from pulumi.output import Unknown
 from monitors.desired.alert_record import ALERTS_OUTPUT
 from monitors.desired.anomaly_alert import describe_update, excluded_change
 from monitors.desired.backend import describe_migrating, prepare_last
-from monitors.desired.plan import Plan, make_plan
+from monitors.desired.plan import Plan, describe_paused, make_plan
 from monitors.desired.protection import (
     RESET_LIFTS_PROTECTION,
     anomaly_needs_unprotect,
@@ -33,6 +33,7 @@ from monitors.desired.protection import (
     is_protected,
     replace_needs_reset,
 )
+from monitors.desired.readers import READERS_OUTPUT
 from monitors.desired.record import (
     ANOMALY_OUTPUT,
     MONITORS_OUTPUT,
@@ -61,6 +62,11 @@ from monitors.program.register_alerts import (
     destinations_lookup,
     prepare_alerts,
     register_alerts,
+)
+from monitors.program.register_readers import (
+    announce_readers,
+    prepare_readers,
+    register_readers,
 )
 from monitors.spec.claims import pattern_of
 from monitors.spec.project import Project
@@ -211,6 +217,9 @@ def _register(
     last, migrating = prepare_last(settings, last, plan.structures)
     decisions = decide_all(plan, last)
     announce(decisions, last, plan.project)
+    announce_paused(plan)
+    readers = prepare_readers(plan, outputs)
+    announce_readers(readers, plan)
     for table in sorted(migrating):
         log.info(describe_migrating(table, settings))
     lookups = register_dq.Lookups()
@@ -245,6 +254,7 @@ def _register(
     structures = {t: entry(d.structure) for t, d in decisions.items()}
     stack_outputs: dict[str, Any] = {MONITORS_OUTPUT: monitors, STRUCTURE_OUTPUT: structures}
     stack_outputs.update(register_alerts(prepared, plan, decisions, resources))
+    stack_outputs[READERS_OUTPUT] = register_readers(readers, plan)
     announce_anomaly_detection(plan, last)
     if plan.anomaly is not None:
         stack_outputs[ANOMALY_OUTPUT] = register_dq.register_anomaly_detection(
@@ -259,6 +269,19 @@ def _register(
             ),
         )
     return stack_outputs
+
+
+def announce_paused(plan: Plan) -> None:
+    """Say that the stack is paused: its monitors are deployed without a schedule. A warning in a
+    protected (production) stack, where monitors that stop refreshing go unnoticed."""
+    settings = plan.project.settings
+    if not settings.paused:
+        return
+    message = describe_paused(settings.stack, len(plan.requests))
+    if settings.protect:
+        log.warn(message)
+    else:
+        log.info(message)
 
 
 def announce_anomaly_detection(plan: Plan, last: LastDeployment) -> None:
@@ -318,6 +341,8 @@ def deploy(project: Project, hooks: Hooks | None = None) -> pulumi.Output[dict[s
     pulumi.export(STRUCTURE_OUTPUT, registered.apply(lambda r: r[STRUCTURE_OUTPUT]))
     if project.settings.alerts is not None:  # stacks without alerts keep their outputs as they were
         pulumi.export(ALERTS_OUTPUT, registered.apply(lambda r: r[ALERTS_OUTPUT]))
+    if project.settings.readers is not None:  # likewise
+        pulumi.export(READERS_OUTPUT, registered.apply(lambda r: r[READERS_OUTPUT]))
     if plan.anomaly is not None:  # a stack without it keeps exactly its outputs
         pulumi.export(ANOMALY_OUTPUT, registered.apply(lambda r: r[ANOMALY_OUTPUT]))
     return registered

@@ -45,6 +45,7 @@ from monitors.spec.identifiers import check_name
 from monitors.spec.models import AlertNotify, EmailList, Schedule
 from monitors.spec.problems import problems_from_validation_error
 from monitors.spec.provider_config import PROVIDER_SETTINGS
+from monitors.spec.readers import Readers
 from monitors.spec.suggest import hint, squash
 from monitors.spec.values import true_or_false, yaml_scalar
 from monitors.spec.yamlfile import YamlError, load_yaml, written_differently
@@ -237,6 +238,10 @@ class StackSettings(BaseModel):
     api: Api = "legacy"
     migrating_to: Api | None = Field(default=None, alias="migratingTo")
     anomaly_detection: AnomalyDetection | None = Field(default=None, alias="anomalyDetection")
+    # Operating the monitors: who may read their results (`monitors.spec.readers`), and a stack
+    # whose monitors run with no schedule (deployed without one: the API has no pause).
+    readers: Readers | None = None
+    paused: Flag = False
 
     @field_validator("resets", mode="before")
     @classmethod
@@ -289,6 +294,8 @@ _JSON_KEYS = frozenset(
         "refreshAfterUpdate",
         "alerts",
         "anomalyDetection",
+        "readers",
+        "paused",
     }
 )
 

@@ -10,9 +10,10 @@ parent (monitors and their alerts), the default provider, `delete_before_replace
 no detailed diff), `protect`, `ignore_changes`, `depends_on` and property dependencies (which
 dependents a delete-before-replace takes with it), `--replace` targets, `pulumi state
 unprotect`, a failure injected at one step, and `--continue-on-error`. The provider's diff is
-modelled as "inputs differ"; neither resource asks for a replace itself, except AlertV2 for its
+modelled as "inputs differ"; neither monitor type asks for a replace itself; AlertV2 does for its
 `providerConfig` (terraform-provider-databricks alert_v2 `ProviderConfigWorkspaceIDPlanModifier`,
-the only RequiresReplace of the resource), which the program never sets.
+the only RequiresReplace of the resource), which the program never sets, and the readers' Grant
+and Permissions for their ForceNew keys (`PROVIDER_REPLACE_KEYS`).
 
 Steps run in registration order. The real engine runs independent steps in parallel, so when a
 step fails, which other monitors were already done is one of several possible interleavings;
@@ -31,6 +32,8 @@ from monitors.naming import (
     ALERT_RESOURCE_TYPE,
     API_LEGACY,
     DQ_RESOURCE_TYPE,
+    GRANT_RESOURCE_TYPE,
+    PERMISSIONS_RESOURCE_TYPE,
     PROJECT_NAME,
     RESOURCE_TYPE,
     RESOURCE_TYPES,
@@ -49,7 +52,19 @@ PROVIDER_REPLACE_KEYS: dict[str, frozenset[str]] = {
     RESOURCE_TYPE: frozenset(),
     DQ_RESOURCE_TYPE: frozenset(),
     ALERT_RESOURCE_TYPE: frozenset({"providerConfig"}),
+    # terraform-provider-databricks catalog/resource_grant.go `ResourceGrant`: `principal` and
+    # every securable field are ForceNew; permissions/resource_permissions.go
+    # `ResourcePermissions`: every object id field is ForceNew (the two the program sets here).
+    GRANT_RESOURCE_TYPE: frozenset({"principal", "schema", "catalog"}),
+    PERMISSIONS_RESOURCE_TYPE: frozenset({"dashboardId"}),
 }
+# The types the model holds: monitors, alerts, and the readers' grants and dashboard access.
+MODELLED_TYPES: tuple[str, ...] = (
+    *RESOURCE_TYPES.values(),
+    ALERT_RESOURCE_TYPE,
+    GRANT_RESOURCE_TYPE,
+    PERMISSIONS_RESOURCE_TYPE,
+)
 FailAt = Literal["delete", "create", "update"]
 
 
@@ -187,9 +202,10 @@ def _copy(value: Any) -> Any:
 
 
 def resource_urn(stack: str, reg: Registration) -> str | None:
-    """The URN of a registration of either monitor type or an alert (no parent, default
-    provider); None for the program's other resources (its StackReference)."""
-    if reg.type not in (*RESOURCE_TYPES.values(), ALERT_RESOURCE_TYPE):
+    """The URN of a registration of either monitor type, an alert or a reader's grant or
+    dashboard access (no parent, default provider); None for the program's other resources (its
+    StackReference)."""
+    if reg.type not in MODELLED_TYPES:
         return None
     return f"urn:pulumi:{stack}::{PROJECT_NAME}::{reg.type}::{reg.name}"
 
@@ -276,7 +292,8 @@ def _steps_for(run: _Run, urn: str, reg: Registration, replace_targets: Collecti
     inputs = process_ignore_changes(reg.inputs, old.inputs, reg.ignore_changes)
     trigger_replace = should_trigger_replace(new_trigger, old.trigger)
     targeted = urn in replace_targets  # `isTargetedReplace`: diff blames "id"
-    replace_keys = [k for k in reg.replace_on_changes if inputs.get(k) != old.inputs.get(k)]
+    forced = (*reg.replace_on_changes, *PROVIDER_REPLACE_KEYS.get(reg.type, ()))
+    replace_keys = [k for k in forced if inputs.get(k) != old.inputs.get(k)]
     condemned = urn in run.condemned  # deleted before a resource it depends on was replaced
     replacing = trigger_replace or targeted or bool(replace_keys) or condemned
     changed = replacing or dict(inputs) != dict(old.inputs) or _depends_on_unknown(run, reg)

@@ -33,6 +33,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from databricks.sdk.clock import Clock
 
 from tests.fakes.alerts_api import AlertsAndStatements
+from tests.fakes.grants_api import GRANTS_ROUTES, UnityCatalogGrants
+from tests.fakes.permissions_api import PERMISSIONS_ROUTES, DashboardPermissions
 from tests.fakes.workspace_dq import DQ_ROUTES, DataQualityEndpoints
 
 MONITOR_STATUS_ACTIVE = "MONITOR_STATUS_ACTIVE"
@@ -155,6 +157,10 @@ _ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ),
     # The Data Quality Monitoring API and the schema lookup (tests/fakes/workspace_dq.py).
     *((method, re.compile(pattern), handler) for method, pattern, handler in DQ_ROUTES),
+    # Unity Catalog grants, as `databricks.Grant` reads and changes them (tests/fakes/grants_api.py).
+    *((method, re.compile(pattern), handler) for method, pattern, handler in GRANTS_ROUTES),
+    # AI/BI dashboard ACLs, as `databricks.Permissions` sets them (tests/fakes/permissions_api.py).
+    *((method, re.compile(pattern), handler) for method, pattern, handler in PERMISSIONS_ROUTES),
     # The provider's `databricks.getNotificationDestinations` (TF pluginfw
     # `notificationdestinations/data_notification_destinations.go` Read: one listing, filtered
     # client-side; databricks-sdk-go service/settings/impl.go `NotificationDestinations.List`).
@@ -227,7 +233,9 @@ class VirtualClock(Clock):
             self._offset += seconds
 
 
-class FakeWorkspace(AlertsAndStatements, DataQualityEndpoints):
+class FakeWorkspace(
+    AlertsAndStatements, DataQualityEndpoints, UnityCatalogGrants, DashboardPermissions
+):
     """In-memory Databricks workspace served over loopback HTTP; use as a context manager.
 
     `echo_create_only`: whether the data quality API's GET echoes `warehouse_id` and
@@ -250,6 +258,8 @@ class FakeWorkspace(AlertsAndStatements, DataQualityEndpoints):
         self.dashboards: dict[str, dict[str, Any]] = {}
         self.schemas: dict[str, dict[str, Any]] = {}
         self.schema_monitors: dict[str, dict[str, Any]] = {}
+        self.grants: dict[tuple[str, str], dict[str, set[str]]] = {}
+        self.dashboard_acls: dict[str, dict[tuple[str, str], str]] = {}
         self.dq_create_only: dict[str, dict[str, Any]] = {}
         self.echo_create_only = echo_create_only
         self.query: dict[str, list[str]] = {}  # the query of the request being handled
