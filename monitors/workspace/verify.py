@@ -173,6 +173,8 @@ def run_verify(
     per monitor as it is done, in the order they finish (the report keeps the declared order).
     """
     if wait:
+        if workers > 1:
+            share_throttling(client, ThrottleGate(deadline))
         stream = progress_out or (sys.stderr if as_json else out)
         # The SDK's retries of a throttled or unavailable poll end with the wait, not after it.
         with deadline.capped(timeout_s) if deadline is not None else contextlib.nullcontext():
@@ -182,6 +184,7 @@ def run_verify(
                 timeout_s,
                 poll_s,
                 on_progress=lambda p: print(p.line(), file=stream, flush=True),
+                workers=workers,
             )
     on_checked = None
     if check_progress is not None:

@@ -20,6 +20,7 @@ from monitors.workspace.pool import (
     share_throttling,
 )
 from monitors.workspace.verify import verify_monitors
+from monitors.workspace.verify_wait import wait_until_active
 from tests.workspace.conftest import SCHEMA
 
 WORKER_COUNTS = (1, 3, 8)
@@ -70,6 +71,18 @@ def test_progress_hears_of_every_monitor_once(workspace_client, deploy_monitor):
         workspace_client, declared, workers=3, on_checked=lambda m: heard.append(m.table)
     )
     assert sorted(heard) == sorted(e.table for e in declared)
+
+
+@pytest.mark.parametrize("workers", WORKER_COUNTS)
+def test_a_poll_of_the_wait_names_the_pending_monitors_in_the_declared_order(
+    workspace_client, deploy_monitor, workers
+):
+    declared = [
+        deploy_monitor(f"t{i}", time_series=False, metrics=(), initialise=i % 2 == 0)
+        for i in range(8)
+    ]
+    pending = wait_until_active(workspace_client, declared, timeout_s=0, workers=workers)
+    assert pending == ("t1", "t3", "t5", "t7")
 
 
 # ---------------------------------------------------------------------------- throttling
