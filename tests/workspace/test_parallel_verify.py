@@ -5,10 +5,12 @@ workspace that stops answering stops every worker."""
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import pytest
 import requests
 
+from monitors.naming import API_DATA_QUALITY
 from monitors.workspace import api
 from monitors.workspace.client import Deadline
 from monitors.workspace.expected import ExpectedMonitor
@@ -20,6 +22,7 @@ from monitors.workspace.pool import (
     share_throttling,
 )
 from monitors.workspace.verify import verify_monitors
+from monitors.workspace.verify_checks import verify_monitor
 from monitors.workspace.verify_wait import wait_until_active
 from tests.workspace.conftest import SCHEMA
 
@@ -207,3 +210,12 @@ def test_a_spent_time_budget_checks_no_monitor(workspace_client, deploy_monitor,
     report = verify_monitors(workspace_client, declared, Deadline(0), workers=workers)
     details = {m.check("exists").detail for m in report.monitors}
     assert details == {"not checked: verify's time budget of 0 s ran out"}
+
+
+def test_a_data_quality_monitor_is_verified_looking_up_its_table_id_once(
+    fake_workspace, workspace_client, deploy_monitor
+):
+    monitor = replace(deploy_monitor("dq", time_series=False, metrics=()), api=API_DATA_QUALITY)
+    assert verify_monitor(workspace_client, monitor).ok
+    table = f"/api/2.1/unity-catalog/tables/{monitor.full_table_name}"
+    assert [c.path for c in fake_workspace.api_calls()].count(table) == 1
