@@ -11,11 +11,15 @@ Modes, each run as a fresh `python` process (interpreter start and every import 
   bare-gc-frozen  the same, with the collector paused and frozen as our __main__.py does it, so
                   the second ratio shows what our own work costs on top of registrations
   plan            `python -m monitors plan --stack dev` on the shipped declarations
+With --verify, it measures `python -m monitors verify` instead, against the fake workspace
+answering each request after --latency seconds, once per --workers count (bench/verify_bench.py).
 All program modes run through bench/harness.py, which imports only pulumi and PyYAML. Runs are
 interleaved so drift in machine load hits every mode alike; medians and ranges are printed.
 
     .venv/bin/python bench/benchmark.py [--monitors 500] [--metrics 6] [--repeat 5]
                                         [--api legacy|data_quality]
+    .venv/bin/python bench/benchmark.py --verify [--monitors 500] [--latency 0.1]
+                                        [--workers 1,8] [--repeat 1]
 """
 
 from __future__ import annotations
@@ -148,7 +152,16 @@ def main() -> int:
     parser.add_argument("--metrics", type=int, default=6)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--api", choices=("legacy", "data_quality"), default="legacy")
+    parser.add_argument("--verify", action="store_true", help="measure verify instead")
+    parser.add_argument("--latency", type=float, default=0.1, help="--verify: s per request")
+    parser.add_argument("--workers", default="1,8", help="--verify: worker counts, e.g. 1,8")
     args = parser.parse_args()
+    if args.verify:
+        sys.path.insert(0, str(ROOT))
+        from bench.verify_bench import main as verify_main
+
+        counts = [int(w) for w in args.workers.split(",")]
+        return verify_main(args.monitors, args.metrics, args.api, args.latency, counts, args.repeat)
     bare_program = BENCH / ("bare.py" if args.api == "legacy" else "bare_dq.py")
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -117,6 +117,12 @@ class ExportError(MonitorsError):
     exit_code = ExitCode.FAILED
 
 
+class ListingError(MonitorsError):
+    """The workspace answered a listing (a schema's tables) with an error or a malformed page."""
+
+    exit_code = ExitCode.FAILED
+
+
 # ---------------------------------------------------------------------------- the change report
 
 

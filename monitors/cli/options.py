@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from monitors.naming import PROJECT_ROOT
 from monitors.spec.limits import Bounds
@@ -126,3 +126,27 @@ def stack_env(args: argparse.Namespace, out: Callable[[str], None] = print) -> E
     from monitors.stackops.common import Env
 
     return Env(args.project_dir, args.pulumi_root, out=out, skipped=skipped_reporter(args))
+
+
+# Parallel readers of the workspace. More than 32 is a load test, not a check: the workspace's
+# rate limits (per endpoint, a few to tens of requests a second) turn more workers into 429s.
+DEFAULT_WORKERS = 8
+WORKERS = Bounds(1, 32, whole=True, unit="workers")
+
+
+def workers(parser: argparse.ArgumentParser, what: str) -> None:
+    """`--workers N`: how many requests a command has in flight at once (1 = one at a time)."""
+    parser.add_argument(
+        "--workers",
+        type=number(WORKERS),
+        default=DEFAULT_WORKERS,
+        metavar="N",
+        help=f"{what} ({WORKERS.describe()}; default {DEFAULT_WORKERS})",
+    )
+
+
+def progress_stream(args: argparse.Namespace) -> TextIO | None:
+    """Where per-monitor progress lines go: stderr on a terminal, never with --json."""
+    if getattr(args, "json", False) or not sys.stderr.isatty():
+        return None
+    return sys.stderr

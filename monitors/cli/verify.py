@@ -3,7 +3,12 @@
 Which monitors to expect comes from the declarations; credentials come from where the provider
 finds them: the stack's `databricks:*` settings (secrets decrypted by the Pulumi CLI when it is
 installed), then DATABRICKS_* variables, then ~/.databrickscfg profiles. It says which source it
-used (never a secret) and answers within a bounded time.
+used (never a secret) and answers within a bounded time: two minutes, plus three seconds per
+monitor each worker checks. Monitors are checked --workers at a time (default 8), with one
+shared pause whenever the workspace throttles (429/503 with Retry-After); the report keeps the
+declared order. On a terminal, one progress line per monitor goes to stderr (none with --json).
+Exit codes: 0 every check passes; 1 a check fails or the workspace does not answer; 2 bad input
+or missing credentials; 4 interrupted.
 """
 
 from __future__ import annotations
@@ -13,8 +18,25 @@ import sys
 from typing import TextIO
 
 from monitors.cli import interrupts, options
+from monitors.errors import ExitCode
 
 DEFAULT_TIMEOUT_S = 1800.0
+# The time budget of the checks grows with the monitors each worker checks (about five requests
+# each, a second or less apiece on a loaded workspace).
+PER_MONITOR_S = 3.0
+
+EXIT_CODES: tuple[tuple[ExitCode, str], ...] = (
+    (ExitCode.OK, "every check of every monitor (and alert) passes"),
+    (ExitCode.FAILED, "a check fails, or the workspace does not answer in time"),
+    (ExitCode.INVALID, "bad input (declarations, --table, options) or no usable credentials"),
+    (ExitCode.ABORTED, "interrupted: verify only reads, nothing was changed"),
+)
+
+
+def time_budget(base_s: float, monitors: int, workers: int) -> float:
+    """Seconds the checks may take: `base_s`, plus PER_MONITOR_S for each monitor one worker
+    checks in turn."""
+    return base_s + PER_MONITOR_S * -(-monitors // max(1, workers))
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -37,7 +59,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     expected = None if project.declared.patterns else expected_monitors(project, args.table)
     settings = stack_provider_settings(args.stack, args.project_dir, args.pulumi_root)
     settings = settings.overridden(host=args.host, profile=args.profile)
-    deadline = Deadline(VERIFY_LIMITS.total_s + (args.timeout if args.wait else 0.0))
+    budget = time_budget(VERIFY_LIMITS.total_s, len(expected), args.workers)
+    deadline = Deadline(budget + (args.timeout if args.wait else 0.0))
     connection = connect(settings, VERIFY_LIMITS, deadline)
     if project.declared.patterns:  # pattern templates: the tables the workspace lists now
         from monitors.workspace.tables import client_lister
@@ -65,18 +88,24 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         progress_out=err if args.json else None,
         deadline=deadline,
         alerts=check_alerts,
+        workers=args.workers,
+        check_progress=options.progress_stream(args),
     )
 
 
 def add_command(subparsers: options.Subparsers) -> None:
     """Register `verify`."""
     parser = subparsers.add_parser(
-        "verify", help="check deployed monitors against the declarations", description=__doc__
+        "verify",
+        help="check deployed monitors against the declarations",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     options.stack(parser)
     options.tables(parser, "only this table (repeatable)")
     parser.add_argument("--wait", action="store_true", help="poll PENDING monitors until ACTIVE")
     options.wait_timeout(parser, DEFAULT_TIMEOUT_S, "seconds --wait may take")
+    options.workers(parser, "monitors checked at once")
     options.json_output(parser)
     options.workspace(parser)
     options.project_dir(parser)

@@ -124,15 +124,24 @@ def as_refresh_info(refresh: Refresh) -> MonitorRefreshInfo:
     return MonitorRefreshInfo.from_dict({k: v for k, v in legacy.items() if v is not None})
 
 
-def get_monitor_info(client: WorkspaceClient, full_name: str) -> MonitorInfo | None:
-    """A table's data quality monitor as `catalog.MonitorInfo`, or None."""
-    monitor = get_table_monitor(client, full_name)
+def get_monitor_info(
+    client: WorkspaceClient, full_name: str, uuid: str | None = None
+) -> MonitorInfo | None:
+    """A table's data quality monitor as `catalog.MonitorInfo`, or None; `uuid`, the table's
+    id when the caller has it already, saves looking it up."""
+    if uuid is None:
+        monitor = get_table_monitor(client, full_name)
+    else:
+        monitor = get_monitor(client, OBJECT_TABLE, uuid)
     return None if monitor is None else as_monitor_info(monitor, full_name)
 
 
-def latest_refresh_info(client: WorkspaceClient, full_name: str) -> MonitorRefreshInfo | None:
-    """A table monitor's most recent refresh as `catalog.MonitorRefreshInfo`, or None."""
-    uuid = table_id(client, full_name)
+def latest_refresh_info(
+    client: WorkspaceClient, full_name: str, uuid: str | None = None
+) -> MonitorRefreshInfo | None:
+    """A table monitor's most recent refresh as `catalog.MonitorRefreshInfo`, or None; `uuid`
+    as for `get_monitor_info`."""
+    uuid = uuid or table_id(client, full_name)
     if uuid is None:
         return None
     refreshes = list_refreshes(client, OBJECT_TABLE, uuid)

@@ -7,8 +7,10 @@ callers pass `ExpectedMonitor`s. Any fail makes the report (and `run_verify`'s e
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
@@ -19,6 +21,7 @@ from monitors.errors import WorkspaceUnreachableError
 from monitors.workspace.check_results import MARKS, CheckResult, CheckStatus, join_row
 from monitors.workspace.client import Deadline
 from monitors.workspace.expected import ExpectedMonitor
+from monitors.workspace.pool import ThrottleGate, run_bounded, share_throttling
 from monitors.workspace.verify_checks import CHECKS, MonitorReport, verify_monitor
 from monitors.workspace.verify_wait import DEFAULT_POLL_S, wait_until_active
 
@@ -72,6 +75,13 @@ class VerifyReport:
         return "\n".join(lines) + "\n"
 
 
+def progress_line(report: MonitorReport, done: int, total: int) -> str:
+    """`verify: [done/total] table: ok`, or the checks that failed."""
+    failed = [c.name for c in report.checks if c.status is CheckStatus.FAIL]
+    verdict = "ok" if not failed else "FAIL (" + ", ".join(failed) + ")"
+    return f"verify: [{done}/{total}] {report.table}: {verdict}"
+
+
 def _title(name: str) -> str:
     return dict(CHECKS)[name]
 
@@ -80,24 +90,45 @@ def verify_monitors(
     client: WorkspaceClient,
     expected: Sequence[ExpectedMonitor],
     deadline: Deadline | None = None,
+    *,
+    workers: int = 1,
+    on_checked: Callable[[MonitorReport], None] | None = None,
 ) -> VerifyReport:
-    """Run every check for every expected monitor against the workspace.
+    """Run every check for every expected monitor against the workspace, `workers` monitors
+    at a time (`monitors.workspace.pool`: one shared back-off on throttling); the report keeps
+    the declared order. `on_checked` hears of each monitor as it is done (progress).
 
     Once the workspace stops answering, or `deadline` passes, the monitors not checked yet fail
     with that reason instead of each waiting out its own timeouts.
     """
-    reports: list[MonitorReport] = []
-    stop: str | None = None
-    for e in expected:
-        if stop is None and deadline is not None and deadline.expired():
-            stop = f"not checked: verify's time budget of {deadline.seconds:g} s ran out"
-        if stop is None:
-            try:
-                reports.append(verify_monitor(client, e))
-                continue
-            except WorkspaceUnreachableError as exc:
-                stop = f"not checked: {exc}"
-        reports.append(_not_checked(e, stop))
+    gate = ThrottleGate(deadline)
+    if workers > 1:
+        share_throttling(client, gate)
+    stop: list[str] = []  # the first reason to stop, shared by every worker
+    lock = threading.Lock()
+
+    def check(e: ExpectedMonitor) -> MonitorReport:
+        with lock:
+            if not stop and deadline is not None and deadline.expired():
+                stop.append(f"not checked: verify's time budget of {deadline.seconds:g} s ran out")
+            reason = stop[0] if stop else None
+        if reason is not None:
+            return _not_checked(e, reason)
+        try:
+            return verify_monitor(client, e)
+        except WorkspaceUnreachableError as exc:
+            with lock:
+                if not stop:
+                    stop.append(f"not checked: {exc}")
+                    gate.stop()
+                reason = stop[0]
+            return _not_checked(e, reason)
+
+    def done(index: int, report: MonitorReport) -> None:
+        if on_checked is not None:
+            on_checked(report)
+
+    reports = run_bounded(list(expected), check, workers, on_done=done, gate=gate)
     return VerifyReport(tuple(reports))
 
 
@@ -130,14 +161,20 @@ def run_verify(
     progress_out: TextIO | None = None,
     deadline: Deadline | None = None,
     alerts: Callable[[], ExtraReport] | None = None,
+    workers: int = 1,
+    check_progress: TextIO | None = None,
 ) -> int:
     """What `python -m monitors verify` does: optionally wait, check, print; 0 if all pass.
 
     Progress lines go to `progress_out` (default: `out`, or stderr with --json so the JSON on
     `out` stays parseable). The checks stop at `deadline` (see `verify_monitors`). `alerts`
     checks the stack's alerts after the monitors (a table of its own, `alerts` in the JSON).
+    The monitors are checked `workers` at a time; with `check_progress` (a terminal), one line
+    per monitor as it is done, in the order they finish (the report keeps the declared order).
     """
     if wait:
+        if workers > 1:
+            share_throttling(client, ThrottleGate(deadline))
         stream = progress_out or (sys.stderr if as_json else out)
         # The SDK's retries of a throttled or unavailable poll end with the wait, not after it.
         with deadline.capped(timeout_s) if deadline is not None else contextlib.nullcontext():
@@ -147,8 +184,16 @@ def run_verify(
                 timeout_s,
                 poll_s,
                 on_progress=lambda p: print(p.line(), file=stream, flush=True),
+                workers=workers,
             )
-    report = verify_monitors(client, expected, deadline)
+    on_checked = None
+    if check_progress is not None:
+        stream, counter = check_progress, itertools.count(1)
+
+        def on_checked(report: MonitorReport) -> None:
+            print(progress_line(report, next(counter), len(expected)), file=stream, flush=True)
+
+    report = verify_monitors(client, expected, deadline, workers=workers, on_checked=on_checked)
     extra = alerts() if alerts is not None else None
     if extra is None:
         out.write(report.to_json() + "\n" if as_json else report.render_table())

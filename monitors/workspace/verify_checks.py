@@ -5,6 +5,7 @@ Each gives a pass, fail, warning or skip mark and why; `verify` runs them for ev
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -67,8 +68,13 @@ def verify_monitor(client: WorkspaceClient, expected: ExpectedMonitor) -> Monito
     if expected.object_type == dq.OBJECT_SCHEMA:
         return verify_schema_monitor(client, expected)
     checks: list[CheckResult] = []
+    uuid: str | None = None  # the table's id (data quality): looked up once for all checks
     try:
-        monitor = get_monitor(client, expected)
+        if expected.api == API_DATA_QUALITY:
+            uuid = dq.table_id(client, expected.full_table_name)
+            monitor = None if uuid is None else get_monitor(client, expected, uuid)
+        else:
+            monitor = get_monitor(client, expected)
     except Exception as err:
         raise_if_unreachable(err)
         monitor = None
@@ -85,14 +91,18 @@ def verify_monitor(client: WorkspaceClient, expected: ExpectedMonitor) -> Monito
         checks.append(_guarded("status", lambda: _check_status(monitor)))
         checks.append(_guarded("dashboard", lambda: _check_dashboard(client, monitor, expected)))
         checks += _check_metric_tables(client, monitor, expected)
-        checks.append(_guarded("latest_refresh", lambda: _check_refresh(client, expected)))
+        refresh = functools.partial(_check_refresh, client, expected, uuid)
+        checks.append(_guarded("latest_refresh", refresh))
     return MonitorReport(expected.table, expected.full_table_name, tuple(checks))
 
 
-def get_monitor(client: WorkspaceClient, expected: ExpectedMonitor) -> MonitorInfo | None:
-    """The table's monitor through the stack's backend, in the legacy SDK's shape."""
+def get_monitor(
+    client: WorkspaceClient, expected: ExpectedMonitor, uuid: str | None = None
+) -> MonitorInfo | None:
+    """The table's monitor through the stack's backend, in the legacy SDK's shape (`uuid`: the
+    table's id on the data quality backend, when known)."""
     if expected.api == API_DATA_QUALITY:
-        return dq.get_monitor_info(client, expected.full_table_name)
+        return dq.get_monitor_info(client, expected.full_table_name, uuid)
     return workspace.get_monitor(client, expected.full_table_name)
 
 
@@ -289,9 +299,11 @@ def _check_metric_tables(
     return results
 
 
-def _check_refresh(client: WorkspaceClient, expected: ExpectedMonitor) -> CheckResult:
+def _check_refresh(
+    client: WorkspaceClient, expected: ExpectedMonitor, uuid: str | None = None
+) -> CheckResult:
     if expected.api == API_DATA_QUALITY:
-        refresh = dq.latest_refresh_info(client, expected.full_table_name)
+        refresh = dq.latest_refresh_info(client, expected.full_table_name, uuid)
     else:
         refresh = workspace.latest_refresh(client, expected.full_table_name)
     if refresh is None:

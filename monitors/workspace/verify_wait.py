@@ -16,6 +16,7 @@ from monitors.errors import WorkspaceUnreachableError
 from monitors.workspace import dq
 from monitors.workspace.client import describe_error, is_unreachable
 from monitors.workspace.expected import ExpectedMonitor
+from monitors.workspace.pool import run_bounded
 from monitors.workspace.verify_checks import get_monitor
 
 DEFAULT_POLL_S = 15.0
@@ -50,6 +51,7 @@ def wait_until_active(
     *,
     sleep: Callable[[float], None] = time.sleep,
     monotonic: Callable[[], float] = time.monotonic,
+    workers: int = 1,
 ) -> tuple[str, ...]:
     """Poll monitors that are PENDING until they leave PENDING or `timeout_s` passes.
 
@@ -57,10 +59,11 @@ def wait_until_active(
     monitor that cannot be read this time (a 500, a malformed answer) stays in the wait and is
     read again next time; WorkspaceUnreachableError when the workspace stops answering.
     Returns the short names still PENDING (or unreadable) at the end (empty when all initialised).
+    Each poll reads `workers` monitors at once.
     """
     start = monotonic()
     by_name = {e.table: e for e in expected}
-    pending, errors = _poll(client, by_name, tuple(by_name))
+    pending, errors = _poll(client, by_name, tuple(by_name), workers)
     while True:
         elapsed = monotonic() - start
         if on_progress is not None:
@@ -68,18 +71,21 @@ def wait_until_active(
         if not pending or elapsed >= timeout_s:
             return pending
         sleep(min(poll_s, max(0.0, timeout_s - elapsed)))
-        pending, errors = _poll(client, by_name, pending)
+        pending, errors = _poll(client, by_name, pending, workers)
 
 
 def _poll(
-    client: WorkspaceClient, by_name: dict[str, ExpectedMonitor], names: tuple[str, ...]
+    client: WorkspaceClient,
+    by_name: dict[str, ExpectedMonitor],
+    names: tuple[str, ...],
+    workers: int = 1,
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Which of `names` are still PENDING, and which could not be read (kept as pending)."""
-    pending: list[str] = []
-    errors: list[str] = []
-    for name in names:
+    """Which of `names` are still PENDING, and which could not be read (kept as pending);
+    `workers` monitors read at once, the answer in the order of `names`."""
+
+    def read(name: str) -> tuple[bool, str]:
         if by_name[name].object_type == dq.OBJECT_SCHEMA:
-            continue  # a schema monitor has no PENDING state to wait for
+            return False, ""  # a schema monitor has no PENDING state to wait for
         try:
             monitor = get_monitor(client, by_name[name])
         except Exception as err:
@@ -88,9 +94,10 @@ def _poll(
                     f"the workspace stopped answering while waiting for {name}: "
                     f"{describe_error(err)}"
                 ) from None
-            pending.append(name)
-            errors.append(f"{name}: {describe_error(err)}")
-            continue
-        if monitor is not None and monitor.status is MonitorInfoStatus.MONITOR_STATUS_PENDING:
-            pending.append(name)
-    return tuple(pending), tuple(errors)
+            return True, f"{name}: {describe_error(err)}"
+        pending = monitor is not None and monitor.status is MonitorInfoStatus.MONITOR_STATUS_PENDING
+        return pending, ""
+
+    answers = run_bounded(list(names), read, workers)
+    pending = tuple(name for name, (waiting, _) in zip(names, answers, strict=True) if waiting)
+    return pending, tuple(error for _, error in answers if error)

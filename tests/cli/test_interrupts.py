@@ -308,3 +308,21 @@ def test_verify_interrupted_as_it_ends_keeps_its_result(
     result = interrupted("call:sys:exit", *argv)
     assert result.returncode in (0, 1)
     assert_clean(result, result.returncode)
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "import:monitors.workspace.coverage_report",
+        "call:monitors.workspace.schema_listing:list_tables",
+        "call:monitors.workspace.coverage:read_monitor",  # in a worker thread
+    ],
+)
+def test_coverage_interrupted_anywhere_exits_4_saying_it_changed_nothing(
+    project: Path,  # noqa: F811
+    workspace: FakeWorkspace,  # noqa: F811
+    moment: str,
+) -> None:
+    argv = ["coverage", "--stack", "dev", "--workers", "4"]
+    result = interrupted(moment, *argv, "--project-dir", str(project))
+    assert_clean(result, 4, "coverage only reads the workspace: nothing was changed")

@@ -12,6 +12,11 @@ unencoded, then dot segments resolved client-side by urllib3 (`util.url.parse_ur
 `#` inside a name starting a query or fragment; so a hostile name reaches the endpoint it would
 reach on the real service. `answer_next` sends raw bytes (malformed JSON), `fail_next` error
 bodies; `Blackhole` and `refused_host` stand for a workspace that does not answer.
+
+Thread-safe: `ThreadingHTTPServer` serves each connection in its own thread, and every handler
+runs under one lock, so parallel readers (verify's and coverage's workers) see one consistent
+workspace. `latency_s` delays every answer (outside the lock, so delays overlap as a real
+service's do): the benchmark's stand-in for a network round trip.
 """
 
 from __future__ import annotations
@@ -276,6 +281,7 @@ class FakeWorkspace(
         self._activate_after: dict[str, int] = {}
         self._refresh_ids = itertools.count(1)
         self.tables_page_size = 50  # tables per page of GET .../tables (server configured)
+        self.latency_s = 0.0  # added to every answer but the host-metadata probe
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -547,6 +553,8 @@ class FakeWorkspace(
         parts = urlsplit(raw_path)
         path = unquote(parts.path)
         query = parse_qs(parts.query)
+        if self.latency_s > 0 and not path.startswith("/.well-known/"):
+            time.sleep(self.latency_s)
         response = self._dispatch(method, path, headers, body, query)
         with self._lock:
             self.calls.append(Call(method, path, body, query, response.status))

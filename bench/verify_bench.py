@@ -1,0 +1,93 @@
+"""`python -m monitors verify` against a slow fake workspace: wall time by number of workers.
+
+A copy of the project with N generated monitors (bench/benchmark.py `make_project`) is deployed
+into the fake workspace (tests/fakes/workspace.py) with the legacy bodies our plan computes (the
+fake keeps one store for both APIs), every monitor initialised with a successful refresh, so
+every check passes. The fake then answers each request after `--latency` seconds, and verify
+runs as a whole process (imports included) once per worker count, interleaved over repeats.
+
+    .venv/bin/python bench/benchmark.py --verify [--monitors 500] [--latency 0.1]
+                                        [--workers 1,8] [--repeat 1] [--api legacy|data_quality]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STACK = "prod"
+
+
+def deploy(fake: object, project: Path) -> int:
+    """Create, initialise and refresh every monitor the project's stack declares; how many."""
+    sys.path.insert(0, str(ROOT))
+    from monitors.desired.plan import make_plan
+    from monitors.spec.project import load_project
+
+    plan = make_plan(load_project(STACK, project))
+    settings = plan.project.settings
+    for table, request in plan.requests.items():
+        full_name = settings.full_table_name(table)
+        body = {k: v for k, v in request.items() if k != "table_name"}
+        fake.add_monitor(full_name, **body)  # type: ignore[attr-defined]
+        fake.initialise_monitor(full_name)  # type: ignore[attr-defined]
+        fake.add_refresh(full_name, "SUCCESS")  # type: ignore[attr-defined]
+    return len(plan.requests)
+
+
+def run_verify(project: Path, host: str, token: str, workers: int) -> tuple[float, dict]:
+    """(wall seconds, the JSON report) of one `verify --json` process."""
+    command = [
+        sys.executable, "-m", "monitors", "verify", "--stack", STACK, "--project-dir",
+        str(project), "--host", host, "--json", "--workers", str(workers),
+    ]  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABRICKS_")}
+    env["DATABRICKS_TOKEN"] = token
+    env["HOME"] = str(project)  # no ~/.databrickscfg of the machine's
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"verify exited {done.returncode}: {done.stderr.strip()}")
+    return wall, json.loads(done.stdout)
+
+
+def main(
+    monitors: int, metrics: int, api: str, latency: float, workers: list[int], repeat: int
+) -> int:
+    """Deploy, then time verify at each worker count; print a table and a JSON line."""
+    sys.path.insert(0, str(ROOT))
+    from bench.benchmark import make_project
+    from tests.fakes.workspace import FakeWorkspace
+
+    walls: dict[int, list[float]] = {w: [] for w in workers}
+    passed: dict[int, str] = {}
+    with tempfile.TemporaryDirectory() as tmp, FakeWorkspace() as fake:
+        project = Path(tmp)
+        make_project(project, monitors, metrics, api)
+        deployed = deploy(fake, project)
+        fake.latency_s = latency
+        for _ in range(repeat):
+            for count in workers:
+                calls = len(fake.calls)
+                wall, report = run_verify(project, fake.host, fake.token, count)
+                walls[count].append(wall)
+                ok = sum(m["ok"] for m in report["monitors"])
+                requests = len(fake.calls) - calls
+                passed[count] = f"{ok}/{len(report['monitors'])} pass, {requests} requests"
+    print(
+        f"verify: {deployed} monitors, {api} API, {latency * 1000:g} ms per request, "
+        f"median of {repeat} ({os.cpu_count()} CPUs); whole processes, imports included"
+    )
+    for count in workers:
+        wall = statistics.median(walls[count])
+        print(f"workers {count:>2}: {wall:7.1f} s wall   ({passed[count]})")
+    print(json.dumps({f"workers_{w}": statistics.median(v) for w, v in walls.items()}))
+    return 0
