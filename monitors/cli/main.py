@@ -12,11 +12,22 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from monitors.cli import adopt, export, interrupts, migrate, plan, reset, schema, urns, verify
+from monitors.cli import (
+    adopt,
+    export,
+    interrupts,
+    migrate,
+    plan,
+    refresh,
+    reset,
+    schema,
+    urns,
+    verify,
+)
 from monitors.cli.output import scrubbed_output
 from monitors.errors import ExitCode, MonitorsError
 
-COMMANDS = (plan, schema, verify, reset, adopt, urns, export, migrate)
+COMMANDS = (plan, schema, verify, refresh, reset, adopt, urns, export, migrate)
 
 
 def build_parser() -> argparse.ArgumentParser:

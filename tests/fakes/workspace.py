@@ -135,6 +135,11 @@ _ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("POST", re.compile(_TABLE + r"/monitor/refreshes"), "_run_refresh"),
     ("GET", re.compile(_TABLE + r"/monitor/refreshes"), "_list_refreshes"),
     ("GET", re.compile(_TABLE + r"/monitor/refreshes/(?P<refresh_id>\d+)"), "_get_refresh"),
+    (
+        "POST",
+        re.compile(_TABLE + r"/monitor/refreshes/(?P<refresh_id>\d+)/cancel"),
+        "_cancel_refresh",
+    ),
     ("GET", re.compile(_TABLE), "_get_table"),
     ("GET", re.compile(r"/api/2\.1/unity-catalog/tables"), "_list_tables"),
     ("DELETE", re.compile(_TABLE), "_delete_table"),
@@ -265,6 +270,11 @@ class FakeWorkspace(AlertsAndStatements, DataQualityEndpoints):
         self._injections: list[_Injection] = []
         self._activate_after: dict[str, int] = {}
         self._refresh_ids = itertools.count(1)
+        # States each refresh queued from now on moves through, one per read (see
+        # `script_refreshes`), by refresh id.
+        self._refresh_script: list[str] = []
+        self._refresh_scripts: dict[int, list[str]] = {}
+        self._refresh_message = ""
         self.tables_page_size = 50  # tables per page of GET .../tables (server configured)
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
@@ -452,6 +462,25 @@ class FakeWorkspace(AlertsAndStatements, DataQualityEndpoints):
                         refresh["message"] = message
                     return
         raise KeyError(f"no refresh {refresh_id} for {full_name}")
+
+    def script_refreshes(self, *states: str, message: str = "") -> None:
+        """Every refresh queued from now on moves to the next of `states` each time it is read
+        (`get_refresh` on either API), as a real one moves on while it runs: e.g. `RUNNING`,
+        `SUCCESS`. An ended state sets `end_time_ms`; `message` goes with a FAILED end."""
+        with self._lock:
+            self._refresh_script = list(states)
+            self._refresh_message = message
+
+    def _advance(self, refresh: dict[str, Any]) -> None:
+        """Move a refresh one step along its script (lock held)."""
+        script = self._refresh_scripts.get(refresh["refresh_id"])
+        if not script:
+            return
+        refresh["state"] = script.pop(0)
+        if refresh["state"] in _ENDED:
+            refresh["end_time_ms"] = refresh["start_time_ms"] + 42_000
+            if refresh["state"] == "FAILED" and self._refresh_message:
+                refresh["message"] = self._refresh_message
 
     def add_dashboard(self, dashboard_id: str | None = None, name: str = "dashboard") -> str:
         """Create an ACTIVE Lakeview dashboard; returns its id."""
@@ -716,6 +745,8 @@ class FakeWorkspace(AlertsAndStatements, DataQualityEndpoints):
             "trigger": trigger,
         }
         self.refreshes.setdefault(table, []).append(refresh)
+        if trigger == "MANUAL" and self._refresh_script:
+            self._refresh_scripts[refresh["refresh_id"]] = list(self._refresh_script)
         return refresh
 
     def _run_refresh(self, body: dict[str, Any], table: str) -> dict[str, Any]:
@@ -733,10 +764,30 @@ class FakeWorkspace(AlertsAndStatements, DataQualityEndpoints):
 
     def _get_refresh(self, body: dict[str, Any], table: str, refresh_id: str) -> dict[str, Any]:
         self._require_monitor(table)
+        refresh = self._find_refresh(table, refresh_id)
+        self._advance(refresh)
+        return dict(refresh)
+
+    def _find_refresh(self, table: str, refresh_id: str) -> dict[str, Any]:
         for refresh in self.refreshes.get(table, []):
             if refresh["refresh_id"] == int(refresh_id):
-                return dict(refresh)
+                return refresh
         raise ApiError(404, f"Refresh {refresh_id} for table '{table}' does not exist.")
+
+    def _cancel_refresh(self, body: dict[str, Any], table: str, refresh_id: str) -> dict[str, Any]:
+        """POST .../refreshes/{id}/cancel (databricks-sdk `QualityMonitorsAPI.cancel_refresh`
+        sends `{}` and reads no answer). Undocumented, so the stricter side: a refresh that has
+        already ended cannot be cancelled (400)."""
+        self._require_monitor(table)
+        self._cancel(self._find_refresh(table, refresh_id))
+        return {}
+
+    def _cancel(self, refresh: dict[str, Any]) -> None:
+        if refresh["state"] in _ENDED:
+            raise ApiError(400, f"Refresh {refresh['refresh_id']} has already ended.")
+        refresh["state"] = "CANCELED"
+        refresh["end_time_ms"] = _now_ms()
+        self._refresh_scripts.pop(refresh["refresh_id"], None)
 
     def _get_table(self, body: dict[str, Any], table: str) -> dict[str, Any]:
         return dict(self._require_table(table))
@@ -795,6 +846,7 @@ class FakeWorkspace(AlertsAndStatements, DataQualityEndpoints):
 _CREATE_ONLY_UNRETURNED = ("skip_builtin_dashboard", "warehouse_id")
 _IGNORED_ON_UPDATE = ("assets_dir", *_CREATE_ONLY_UNRETURNED)
 PAUSE_STATUS_UNPAUSED = "UNPAUSED"
+_ENDED = ("SUCCESS", "FAILED", "CANCELED")
 
 
 def _as_stored(body: dict[str, Any]) -> dict[str, Any]:
