@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from monitors.cli import (
     adopt,
+    cost,
     export,
     interrupts,
     migrate,
@@ -27,7 +28,7 @@ from monitors.cli import (
 from monitors.cli.output import scrubbed_output
 from monitors.errors import ExitCode, MonitorsError
 
-COMMANDS = (plan, schema, verify, refresh, reset, adopt, urns, export, migrate)
+COMMANDS = (plan, schema, verify, refresh, cost, reset, adopt, urns, export, migrate)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -80,9 +80,7 @@ def add_command(subparsers: options.Subparsers) -> None:
     options.stack(parser)
     options.tables(parser, "only this table (repeatable; default: every monitor of the stack)")
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument(
-        "--wait", action="store_true", help="follow the queued refreshes until each one ends"
-    )
+    options.wait(mode, "follow the queued refreshes until each one ends")
     mode.add_argument(
         "--cancel", action="store_true", help="cancel the refreshes queued or running now"
     )
