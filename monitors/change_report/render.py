@@ -15,6 +15,9 @@ JSON shape (`schema_version` 1; fields are only ever added within a version):
   api, api_at_ref, backend_switched   (the monitor API in the working tree and at the ref)
   anomaly_detection: null (neither side turns it on) or {schema_name, outcome, reasons,
     needs_unprotect, unprotect_command, changes [{field, before, after}], warnings [sentence]}
+  cost: null (the change replaces or grows no monitor) or {days, shown, reason_not_shown,
+    warehouse_id, monitors {table: {why, dbus, quantity, list_cost, unpriced_records,
+    records}}, notes [sentence]}   (added by `plan` itself: monitors.change_report.cost)
 `before`/`after` are null where the field is absent on that side.
 """
 
