@@ -34,6 +34,7 @@ EXIT_CODES: tuple[tuple[ExitCode, str], ...] = (
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Handler of `refresh`: see EXIT_CODES."""
+    from monitors.errors import WorkspaceUnreachableError
     from monitors.spec.project import load_project
     from monitors.stackops.provider_settings import stack_provider_settings
     from monitors.workspace.client import OPERATE_LIMITS, Deadline, connect
@@ -47,7 +48,12 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     settings = stack_provider_settings(args.stack, args.project_dir, args.pulumi_root)
     settings = settings.overridden(host=args.host, profile=args.profile)
     deadline = Deadline(OPERATE_LIMITS.total_s + (args.timeout if args.wait else 0.0))
-    connection = connect(settings, OPERATE_LIMITS, deadline)
+    try:
+        connection = connect(settings, OPERATE_LIMITS, deadline)
+    except WorkspaceUnreachableError as exc:
+        raise WorkspaceUnreachableError(
+            f"{exc}. Nothing was asked of it: no refresh was queued, cancelled or read."
+        ) from None
     if not args.json:
         for line in connection.sources:
             print(f"refresh: {line}", file=err)

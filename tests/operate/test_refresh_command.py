@@ -208,3 +208,48 @@ def test_every_exit_code_the_command_ends_with_is_documented():
         ExitCode.ABORTED,
         ExitCode.TIMED_OUT,
     }
+
+
+def test_a_workspace_that_does_not_answer_is_told_before_anything_is_asked(scene, capsys):
+    from tests.fakes.workspace import refused_host
+
+    path = scene.root / "Pulumi.dev.yaml"
+    path.write_text(path.read_text().replace(scene.fake.host, refused_host()))
+    code = refresh(scene)
+    err = capsys.readouterr().err
+    assert code == ExitCode.FAILED
+    assert "Nothing was asked of it: no refresh was queued, cancelled or read." in err
+    assert scene.fake.api_calls() == []
+
+
+def test_once_the_workspace_stops_answering_the_rest_are_told_not_asked(scene, monkeypatch):
+    import requests
+    from databricks.sdk import WorkspaceClient
+    from databricks.sdk.config import Config
+
+    from monitors.spec.project import load_project
+    from monitors.workspace.client import Deadline
+    from monitors.workspace.refresh_run import RefreshRun, targets_for
+
+    calls: list[str] = []
+
+    def queue(client, target):
+        calls.append(target.table)
+        raise requests.ConnectionError("Connection reset by peer")
+
+    monkeypatch.setattr(refreshes, "queue", queue)
+    monkeypatch.setattr(refreshes, "resolve", lambda client, target: target)
+    client = WorkspaceClient(
+        config=Config(host=scene.fake.host, token=scene.fake.token, auth_type="pat")
+    )
+    targets = targets_for(load_project("dev", scene.root), None)
+    report = RefreshRun(client, stack="dev", deadline=Deadline(60)).run("queue", targets)
+    assert calls == [targets[0].table]  # nothing more is asked of a workspace that is gone
+    first, *rest = report.monitors
+    assert first.outcome == "unknown"  # the request may have been sent
+    assert all(m.outcome == "not queued" for m in rest)
+    assert all(m.detail.startswith("not asked: the workspace stopped answering") for m in rest)
+    assert [m.resume for m in rest] == [
+        f"python -m monitors refresh --stack dev --table {m.table}" for m in rest
+    ]
+    assert report.exit_code == ExitCode.FAILED
