@@ -12,6 +12,15 @@ unencoded, then dot segments resolved client-side by urllib3 (`util.url.parse_ur
 `#` inside a name starting a query or fragment; so a hostile name reaches the endpoint it would
 reach on the real service. `answer_next` sends raw bytes (malformed JSON), `fail_next` error
 bodies; `Blackhole` and `refused_host` stand for a workspace that does not answer.
+
+Refreshes follow databricks-sdk 0.162 `catalog.QualityMonitorsAPI` (`run_refresh`,
+`list_refreshes` answering the newest 25, `get_refresh`, `cancel_refresh`: `POST
+.../refreshes/{id}/cancel` with `{}`, no answer read) and, through `tests/fakes/workspace_dq.py`,
+`dataquality.DataQualityAPI` (`create_refresh`, `list_refresh`, `get_refresh`, `cancel_refresh`
+answering `CancelRefreshResponse`). A queued refresh is PENDING with trigger MANUAL; it moves on
+only as a test scripts it (`script_refreshes`), one state per read, as a real one moves on while
+the service runs it. The billing system tables and the statement that reads them are
+`tests/fakes/billing.py`, served by the statement endpoints of `tests/fakes/alerts_api.py`.
 """
 
 from __future__ import annotations
