@@ -13,14 +13,15 @@ from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    """Every exit code of `python -m monitors`; 3 and 4 belong to the stack operations,
-    10 and up to the change report."""
+    """Every exit code of `python -m monitors`; 3 and 4 belong to the stack operations, 5 to
+    the bounded waits of `refresh` and `cost`, 10 and up to the change report."""
 
     OK = 0
     FAILED = 1  # a command ran and failed (verify found failures, a Pulumi command failed)
     INVALID = 2  # bad input or environment: nothing changed
     REFUSED = 3  # a preview showed what the operation must not do: nothing changed
     ABORTED = 4  # the user declined or interrupted before anything changed
+    TIMED_OUT = 5  # a bounded wait ran out: what was started is still running (refresh, cost)
     REPLACEMENTS = 10  # the change report: monitors are replaced or deleted, approval needed
     BAD_REF = 11  # the change report: the git ref cannot be read
 
@@ -107,6 +108,20 @@ class IdLookupError(MonitorsError):
 
 class TableListingError(MonitorsError):
     """The gold schema's tables could not be listed, so pattern templates cannot be resolved."""
+
+    exit_code = ExitCode.FAILED
+
+
+class TimedOutError(MonitorsError):
+    """A bounded wait ran out (a SQL warehouse that did not start in time); the message says
+    what is still running and how to go on."""
+
+    exit_code = ExitCode.TIMED_OUT
+
+
+class CostQueryError(MonitorsError):
+    """`cost`: the billing tables could not be read (no warehouse, no access, a failed or
+    unreadable statement); the message says why and what to do."""
 
     exit_code = ExitCode.FAILED
 

@@ -17,6 +17,9 @@ JSON shape (`schema_version` 1; fields are only ever added within a version):
     needs_unprotect, unprotect_command, changes [{field, before, after}], warnings [sentence]}
   templates (only when a pattern template is added, removed or changed): {file: {outcome,
     covers_before, covers_now, changes [{field, before, after}], approval_reasons [sentence]}}
+  cost: null (the change replaces or grows no monitor) or {days, shown, reason_not_shown,
+    warehouse_id, monitors {table: {why, dbus, quantity, list_cost, unpriced_records,
+    records}}, notes [sentence]}   (added by `plan` itself: monitors.change_report.cost)
 `before`/`after` are null where the field is absent on that side.
 """
 

@@ -14,11 +14,13 @@ from collections.abc import Sequence
 
 from monitors.cli import (
     adopt,
+    cost,
     coverage,
     export,
     interrupts,
     migrate,
     plan,
+    refresh,
     reset,
     schema,
     urns,
@@ -27,7 +29,19 @@ from monitors.cli import (
 from monitors.cli.output import scrubbed_output
 from monitors.errors import ExitCode, MonitorsError
 
-COMMANDS = (plan, schema, verify, reset, adopt, urns, export, migrate, coverage)
+COMMANDS = (
+    plan,
+    schema,
+    verify,
+    coverage,
+    refresh,
+    cost,
+    reset,
+    adopt,
+    urns,
+    export,
+    migrate,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

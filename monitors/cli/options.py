@@ -80,6 +80,11 @@ def number(bounds: Bounds) -> Callable[[str], int | float]:
     return parse
 
 
+def wait(parser: argparse._ActionsContainer, what: str) -> None:
+    """`--wait`: follow what the command started until it ends (bounded by `--timeout`)."""
+    parser.add_argument("--wait", action="store_true", help=what)
+
+
 # A day: monitors initialise in minutes; a wait longer than this is a mistake, not a plan.
 WAIT_SECONDS = Bounds(0, 24 * 3600, unit="seconds")
 

@@ -3,7 +3,9 @@
 It validates declarations and stack settings the way the program does and prints, per monitor,
 the API body with its protection and replace settings; no Pulumi CLI or workspace needed.
 Whether a monitor is replaced is decided against the last deployment at `pulumi preview`;
-`--against REF` compares with a git ref instead (the change report).
+`--against REF` compares with a git ref instead (the change report); with Databricks
+credentials at hand it adds what each monitor the change replaces or makes bigger cost over the
+last 30 days (`cost`), and without them says that cost is not shown and why.
 """
 
 from __future__ import annotations
@@ -184,15 +186,22 @@ def _workspace_lister(args: argparse.Namespace) -> Any:
 
 def run_against(args: argparse.Namespace, out: TextIO) -> int:
     """Handler of `plan --against`: print the change report; its exit code says what is coming."""
-    from monitors.change_report.render import render_json, render_text
+    from monitors.change_report.cost import cost_of_change
+    from monitors.change_report.render import render_text, report_document
     from monitors.change_report.report import change_report
 
     report = change_report(args.project_dir, args.stack, args.against)
     options.print_skipped(report.skipped, args)
+    cost = cost_of_change(args.project_dir, report)  # None: the change prices no monitor
     if args.json:
-        render_json(report, out)
+        document = report_document(report)
+        document["cost"] = cost.document() if cost is not None else None
+        json.dump(document, out, indent=2)
+        out.write("\n")
     else:
         render_text(report, out)
+        if cost is not None:
+            out.write("\n".join(cost.lines()) + "\n")
     return int(report.exit_code)
 
 

@@ -103,7 +103,7 @@ def add_command(subparsers: options.Subparsers) -> None:
     )
     options.stack(parser)
     options.tables(parser, "only this table (repeatable)")
-    parser.add_argument("--wait", action="store_true", help="poll PENDING monitors until ACTIVE")
+    options.wait(parser, "poll PENDING monitors until ACTIVE")
     options.wait_timeout(parser, DEFAULT_TIMEOUT_S, "seconds --wait may take")
     options.workers(parser, "monitors checked at once")
     options.json_output(parser)

@@ -27,14 +27,7 @@ from typing import Any
 
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import NotFound
-from databricks.sdk.service.sql import (
-    AlertV2,
-    Disposition,
-    ExecuteStatementRequestOnWaitTimeout,
-    Format,
-    StatementResponse,
-    StatementState,
-)
+from databricks.sdk.service.sql import AlertV2, StatementResponse, StatementState
 
 from monitors.desired.alert_sql import EVALUATED_COLUMN, AlertQuery, read_columns
 from monitors.desired.alerts import AlertRequest, MetricTables, alert_requests
@@ -51,9 +44,8 @@ from monitors.workspace.check_results import (
 )
 from monitors.workspace.client import Deadline, describe_error
 from monitors.workspace.identifiers import object_id, table_name
+from monitors.workspace.statements import run_statement, statement_state
 
-SERVER_WAIT = "10s"  # the statement API holds the call up to this long (5-50 s)
-POLL_S = 2.0
 STATEMENT_BUDGET_S = 60.0  # per alert; a stopped warehouse may take longer to start
 _OPERATORS: dict[str, Callable[[float, float], bool]] = {
     "GREATER_THAN": lambda a, b: a > b,
@@ -79,46 +71,6 @@ def get_alert(client: WorkspaceClient, alert_id: str) -> AlertV2 | None:
         return client.alerts_v2.get_alert(id=object_id(alert_id, "alert id"))
     except NotFound:
         return None
-
-
-def run_statement(
-    client: WorkspaceClient,
-    statement: str,
-    warehouse_id: str,
-    budget_s: float,
-    *,
-    sleep: Callable[[float], None] = time.sleep,
-    monotonic: Callable[[], float] = time.monotonic,
-) -> StatementResponse:
-    """Run a statement inline as JSON; poll until it ends or `budget_s` passes, then cancel."""
-    start = monotonic()
-    response = client.statement_execution.execute_statement(
-        statement=statement,
-        warehouse_id=object_id(warehouse_id, "warehouse id"),
-        wait_timeout=SERVER_WAIT,
-        on_wait_timeout=ExecuteStatementRequestOnWaitTimeout.CONTINUE,
-        format=Format.JSON_ARRAY,
-        disposition=Disposition.INLINE,
-    )
-    while _state(response) in (StatementState.PENDING, StatementState.RUNNING):
-        left = budget_s - (monotonic() - start)
-        if left <= 0:
-            if response.statement_id:
-                client.statement_execution.cancel_execution(
-                    statement_id=object_id(response.statement_id, "statement id")
-                )
-            break
-        sleep(min(POLL_S, left))
-        if not response.statement_id:
-            break
-        response = client.statement_execution.get_statement(
-            statement_id=object_id(response.statement_id, "statement id")
-        )
-    return response
-
-
-def _state(response: StatementResponse) -> StatementState | None:
-    return response.status.state if response.status else None
 
 
 # ---- what to expect ----------------------------------------------------------------------------
@@ -386,7 +338,7 @@ def _run_query(
         return None, CheckResult(
             "query", CheckStatus.FAIL, f"could not run it: {describe_error(err)}"
         )
-    state = _state(response)
+    state = statement_state(response)
     if state is not StatementState.SUCCEEDED:
         error = response.status.error.message if response.status and response.status.error else ""
         label = state.value if state else "no state"

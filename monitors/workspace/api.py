@@ -41,6 +41,23 @@ def list_refreshes(client: WorkspaceClient, full_table_name: str) -> list[Monito
     )
 
 
+def get_refresh(
+    client: WorkspaceClient, full_table_name: str, refresh_id: int
+) -> MonitorRefreshInfo:
+    """One refresh of the table's monitor (`GET .../monitor/refreshes/{id}`)."""
+    return client.quality_monitors.get_refresh(
+        table_name=table_name(full_table_name), refresh_id=int(refresh_id)
+    )
+
+
+def cancel_refresh(client: WorkspaceClient, full_table_name: str, refresh_id: int) -> None:
+    """Cancel a queued or running refresh (`POST .../monitor/refreshes/{id}/cancel`; the
+    answer has no body the SDK reads)."""
+    client.quality_monitors.cancel_refresh(
+        table_name=table_name(full_table_name), refresh_id=int(refresh_id)
+    )
+
+
 def latest_refresh(client: WorkspaceClient, full_table_name: str) -> MonitorRefreshInfo | None:
     """The monitor's most recent refresh, or None when it has not run yet."""
     refreshes = list_refreshes(client, full_table_name)

@@ -61,6 +61,10 @@ class Limits:
 HOOK_LIMITS = Limits(http_timeout_s=10, retry_timeout_s=15, connect_timeout_s=5, total_s=60)
 # verify: the checks after any --wait (which has its own --timeout).
 VERIFY_LIMITS = Limits(http_timeout_s=15, retry_timeout_s=30, connect_timeout_s=5, total_s=120)
+# refresh and cost: the calls around a --wait (which has its own --timeout) or a statement.
+OPERATE_LIMITS = Limits(http_timeout_s=15, retry_timeout_s=30, connect_timeout_s=5, total_s=120)
+# plan --against: the cost section may hold a review up this long, and no longer.
+PLAN_COST_LIMITS = Limits(http_timeout_s=10, retry_timeout_s=10, connect_timeout_s=3, total_s=60)
 
 
 class Deadline:

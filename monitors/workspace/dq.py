@@ -90,6 +90,28 @@ def list_refreshes(client: WorkspaceClient, kind: str, uuid: str) -> list[Refres
     return sorted(refreshes, key=lambda r: (r.start_time_ms or 0, r.refresh_id or 0), reverse=True)
 
 
+def get_refresh(client: WorkspaceClient, kind: str, uuid: str, refresh_id: int) -> Refresh:
+    """One refresh (`GET .../monitors/{type}/{id}/refreshes/{refresh_id}`)."""
+    return client.data_quality.get_refresh(
+        object_type=object_type(kind),
+        object_id=object_id(uuid, "object id"),
+        refresh_id=int(refresh_id),
+    )
+
+
+def cancel_refresh(
+    client: WorkspaceClient, kind: str, uuid: str, refresh_id: int
+) -> Refresh | None:
+    """Cancel a queued or running refresh (`POST .../refreshes/{refresh_id}/cancel`); the
+    refresh as the answer gives it (`CancelRefreshResponse.refresh`), if it does."""
+    answer = client.data_quality.cancel_refresh(
+        object_type=object_type(kind),
+        object_id=object_id(uuid, "object id"),
+        refresh_id=int(refresh_id),
+    )
+    return answer.refresh
+
+
 def as_monitor_info(monitor: Monitor, full_name: str) -> MonitorInfo:
     """A table monitor in the legacy SDK's shape (what verify checks)."""
     config = monitor.data_profiling_config

@@ -136,6 +136,20 @@ def copy_project(target: Path) -> None:
         shutil.copy(path, target / DECLARATIONS / path.name)
 
 
+@pytest.fixture(autouse=True)
+def no_databricks_credentials(monkeypatch, tmp_path):
+    """No DATABRICKS_* variables and no ~/.databrickscfg: the report's cost section says cost
+    is not shown (tests/change_report/test_cost_of_change.py gives it a workspace)."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("DATABRICKS_"):
+            monkeypatch.delenv(name)
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    monkeypatch.setenv("HOME", str(home))
+
+
 @pytest.fixture(scope="session")
 def committed_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped project committed once per session; each test works on a copy."""

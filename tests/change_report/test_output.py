@@ -55,6 +55,7 @@ def test_json_has_a_stable_documented_shape(repo):
         "api_at_ref",
         "backend_switched",
         "anomaly_detection",  # added within version 1: null when neither side turns it on
+        "cost",  # added within version 1: null when the change replaces or grows no monitor
     ]
     assert doc["anomaly_detection"] is None
     assert doc["schema_version"] == 1
@@ -119,6 +120,11 @@ def test_text_report_has_a_summary_a_section_per_change_and_unchanged_on_one_lin
         '"guest_count / NULLIF(total_bookings, 0)"\n'
         "\n"
         "Unchanged: dim_property, dim_user, fact_property_engagement\n"
+        "\n"
+        "Cost over the last 30 days of the monitors this change replaces or makes bigger "
+        "(list prices):\n"
+        "  not shown: no Databricks credentials found (no databricks:host in the stack file, no "
+        "DATABRICKS_HOST, no host in the [DEFAULT] profile of ~/.databrickscfg)\n"
     )
 
 

@@ -21,7 +21,10 @@ Statement execution (`StatementExecutionAPI`): `POST /api/2.0/sql/statements` (b
 `StatementResponse`: `statement_id`, `status {state, error {error_code, message}}`, `manifest
 {format, schema {column_count, columns [{name, position, type_name, type_text}]},
 total_row_count, total_chunk_count, truncated}`, `result {chunk_index, row_offset, row_count,
-data_array}`, with every value a string and NULL as null (JSON_ARRAY, INLINE). The fake runs the
+data_array}`, with every value a string and NULL as null (JSON_ARRAY, INLINE); `parameters`
+(`[{name, value, type}]`) bind `:name` markers. A statement whose warehouse is starting answers
+PENDING (`hold_next_statement_pending`). Statements over `system.billing.*` are answered by the
+billing model of `tests/fakes/billing.py`. The fake runs the
 queries `monitors.desired.alert_sql` writes, over metric-table rows a test seeds: it parses them
 with sqlglot and evaluates just that shape (see `_run`), and fails anything else the way the
 warehouse fails a bad statement (state FAILED, an error message).
@@ -77,6 +80,7 @@ class Statement:
     columns: list[tuple[str, str]] = field(default_factory=list)  # (name, type_name)
     rows: list[list[str | None]] = field(default_factory=list)
     error: str | None = None
+    parameters: dict[str, str | None] = field(default_factory=dict)
 
 
 class AlertsAndStatements:
@@ -98,6 +102,9 @@ class AlertsAndStatements:
             self._rename_next_create: str | None = None
             self._statement_delays: list[int] = []
             self._statement_failures: list[str] = []
+            self._statement_pending: list[int] = []
+            self.billing_usage: list[dict[str, Any]] = []
+            self.billing_prices: list[dict[str, Any]] = []
         return self._alerts
 
     # ---- test helpers ------------------------------------------------------------------------
@@ -139,6 +146,25 @@ class AlertsAndStatements:
         with self._lock:
             self._alerts_state()
             self._statement_delays.append(polls)
+
+    def hold_next_statement_pending(self, polls: int) -> None:
+        """The next statement stays PENDING for this many reads: its warehouse is starting (or,
+        with a large number, never starts)."""
+        with self._lock:
+            self._alerts_state()
+            self._statement_pending.append(polls)
+
+    def add_billing_usage(self, *rows: dict[str, Any]) -> None:
+        """Rows of `system.billing.usage` (`tests.fakes.billing.usage_row`)."""
+        with self._lock:
+            self._alerts_state()
+            self.billing_usage.extend(rows)
+
+    def add_list_prices(self, *rows: dict[str, Any]) -> None:
+        """Rows of `system.billing.list_prices` (`tests.fakes.billing.price_row`)."""
+        with self._lock:
+            self._alerts_state()
+            self.billing_prices.extend(rows)
 
     def fail_next_statement(self, message: str) -> None:
         """The next statement FAILS with this message (e.g. a missing table)."""
@@ -243,7 +269,10 @@ class AlertsAndStatements:
             warehouse_id=warehouse,
             state="RUNNING",
             pending_polls=self._statement_delays.pop(0) if self._statement_delays else 0,
+            parameters={p["name"]: p.get("value") for p in body.get("parameters") or []},
         )
+        if self._statement_pending:
+            statement.state, statement.pending_polls = "PENDING", self._statement_pending.pop(0)
         self.statements[statement.statement_id] = statement
         if self._statement_failures:
             statement.state, statement.error = "FAILED", self._statement_failures.pop(0)
@@ -254,26 +283,35 @@ class AlertsAndStatements:
     def _get_statement(self, body: dict[str, Any], statement_id: str) -> dict[str, Any]:
         from tests.fakes.workspace import ApiError
 
-        statement = self._alerts_state() and self.statements.get(statement_id)
+        self._alerts_state()
+        statement = self.statements.get(statement_id)
         if not statement:
             raise ApiError(404, f"Statement {statement_id} does not exist.")
-        if statement.state == "RUNNING":
+        if statement.state in ("PENDING", "RUNNING"):
             statement.pending_polls -= 1
             if statement.pending_polls <= 0:
                 self._finish(statement)
         return _statement_answer(statement)
 
     def _cancel_statement(self, body: dict[str, Any], statement_id: str) -> dict[str, Any]:
-        statement = self._alerts_state() and self.statements.get(statement_id)
+        self._alerts_state()
+        statement = self.statements.get(statement_id)
         if statement and statement.state in ("PENDING", "RUNNING"):
             statement.state = "CANCELED"
         return {}
 
     def _finish(self, statement: Statement) -> None:
+        from tests.fakes.billing import BillingQueryError, run_billing_query
+
         try:
-            statement.columns, statement.rows = _run(statement.text, self.metric_rows)
+            if "system.billing." in statement.text:
+                statement.columns, statement.rows = run_billing_query(
+                    statement.text, statement.parameters, self.billing_usage, self.billing_prices
+                )
+            else:
+                statement.columns, statement.rows = _run(statement.text, self.metric_rows)
             statement.state = "SUCCEEDED"
-        except QueryError as exc:
+        except (QueryError, BillingQueryError) as exc:
             statement.state, statement.error = "FAILED", str(exc)
 
 

@@ -17,6 +17,15 @@ Thread-safe: `ThreadingHTTPServer` serves each connection in its own thread, and
 runs under one lock, so parallel readers (verify's and coverage's workers) see one consistent
 workspace. `latency_s` delays every answer (outside the lock, so delays overlap as a real
 service's do): the benchmark's stand-in for a network round trip.
+
+Refreshes follow databricks-sdk 0.162 `catalog.QualityMonitorsAPI` (`run_refresh`,
+`list_refreshes` answering the newest 25, `get_refresh`, `cancel_refresh`: `POST
+.../refreshes/{id}/cancel` with `{}`, no answer read) and, through `tests/fakes/workspace_dq.py`,
+`dataquality.DataQualityAPI` (`create_refresh`, `list_refresh`, `get_refresh`, `cancel_refresh`
+answering `CancelRefreshResponse`). A queued refresh is PENDING with trigger MANUAL; it moves on
+only as a test scripts it (`script_refreshes`), one state per read, as a real one moves on while
+the service runs it. The billing system tables and the statement that reads them are
+`tests/fakes/billing.py`, served by the statement endpoints of `tests/fakes/alerts_api.py`.
 """
 
 from __future__ import annotations
@@ -142,6 +151,11 @@ _ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("POST", re.compile(_TABLE + r"/monitor/refreshes"), "_run_refresh"),
     ("GET", re.compile(_TABLE + r"/monitor/refreshes"), "_list_refreshes"),
     ("GET", re.compile(_TABLE + r"/monitor/refreshes/(?P<refresh_id>\d+)"), "_get_refresh"),
+    (
+        "POST",
+        re.compile(_TABLE + r"/monitor/refreshes/(?P<refresh_id>\d+)/cancel"),
+        "_cancel_refresh",
+    ),
     ("GET", re.compile(_TABLE), "_get_table"),
     ("GET", re.compile(r"/api/2\.1/unity-catalog/tables"), "_list_tables"),
     ("DELETE", re.compile(_TABLE), "_delete_table"),
@@ -280,6 +294,11 @@ class FakeWorkspace(
         self._injections: list[_Injection] = []
         self._activate_after: dict[str, int] = {}
         self._refresh_ids = itertools.count(1)
+        # States each refresh queued from now on moves through, one per read (see
+        # `script_refreshes`), by refresh id.
+        self._refresh_script: list[str] = []
+        self._refresh_scripts: dict[int, list[str]] = {}
+        self._refresh_message = ""
         self.tables_page_size = 50  # tables per page of GET .../tables (server configured)
         self.latency_s = 0.0  # added to every answer but the host-metadata probe
         self._lock = threading.RLock()
@@ -470,6 +489,25 @@ class FakeWorkspace(
                         refresh["message"] = message
                     return
         raise KeyError(f"no refresh {refresh_id} for {full_name}")
+
+    def script_refreshes(self, *states: str, message: str = "") -> None:
+        """Every refresh queued from now on moves to the next of `states` each time it is read
+        (`get_refresh` on either API), as a real one moves on while it runs: e.g. `RUNNING`,
+        `SUCCESS`. An ended state sets `end_time_ms`; `message` goes with a FAILED end."""
+        with self._lock:
+            self._refresh_script = list(states)
+            self._refresh_message = message
+
+    def _advance(self, refresh: dict[str, Any]) -> None:
+        """Move a refresh one step along its script (lock held)."""
+        script = self._refresh_scripts.get(refresh["refresh_id"])
+        if not script:
+            return
+        refresh["state"] = script.pop(0)
+        if refresh["state"] in _ENDED:
+            refresh["end_time_ms"] = refresh["start_time_ms"] + 42_000
+            if refresh["state"] == "FAILED" and self._refresh_message:
+                refresh["message"] = self._refresh_message
 
     def add_dashboard(self, dashboard_id: str | None = None, name: str = "dashboard") -> str:
         """Create an ACTIVE Lakeview dashboard; returns its id."""
@@ -736,6 +774,8 @@ class FakeWorkspace(
             "trigger": trigger,
         }
         self.refreshes.setdefault(table, []).append(refresh)
+        if trigger == "MANUAL" and self._refresh_script:
+            self._refresh_scripts[refresh["refresh_id"]] = list(self._refresh_script)
         return refresh
 
     def _run_refresh(self, body: dict[str, Any], table: str) -> dict[str, Any]:
@@ -753,10 +793,30 @@ class FakeWorkspace(
 
     def _get_refresh(self, body: dict[str, Any], table: str, refresh_id: str) -> dict[str, Any]:
         self._require_monitor(table)
+        refresh = self._find_refresh(table, refresh_id)
+        self._advance(refresh)
+        return dict(refresh)
+
+    def _find_refresh(self, table: str, refresh_id: str) -> dict[str, Any]:
         for refresh in self.refreshes.get(table, []):
             if refresh["refresh_id"] == int(refresh_id):
-                return dict(refresh)
+                return refresh
         raise ApiError(404, f"Refresh {refresh_id} for table '{table}' does not exist.")
+
+    def _cancel_refresh(self, body: dict[str, Any], table: str, refresh_id: str) -> dict[str, Any]:
+        """POST .../refreshes/{id}/cancel (databricks-sdk `QualityMonitorsAPI.cancel_refresh`
+        sends `{}` and reads no answer). Undocumented, so the stricter side: a refresh that has
+        already ended cannot be cancelled (400)."""
+        self._require_monitor(table)
+        self._cancel(self._find_refresh(table, refresh_id))
+        return {}
+
+    def _cancel(self, refresh: dict[str, Any]) -> None:
+        if refresh["state"] in _ENDED:
+            raise ApiError(400, f"Refresh {refresh['refresh_id']} has already ended.")
+        refresh["state"] = "CANCELED"
+        refresh["end_time_ms"] = _now_ms()
+        self._refresh_scripts.pop(refresh["refresh_id"], None)
 
     def _get_table(self, body: dict[str, Any], table: str) -> dict[str, Any]:
         return dict(self._require_table(table))
@@ -818,6 +878,7 @@ class FakeWorkspace(
 _CREATE_ONLY_UNRETURNED = ("skip_builtin_dashboard", "warehouse_id")
 _IGNORED_ON_UPDATE = ("assets_dir", *_CREATE_ONLY_UNRETURNED)
 PAUSE_STATUS_UNPAUSED = "UNPAUSED"
+_ENDED = ("SUCCESS", "FAILED", "CANCELED")
 
 
 def _as_stored(body: dict[str, Any]) -> dict[str, Any]:

@@ -50,6 +50,7 @@ DQ_ROUTES: tuple[tuple[str, str, str], ...] = (
     ("POST", _OBJECT + "/refreshes", "_dq_create_refresh"),
     ("GET", _OBJECT + "/refreshes", "_dq_list_refreshes"),
     ("GET", _OBJECT + r"/refreshes/(?P<refresh_id>\d+)", "_dq_get_refresh"),
+    ("POST", _OBJECT + r"/refreshes/(?P<refresh_id>\d+)/cancel", "_dq_cancel_refresh"),
 )
 
 GRANULARITIES = {
@@ -138,6 +139,8 @@ class DataQualityEndpoints:
     monitors: dict[str, dict[str, Any]]
     refreshes: dict[str, list[dict[str, Any]]]
     schemas: dict[str, dict[str, Any]]
+    _advance: Any
+    _cancel: Any
     schema_monitors: dict[str, dict[str, Any]]
     dq_create_only: dict[str, dict[str, Any]]
     echo_create_only: bool
@@ -475,7 +478,23 @@ class DataQualityEndpoints:
         self, body: dict[str, Any], object_type: str, object_id: str, refresh_id: str
     ) -> dict[str, Any]:
         name = self._table_monitor(object_type, object_id)
+        refresh = self._dq_refresh(name, refresh_id)
+        self._advance(refresh)
+        return self._refresh_view(refresh, object_id)
+
+    def _dq_refresh(self, name: str, refresh_id: str) -> dict[str, Any]:
         for refresh in self.refreshes.get(name, []):
             if refresh["refresh_id"] == int(refresh_id):
-                return self._refresh_view(refresh, object_id)
+                return refresh
         raise self._api_error(404, f"Refresh {refresh_id} does not exist.")
+
+    def _dq_cancel_refresh(
+        self, body: dict[str, Any], object_type: str, object_id: str, refresh_id: str
+    ) -> dict[str, Any]:
+        """`POST .../refreshes/{id}/cancel`: `CancelRefreshResponse`, `{"refresh": ...}`
+        (databricks-sdk 0.162 `DataQualityAPI.cancel_refresh`); an ended refresh is refused
+        as on the legacy API (the stricter side: undocumented)."""
+        name = self._table_monitor(object_type, object_id)
+        refresh = self._dq_refresh(name, refresh_id)
+        self._cancel(refresh)
+        return {"refresh": self._refresh_view(refresh, object_id)}
