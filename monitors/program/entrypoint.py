@@ -8,11 +8,11 @@ from typing import Any
 import pulumi
 from pulumi.runtime.config import CONFIG, get_config_env
 
+from monitors.desired.plan import make_plan
 from monitors.errors import MonitorsError
 from monitors.naming import PROJECT_ROOT
 from monitors.program import log
 from monitors.program.hooks import make_hooks
-from monitors.desired.plan import make_plan
 from monitors.program.register import deploy
 from monitors.spec.advice import project_notes, project_warnings
 from monitors.spec.project import project_from_config
