@@ -1,4 +1,5 @@
-"""The baseline on the data quality backend: bare `databricks.DataQualityMonitor` registrations.
+"""The baseline on the data quality backend: bare `databricks.DataQualityMonitor` registrations,
+and the same alerts as bare `databricks.AlertV2` registrations (each after its monitor).
 
 Reads the API bodies our `plan` computed (bare_requests.json, with `<table_id of ...>` and
 `<schema_id of ...>` placeholders) and registers them with the same provider lookups any
@@ -37,5 +38,9 @@ def lookup(value: Any) -> Any:
 
 
 requests = json.loads((Path.cwd() / "bare_requests.json").read_text())
-for table, body in requests.items():
-    databricks.DataQualityMonitor(table, **lookup(body))
+monitors = {
+    table: databricks.DataQualityMonitor(name, **lookup(body))
+    for table, (name, body) in requests["monitors"].items()
+}
+for name, (table, body) in requests["alerts"].items():
+    databricks.AlertV2(name, **body, opts=pulumi.ResourceOptions(depends_on=[monitors[table]]))

@@ -316,10 +316,13 @@ def _register_or_stop(
         raise log.run_error(str(exc)) from None
 
 
-def deploy(project: Project, hooks: Hooks | None = None) -> pulumi.Output[dict[str, Any]]:
-    """Declare the stack's monitors and export their outputs and structure."""
+def deploy(
+    project: Project, hooks: Hooks | None = None, plan: Plan | None = None
+) -> pulumi.Output[dict[str, Any]]:
+    """Declare the stack's monitors and export their outputs and structure (`plan`: the
+    project's, when already made)."""
     require_engine_support()
-    plan = make_plan(project)
+    plan = make_plan(project) if plan is None else plan
     reference = pulumi.StackReference("last-deployment", stack_name=self_reference_name())
     # _register returns plain structures and per-monitor dicts of Outputs. The engine
     # serialises nested Outputs when it records stack outputs; lifting them here with
