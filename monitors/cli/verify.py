@@ -1,4 +1,4 @@
-"""`python -m monitors verify --stack S`: the seed's post-run checklist, automated.
+"""`monitors verify --stack S [--wait] [--json]`: the seed's post-run checklist, automated.
 
 Which monitors to expect comes from the declarations; credentials come from where the provider
 finds them: the stack's `databricks:*` settings (secrets decrypted by the Pulumi CLI when it is
@@ -13,8 +13,19 @@ import sys
 from typing import TextIO
 
 from monitors.cli import interrupts, options
+from monitors.errors import ExitCode
 
 DEFAULT_TIMEOUT_S = 1800.0
+
+EXIT_CODES = (
+    (ExitCode.OK, "every check passes"),
+    (ExitCode.FAILED, "a check fails, or the workspace does not answer"),
+    (
+        ExitCode.INVALID,
+        "bad input, or no usable credentials (every source tried is listed)",
+    ),
+    (ExitCode.ABORTED, "interrupted: verify only reads, nothing changed"),
+)
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:

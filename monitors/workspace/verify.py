@@ -80,8 +80,11 @@ def verify_monitors(
     client: WorkspaceClient,
     expected: Sequence[ExpectedMonitor],
     deadline: Deadline | None = None,
+    *,
+    waited: bool = False,
 ) -> VerifyReport:
-    """Run every check for every expected monitor against the workspace.
+    """Run every check for every expected monitor against the workspace (`waited`: after
+    `--wait`, so a PENDING monitor's advice is not to wait).
 
     Once the workspace stops answering, or `deadline` passes, the monitors not checked yet fail
     with that reason instead of each waiting out its own timeouts.
@@ -93,7 +96,7 @@ def verify_monitors(
             stop = f"not checked: verify's time budget of {deadline.seconds:g} s ran out"
         if stop is None:
             try:
-                reports.append(verify_monitor(client, e))
+                reports.append(verify_monitor(client, e, waited=waited))
                 continue
             except WorkspaceUnreachableError as exc:
                 stop = f"not checked: {exc}"
@@ -148,7 +151,7 @@ def run_verify(
                 poll_s,
                 on_progress=lambda p: print(p.line(), file=stream, flush=True),
             )
-    report = verify_monitors(client, expected, deadline)
+    report = verify_monitors(client, expected, deadline, waited=wait)
     extra = alerts() if alerts is not None else None
     if extra is None:
         out.write(report.to_json() + "\n" if as_json else report.render_table())
