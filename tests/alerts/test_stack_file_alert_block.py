@@ -76,7 +76,9 @@ def test_plan_shows_undeployed_alerts_with_their_query_and_the_commands_to_deplo
     for key in SHIPPED_ALERTS:
         assert f"== alert {key} (on monitor {key.split('.')[0]}): NOT DEPLOYED" in out
     assert "fires when: click_through_rate < 0.01 in each of the latest 3 windows (1 day)" in out
-    assert "FROM `wanderbricks_dev`.`wanderbricks_gold_monitoring`.`dim_host_profile_metrics`" in out
+    assert (
+        "FROM `wanderbricks_dev`.`wanderbricks_gold_monitoring`.`dim_host_profile_metrics`" in out
+    )
     assert (
         "  pulumi config set --stack dev --path "
         "'lakehouse-monitors:alerts.warehouse_id' <sql-warehouse-id>\n"
