@@ -1,5 +1,2 @@
-"""Databricks Lakehouse Monitors as code: the Pulumi program and the `monitors` command."""
-
-# The one place the version is written: pyproject.toml reads it (tool.setuptools.dynamic) and
-# `monitors --version` prints it.
-__version__ = "0.1.0"
+"""Databricks Lakehouse Monitors as code: the Pulumi program and the `monitors` command (its
+version: `monitors.version`)."""

@@ -15,7 +15,6 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from monitors import __version__
 from monitors.cli import (
     adopt,
     export,
@@ -31,6 +30,7 @@ from monitors.cli import (
 )
 from monitors.cli.output import print_json_error, scrubbed_output
 from monitors.errors import DeclarationError, DeclarationErrors, ExitCode, MonitorsError
+from monitors.version import VERSION
 
 COMMANDS = (plan, schema, verify, reset, adopt, urns, export, migrate)
 
@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=helptext.HelpFormatter,
         epilog=helptext.exit_codes_epilog([(code, code.meaning) for code in ExitCode]),
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {VERSION}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in COMMANDS:
         before = set(subparsers.choices)

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-import monitors
 from monitors.cli.main import COMMANDS, build_parser, main
 from monitors.errors import ExitCode
+from monitors.version import VERSION
 
 ROOT = Path(__file__).resolve().parents[2]
 # Commands whose output is a result a script may read. `schema` prints a JSON document already
@@ -33,12 +33,12 @@ def test_version_prints_the_one_version_constant(capsys):
     with pytest.raises(SystemExit) as exited:
         main(["--version"])
     assert exited.value.code == 0
-    assert capsys.readouterr().out == f"monitors {monitors.__version__}\n"
+    assert capsys.readouterr().out == f"monitors {VERSION}\n"
 
 
 def test_pyproject_reads_the_version_from_the_same_constant():
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert 'version = { attr = "monitors.__version__" }' in text
+    assert 'version = { attr = "monitors.version.VERSION" }' in text
     assert 'dynamic = ["version"]' in text
 
 
@@ -150,7 +150,7 @@ def test_a_python_without_the_dependencies_gets_a_one_line_hint_not_a_traceback(
 
 
 def test_a_python_without_the_dependencies_still_shows_help_and_version():
-    assert bare_python("--version").stdout == f"monitors {monitors.__version__}\n"
+    assert bare_python("--version").stdout == f"monitors {VERSION}\n"
     assert "exit codes:" in bare_python("plan", "--help").stdout
 
 
@@ -173,7 +173,7 @@ def test_the_monitors_console_command_runs_the_cli_as_pip_installs_it():
         timeout=60,
         check=False,
     )
-    assert (run.returncode, run.stdout) == (0, f"monitors {monitors.__version__}\n")
+    assert (run.returncode, run.stdout) == (0, f"monitors {VERSION}\n")
 
 
 def test_the_exit_code_reference_has_a_row_per_code_and_a_table_per_command():
