@@ -5,8 +5,6 @@ in `monitors.cli.main`); a Python without the dependencies gets a one-line hint 
 import signal
 import sys
 
-from monitors.cli.missing import is_missing_dependency, print_hint
-
 
 def run() -> int:
     """Load the command line and run it; 4 (`ExitCode.ABORTED`) if interrupted while loading,
@@ -17,6 +15,9 @@ def run() -> int:
         print("\ninterrupted before the command started. Nothing was changed.", file=sys.stderr)
         return 4
     except ModuleNotFoundError as exc:
+        # Imported here, not at the top: an interrupt while it loads is one while loading.
+        from monitors.cli.missing import is_missing_dependency, print_hint
+
         if not is_missing_dependency(exc):
             raise
         print_hint(exc, sys.argv[1:])
