@@ -347,7 +347,7 @@ def test_urns_notes_go_to_stderr_so_scripts_parse_only_urns(project, fake, capsy
     captured = capsys.readouterr()
     assert "not checking the stack's state" in captured.err
     if argv == ["--json"]:
-        assert set(json.loads(captured.out)) == set(TABLES)
+        assert set(json.loads(captured.out)["monitors"]) == set(TABLES)
     else:
         assert captured.out == monitor_urn("dev", "dim_host") + "\n"
 
