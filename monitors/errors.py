@@ -1,4 +1,4 @@
-"""Errors by meaning, each carrying the exit code `python -m monitors` ends with.
+"""Errors by meaning, each carrying the exit code the `monitors` command ends with.
 
 One base (`MonitorsError`), one enum of exit codes; callers catch meanings, and the CLI maps any
 error to its code in one place. Every message names where the problem is (file, monitor, field,
@@ -13,7 +13,7 @@ from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    """Every exit code of `python -m monitors`; 3 and 4 belong to the stack operations, 5 to
+    """Every exit code of the `monitors` command; 3 and 4 belong to the stack operations, 5 to
     the bounded waits of `refresh` and `cost`, 10 and up to the change report."""
 
     OK = 0
@@ -24,6 +24,26 @@ class ExitCode(IntEnum):
     TIMED_OUT = 5  # a bounded wait ran out: what was started is still running (refresh, cost)
     REPLACEMENTS = 10  # the change report: monitors are replaced or deleted, approval needed
     BAD_REF = 11  # the change report: the git ref cannot be read
+
+    @property
+    def meaning(self) -> str:
+        """What the code means for every command (a command's EXIT_CODES say it for itself)."""
+        return EXIT_CODE_MEANINGS[self]
+
+
+EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
+    ExitCode.OK: "done: the command did what it was asked",
+    ExitCode.FAILED: "the command ran and failed (a check failed, a Pulumi command failed or was "
+    "interrupted part-way, the workspace did not answer); the message says where things stand",
+    ExitCode.INVALID: "bad input or environment (usage, declarations, stack file, credentials, no "
+    "terminal to confirm): nothing changed",
+    ExitCode.REFUSED: "a preview showed what the operation must not do: nothing changed, or "
+    "everything was put back",
+    ExitCode.ABORTED: "declined at the confirmation, or interrupted before anything changed",
+    ExitCode.REPLACEMENTS: "the change report: monitors or alerts are replaced or deleted, or "
+    "protection is switched off: approval needed",
+    ExitCode.BAD_REF: "the change report: the git ref cannot be read",
+}
 
 
 class MonitorsError(Exception):
@@ -189,6 +209,11 @@ class AbortedError(StackOpsError):
     """The user declined the confirmation; nothing was applied."""
 
     exit_code = ExitCode.ABORTED
+
+
+class NoTerminalError(StackOpsError):
+    """A command must ask for confirmation, but stdin is not a terminal (CI, a pipe): it never
+    waits on a stdin nobody types into; `--yes` is the way to go on without asking."""
 
 
 class OperationFailedError(StackOpsError):

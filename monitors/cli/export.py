@@ -1,12 +1,10 @@
-"""`python -m monitors export --stack S [--table T ...] [--force]`: monitors to declarations.
+"""`monitors export --stack S [--table T ...] [--force] [--json]`: monitors to declarations.
 
 Reads each chosen table's monitor from the workspace (every monitored table of the stack's gold
 schema by default) and writes `monitors/declarations/<table>.yaml` in the friendly form the
 shipped files use, so that `adopt` followed by `pulumi up` changes nothing. What a declaration
 cannot say is left out and reported, never guessed. An existing declaration is overwritten only
 with --force. Credentials come from where the provider finds them, as for `verify`.
-Exit codes: 0 every table written exactly (or skipped); 1 a table failed, could not be written
-exactly, or the workspace did not answer; 2 bad input or missing credentials; 4 interrupted.
 """
 
 from __future__ import annotations
@@ -16,6 +14,18 @@ import sys
 from typing import TextIO
 
 from monitors.cli import interrupts, options
+from monitors.cli.progress import progress_for
+from monitors.errors import ExitCode
+
+EXIT_CODES = (
+    (ExitCode.OK, "every table written exactly (or skipped)"),
+    (
+        ExitCode.FAILED,
+        "a table failed or could not be written exactly, or the workspace did not answer",
+    ),
+    (ExitCode.INVALID, "bad input or missing credentials: nothing written"),
+    (ExitCode.ABORTED, "interrupted: nothing changed in Databricks (run the same export again)"),
+)
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -49,6 +59,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         args.table,
         force=args.force,
         deadline=deadline,
+        progress=progress_for(args, err),
     )
     options.print_skipped(report.skipped_files, args)
     if args.json:
@@ -64,7 +75,6 @@ def add_command(subparsers: options.Subparsers) -> None:
         "export",
         help="write declarations for monitors that already exist in the workspace",
         description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     options.stack(parser)
     options.tables(
@@ -83,7 +93,7 @@ def add_command(subparsers: options.Subparsers) -> None:
     interrupts.on_interrupt(
         parser,
         "interrupted. export changes nothing in Databricks and writes each declaration whole, "
-        "after reading every monitor: run the same export again (add --force for any file it "
-        "wrote already).",
+        "after reading every monitor: run the same export again (a file it wrote already is "
+        "overwritten only with --force).",
     )
     parser.set_defaults(func=run)

@@ -125,12 +125,27 @@ def skipped_reporter(args: argparse.Namespace) -> Callable[[str], None] | None:
     return lambda line: print(line, file=sys.stderr)
 
 
-def stack_env(args: argparse.Namespace, out: Callable[[str], None] = print) -> Env:
-    """Where a stack operation runs, from --project-dir, --pulumi-root and --verbose; imported
-    when a command runs, so that `plan` never loads the Automation API."""
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def stack_env(args: argparse.Namespace, out: Callable[[str], None] | None = None) -> Env:
+    """Where a stack operation runs, from --project-dir, --pulumi-root and --verbose; its
+    messages on stdout (on stderr with --json, which keeps stdout for the JSON document), its
+    progress lines on a terminal's stderr. Imported when a command runs, so that `plan` never
+    loads the Automation API."""
+    from monitors.cli.progress import progress_for
     from monitors.stackops.common import Env
 
-    return Env(args.project_dir, args.pulumi_root, out=out, skipped=skipped_reporter(args))
+    if out is None:
+        out = _to_stderr if getattr(args, "json", False) else print
+    return Env(
+        args.project_dir,
+        args.pulumi_root,
+        out=out,
+        skipped=skipped_reporter(args),
+        progress=progress_for(args),
+    )
 
 
 # Parallel readers of the workspace. More than 32 is a load test, not a check: the workspace's

@@ -11,11 +11,12 @@ command line (`--host https://user:PASSWORD@...`).
 from __future__ import annotations
 
 import io
+import json
 import sys
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TextIO
+from typing import Any, TextIO
 
 from monitors import scrubber
 
@@ -77,3 +78,25 @@ def scrubbed_output(argv: Sequence[str]) -> Iterator[None]:
         sys.stdout, sys.stderr = out, err
         for stream in scrubbed:
             stream.flush()
+
+
+# The version of every `--json` document the commands print (results and errors alike).
+SCHEMA_VERSION = 1
+
+
+def print_json(document: dict[str, Any], out: TextIO | None = None) -> None:
+    """Print a `--json` document (it carries `schema_version`) on stdout, indented."""
+    out = out or sys.stdout
+    # One write: the output stream scrubs each write, and json.dump makes thousands.
+    out.write(json.dumps({"schema_version": SCHEMA_VERSION, **document}, indent=2) + "\n")
+
+
+def print_json_error(
+    code: int, kind: str, message: str, problems: list[dict[str, str | None]] | None = None
+) -> None:
+    """With `--json`, a failure is also a JSON object on stdout, so a script reading stdout learns
+    why it got no result: `{"schema_version": 1, "error": {exit_code, kind, message}}`."""
+    error: dict[str, Any] = {"exit_code": code, "kind": kind, "message": message}
+    if problems:
+        error["problems"] = problems
+    print_json({"error": error})

@@ -1,4 +1,4 @@
-"""`python -m monitors plan --stack S [--against REF]`: each monitor exactly as it would be sent.
+"""`monitors plan --stack S [--against REF] [--json]`: each monitor exactly as it would be sent.
 
 It validates declarations and stack settings the way the program does and prints, per monitor,
 the API body with its protection and replace settings; no Pulumi CLI or workspace needed.
@@ -17,7 +17,29 @@ import sys
 from typing import Any, TextIO
 
 from monitors.cli import options
+from monitors.cli.output import print_json
+from monitors.errors import ExitCode
 from monitors.naming import CONFIG_NAMESPACE
+
+EXIT_CODES = (
+    (
+        ExitCode.OK,
+        "every declaration and stack setting is valid (with --against: no monitor, "
+        "alert or anomaly detection monitor is replaced or deleted)",
+    ),
+    (
+        ExitCode.INVALID,
+        "a declaration or stack setting is invalid (on either side with "
+        "--against): each error names the file, the monitor and the field",
+    ),
+    (ExitCode.ABORTED, "interrupted: plan changes nothing"),
+    (
+        ExitCode.REPLACEMENTS,
+        "with --against: monitors, alerts or the anomaly detection monitor "
+        "are replaced or deleted, or protection is switched off: approval needed",
+    ),
+    (ExitCode.BAD_REF, "with --against: the git ref cannot be read"),
+)
 
 
 def render_plan(document: dict[str, Any], out: TextIO) -> None:
@@ -25,9 +47,13 @@ def render_plan(document: dict[str, Any], out: TextIO) -> None:
     quality backend, with named placeholders for the UUIDs the program looks up)."""
     protect = "on" if document["protect"] else "off"
     api = f", {document['api']} API" if "api" in document else ""
+    undeployed = len(document.get("undeployed_alerts", []))
+    alerts = f"{len(document.get('alerts', {}))} alerts" + (
+        f" ({undeployed} declared, not deployed: see the end)" if undeployed else ""
+    )
     print(
-        f"Stack {document['stack']}: {len(document['monitors'])} monitors, "
-        f"{len(document.get('alerts', {}))} alerts, protection {protect}" + api,
+        f"Stack {document['stack']}: {len(document['monitors'])} monitors, {alerts}, "
+        f"protection {protect}" + api,
         file=out,
     )
     if document.get("paused"):
@@ -108,14 +134,8 @@ def render_readers(document: dict[str, Any], out: TextIO) -> None:
 
 
 def render_alerts(document: dict[str, Any], out: TextIO) -> None:
-    """A header per alert, its inputs as JSON, then its query as it will run."""
-    undeployed = document.get("undeployed_alerts", [])
-    if undeployed:
-        print(
-            f"\nAlerts declared but not deployed in this stack ({CONFIG_NAMESPACE}:alerts is not "
-            f"set): {', '.join(undeployed)}",
-            file=out,
-        )
+    """A header per alert, its inputs as JSON, then its query as it will run; then the alerts
+    declared but not deployed here, each with its rule and query, and how to deploy them."""
     for key, alert in document.get("alerts", {}).items():
         request = dict(alert["request"])
         query = request.pop("query_text")
@@ -135,6 +155,37 @@ def render_alerts(document: dict[str, Any], out: TextIO) -> None:
         print("\n".join("   " + line for line in body.splitlines()), file=out)
         print("   query_text:", file=out)
         print("\n".join("     " + line for line in query.splitlines()), file=out)
+    render_undeployed_alerts(document, out)
+
+
+def render_undeployed_alerts(document: dict[str, Any], out: TextIO) -> None:
+    """The declared alerts a stack does not deploy: marked so, with their rule and query, and the
+    exact commands (or the stack file's commented block) that deploy them."""
+    undeployed = document.get("undeployed_alerts", [])
+    if not undeployed:
+        return
+    print(
+        f"\nAlerts declared but NOT DEPLOYED in this stack ({CONFIG_NAMESPACE}:alerts is not set): "
+        f"{', '.join(undeployed)}",
+        file=out,
+    )
+    for key, alert in document.get("undeployed_alert_queries", {}).items():
+        print(f"\n== alert {key} (on monitor {alert['table']}): NOT DEPLOYED", file=out)
+        print(f"   fires when: {alert['rule']}", file=out)
+        print("   query_text:", file=out)
+        print("\n".join("     " + line for line in alert["query_text"].splitlines()), file=out)
+    commands = document.get("enable_alerts", [])
+    if commands:
+        print(
+            "\nTo deploy them, say which SQL warehouse runs their queries and when (who is told "
+            "is optional; an alert's own `notify` wins):",
+            file=out,
+        )
+        print("\n".join("  " + command for command in commands), file=out)
+        print(
+            f"or uncomment the {CONFIG_NAMESPACE}:alerts block in Pulumi.{document['stack']}.yaml.",
+            file=out,
+        )
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
@@ -160,8 +211,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     # json.dump's or print's many small writes made that cost grow with every line of a fleet.
     buffer = io.StringIO()
     if args.json:
-        json.dump(document, buffer, indent=2)
-        buffer.write("\n")
+        print_json(document, buffer)
     else:
         render_plan(document, buffer)
     out.write(buffer.getvalue())

@@ -1,4 +1,5 @@
-"""`python -m monitors schema [--write]`: the JSON Schema editors check declarations against."""
+"""`monitors schema [--write]`: the JSON Schema editors check declarations against (its output is
+a JSON document already: the schema itself)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,14 @@ import argparse
 import sys
 
 from monitors.cli import options
+from monitors.errors import ExitCode
+
+EXIT_CODES = (
+    (ExitCode.OK, "printed, or written to monitors/declarations/monitor.schema.json"),
+    (ExitCode.FAILED, "the schema file could not be written"),
+    (ExitCode.INVALID, "bad usage"),
+    (ExitCode.ABORTED, "interrupted"),
+)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -23,6 +32,12 @@ def run(args: argparse.Namespace) -> int:
 
 def add_command(subparsers: options.Subparsers) -> None:
     """Register `schema`."""
-    parser = subparsers.add_parser("schema", help="print or write the declaration JSON Schema")
+    parser = subparsers.add_parser(
+        "schema",
+        help="print or write the declaration JSON Schema",
+        description="Print the JSON Schema that declarations follow (editors validate YAML "
+        "against it), or write it to the committed file with --write.",
+    )
     parser.add_argument("--write", action="store_true", help="write monitor.schema.json")
+    options.verbose(parser)
     parser.set_defaults(func=run)

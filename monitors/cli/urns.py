@@ -1,4 +1,5 @@
-"""`python -m monitors urns --stack S`: each monitor's URN and the commands that recreate it.
+"""`monitors urns --stack S [--json | --table T]`: each monitor's URN and the commands that
+recreate it.
 
 The raw path Pulumi teaches, `pulumi up --replace <urn>`; in a protected stack preceded by
 `pulumi state unprotect <urn>` (the program protects the monitor again in that same `up`). A
@@ -9,11 +10,22 @@ stderr, so `--json` and `--table` print only what scripts parse.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from monitors.cli import options
+from monitors.cli.output import print_json
 from monitors.errors import ExitCode, UnknownTableError
+
+EXIT_CODES = (
+    (ExitCode.OK, "listed"),
+    (ExitCode.FAILED, "the stack's state could not be read (a Pulumi command failed)"),
+    (
+        ExitCode.INVALID,
+        "bad input or environment (a --table that is not an enabled monitor, stack file, "
+        "Pulumi CLI)",
+    ),
+    (ExitCode.ABORTED, "interrupted: urns only reads, nothing changed"),
+)
 
 # What each state (monitors.stackops.state.MonitorState name) shows in the table, and the note
 # under its commands.
@@ -60,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
             raise UnknownTableError(f"not an enabled monitor: {', '.join(unknown)}")
         print("\n".join(by_table[t].urn for t in args.table))
     elif args.json:
-        document = {
+        monitors = {
             m.table: {
                 "urn": m.urn,
                 "in_state": m.in_state,
@@ -69,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
             }
             for m in found
         }
-        print(json.dumps(document, indent=2))
+        print_json({"stack": args.stack, "monitors": monitors})
     else:
         width = max((len(m.table) for m in found), default=0)
         for m in found:
@@ -98,7 +110,9 @@ def add_command(subparsers: options.Subparsers) -> None:
         "protects its monitors), or that finish what an earlier update left half done.",
     )
     options.stack(parser)
-    options.json_output(parser, "print {table: {urn, in_state, state, commands}}")
+    options.json_output(
+        parser, "print {schema_version, stack, monitors: {table: {urn, in_state, state, commands}}}"
+    )
     options.tables(parser, "print only this table's URN (bare)")
     options.pulumi_root(parser)
     options.project_dir(parser)

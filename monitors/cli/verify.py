@@ -1,4 +1,4 @@
-"""`python -m monitors verify --stack S`: the seed's post-run checklist, automated.
+"""`monitors verify --stack S [--wait] [--json]`: the seed's post-run checklist, automated.
 
 Which monitors to expect comes from the declarations; credentials come from where the provider
 finds them: the stack's `databricks:*` settings (secrets decrypted by the Pulumi CLI when it is
@@ -39,6 +39,17 @@ def time_budget(base_s: float, monitors: int, workers: int) -> float:
     return base_s + PER_MONITOR_S * -(-monitors // max(1, workers))
 
 
+EXIT_CODES = (
+    (ExitCode.OK, "every check passes"),
+    (ExitCode.FAILED, "a check fails, or the workspace does not answer"),
+    (
+        ExitCode.INVALID,
+        "bad input, or no usable credentials (every source tried is listed)",
+    ),
+    (ExitCode.ABORTED, "interrupted: verify only reads, nothing changed"),
+)
+
+
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Handler of `verify`: 0 when every check passes, 1 when any fails or the workspace does not
     answer, 2 for bad input or missing credentials."""
@@ -59,15 +70,19 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     expected = None if project.declared.patterns else expected_monitors(project, args.table)
     settings = stack_provider_settings(args.stack, args.project_dir, args.pulumi_root)
     settings = settings.overridden(host=args.host, profile=args.profile)
-    budget = time_budget(VERIFY_LIMITS.total_s, len(expected), args.workers)
+    known = len(expected) if expected is not None else len(project.monitors)
+    budget = time_budget(VERIFY_LIMITS.total_s, known, args.workers)
     deadline = Deadline(budget + (args.timeout if args.wait else 0.0))
     connection = connect(settings, VERIFY_LIMITS, deadline)
     if project.declared.patterns:  # pattern templates: the tables the workspace lists now
         from monitors.workspace.tables import client_lister
 
         project = load_project(args.stack, args.project_dir, client_lister(connection.client))
-    if expected is None:
+    if expected is None:  # the pattern's tables get their share of the time budget too
         expected = expected_monitors(project, args.table)
+        deadline.extend(
+            time_budget(0.0, len(expected), args.workers) - (budget - VERIFY_LIMITS.total_s)
+        )
     for line in connection.sources:
         print(f"verify: {line}", file=err)
     check_alerts = None

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from monitors.desired.alert_sql import EVALUATED_COLUMN, AlertQuery, alert_query, rule_sentence
-from monitors.naming import alert_display_name, alert_key
+from monitors.naming import CONFIG_NAMESPACE, alert_display_name, alert_key, short_stack
 from monitors.spec.alerts import drift_type_of, granularity_of, watched_metric
 from monitors.spec.models import ALERT_OPERATORS, Alert, AlertNotify, MonitorSpec
 from monitors.spec.project import Project
@@ -125,6 +125,54 @@ def alert_request(
     }
     destinations = tuple(notify.destinations) if notify is not None else ()
     return AlertRequest(table, alert.name, body, destinations, rule_sentence(query), query)
+
+
+@dataclass(frozen=True)
+class UndeployedAlert:
+    """An alert declared for a stack that deploys none (no alert settings): its rule and query
+    as they would run, so `plan` shows them from the start (nothing here needs the settings)."""
+
+    table: str
+    name: str
+    rule: str
+    query_text: str
+
+
+def undeployed_alerts(project: Project) -> dict[str, UndeployedAlert]:
+    """Every alert the enabled declarations hold, keyed `table.alert`, when the stack deploys
+    none; empty when it deploys them (they are in `alert_requests` then)."""
+    settings = project.settings
+    if settings.alerts is not None:
+        return {}
+    found: dict[str, UndeployedAlert] = {}
+    for table, spec in project.monitors.items():
+        names = documented_metric_tables(settings, table)
+        for alert in spec.alerts:
+            query = _query(table, spec, alert, names)
+            found[query.key] = UndeployedAlert(
+                table, alert.name, rule_sentence(query), alert_query(query)
+            )
+    return found
+
+
+# What `lakehouse-monitors:alerts` takes, as `pulumi config set --path` arguments: the warehouse
+# and schedule are required, who is told is optional (an alert's own `notify` wins). The stack
+# files show the same settings as a commented YAML block.
+ALERT_SETTING_EXAMPLE: tuple[tuple[str, str], ...] = (
+    ("warehouse_id", "<sql-warehouse-id>"),
+    ("schedule.quartz_cron_expression", "'0 30 6 * * ?'"),
+    ("schedule.timezone_id", "UTC"),
+    ("notify.emails[0]", "<address>"),
+)
+
+
+def enable_alerts_commands(stack: str) -> list[str]:
+    """The exact commands that make a stack deploy its declared alerts (the last is optional)."""
+    short = short_stack(stack)
+    return [
+        f"pulumi config set --stack {short} --path '{CONFIG_NAMESPACE}:alerts.{path}' {value}"
+        for path, value in ALERT_SETTING_EXAMPLE
+    ]
 
 
 def _alerting(settings: StackSettings) -> AlertSettings:

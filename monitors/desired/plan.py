@@ -12,7 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from monitors.desired.alerts import AlertRequest, alert_requests, declared_alerts
+from monitors.desired.alerts import (
+    AlertRequest,
+    alert_requests,
+    declared_alerts,
+    enable_alerts_commands,
+    undeployed_alerts,
+)
 from monitors.desired.anomaly_alert import UPDATE_REMOVES_RECIPIENTS
 from monitors.desired.payload import monitor_request
 from monitors.desired.payload_dq import ENDPOINT, anomaly_detection_request, data_quality_request
@@ -126,6 +132,16 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "monitors": monitors,
         "alerts": alerts,
         "undeployed_alerts": [] if settings.alerts else declared_alerts(plan.project),
+        # The same alerts with their rule and query, and the commands that deploy them.
+        "undeployed_alert_queries": {
+            key: {"table": alert.table, "rule": alert.rule, "query_text": alert.query_text}
+            for key, alert in undeployed_alerts(plan.project).items()
+        },
+        "enable_alerts": (
+            enable_alerts_commands(settings.stack)
+            if not settings.alerts and declared_alerts(plan.project)
+            else []
+        ),
     }
     # Only a stack that uses them shows the new keys: a legacy stack's plan is what it was.
     if templates:

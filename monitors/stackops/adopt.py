@@ -70,6 +70,7 @@ def adopt(stack_name: str, tables: Sequence[str] | None, *, env: Env | None = No
     chosen = resolve_tables(stack_name, project, tables, env)
     stack = open_stack(stack_name, env.project_root, env.pulumi_root)
     urns = urns_of(stack_name, chosen)
+    env.progress(f"reading the state of stack {stack_name!r}")
     deployment = read_state(stack, stack_name, "Nothing was imported.")
     _refuse_half_done(stack_name, project, urns, monitor_states(deployment, urns))
     managed = urns_in_state(deployment)
@@ -82,6 +83,7 @@ def adopt(stack_name: str, tables: Sequence[str] | None, *, env: Env | None = No
         _import(stack, stack_name, project, to_import, urns, env)
         report.imported = to_import
     try:
+        env.progress("pulumi preview: what `pulumi up` would now do to each monitor")
         plan = preview(stack, f"preview after adopting into stack {stack_name!r}").changes()
         report.plan = {t: plan[u] for t, u in urns.items() if u in plan}
         for line in creator_check_lines(stack_name, project, chosen, env, stack):
@@ -108,6 +110,7 @@ def _import(
 ) -> None:
     """`pulumi import` the monitors; a failure or an interrupt says where each one stands."""
     resources = [import_spec(project, t, databricks_provider_version()) for t in tables]
+    env.progress(f"pulumi import: {', '.join(tables)}")
     try:
         stack.import_resources(
             resources=resources,  # type: ignore[arg-type]  # TypedDict of str values

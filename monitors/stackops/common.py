@@ -8,12 +8,21 @@ from pathlib import Path
 
 from pulumi.automation import CommandError, Deployment, Stack
 
-from monitors.errors import AbortedError, OperationFailedError, UnknownTableError
+from monitors.errors import (
+    AbortedError,
+    NoTerminalError,
+    OperationFailedError,
+    UnknownTableError,
+)
 from monitors.naming import API_LEGACY, PROJECT_ROOT, monitor_urn, short_stack
 from monitors.spec.claims import pattern_of
 from monitors.spec.loader import load_declarations
 from monitors.spec.project import Project, declarations_dir, load_project
 from monitors.stackops.events import EventLog
+
+
+def no_progress(line: str) -> None:
+    """Env's default progress reporter: silent (a library call, a test)."""
 
 
 @dataclass(frozen=True)
@@ -25,6 +34,8 @@ class Env:
     out: Callable[[str], None] = print
     # Called with each declarations-directory file that was skipped, and why (`--verbose`).
     skipped: Callable[[str], None] | None = None
+    # Called with one line per step or monitor of long work (`monitors.cli.progress`).
+    progress: Callable[[str], None] = no_progress
 
     @property
     def declarations(self) -> Path:
@@ -125,18 +136,24 @@ def ask_to_go_on(
 ) -> None:
     """The one confirmation of a command that changes monitors: none with --yes, the stack's
     short name typed where monitors are protected, else a y/N. AbortedError (saying `unchanged`)
-    on any other answer."""
+    on any other answer; NoTerminalError (saying it too) when there is no terminal to ask on."""
     if assume_yes:
         out("--yes given: not asking for confirmation.")
         return
+    prompt = (
+        f"Monitors are protected in stack {stack!r}. Type the stack name to go on: "
+        if protect
+        else "Go on? [y/N] "
+    )
+    try:
+        answer = confirm(prompt)
+    except NoTerminalError as exc:  # CI or a pipe: never wait on a stdin nobody types into
+        raise NoTerminalError(f"{exc}. {unchanged}") from None
     if protect:
-        answer = confirm(
-            f"Monitors are protected in stack {stack!r}. Type the stack name to go on: "
-        )
         if answer.strip() != short_stack(stack):
             raise AbortedError(
                 f"aborted: you typed {answer.strip()!r}, not {short_stack(stack)!r}. {unchanged}"
             )
         return
-    if confirm("Go on? [y/N] ").strip().lower() not in ("y", "yes"):
+    if answer.strip().lower() not in ("y", "yes"):
         raise AbortedError(f"aborted. {unchanged}")

@@ -10,6 +10,7 @@ monitor is replaced (a `replacement_trigger` replace carries no keys): see `stac
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pulumi.automation import EngineEvent
@@ -53,13 +54,18 @@ class ResourceChange:
 class EventLog:
     """An `on_event` callback that keeps every engine event (called from the CLI's event thread)."""
 
-    def __init__(self) -> None:
+    def __init__(self, progress: Callable[[str], None] | None = None) -> None:
         self._lock = threading.Lock()
         self.events: list[EngineEvent] = []
+        self._progress = progress
 
     def __call__(self, event: EngineEvent) -> None:
         with self._lock:
             self.events.append(event)
+        if self._progress is not None:
+            line = _progress_line(event)
+            if line is not None:
+                self._progress(line)
 
     def changes(self) -> dict[str, ResourceChange]:
         """The steps grouped by URN, in the order the engine first mentioned each resource."""
@@ -75,6 +81,18 @@ class EventLog:
             for d in found
             if d.severity == "error"
         ]
+
+
+def _progress_line(event: EngineEvent) -> str | None:
+    """One line when a resource's step ends (`monitor dim_host: delete-replaced done`); steps
+    that change nothing say nothing."""
+    if event.res_outputs_event and event.res_outputs_event.metadata.op.value not in QUIET_OPS:
+        meta = event.res_outputs_event.metadata
+        return f"{describe(meta.urn)}: {meta.op.value} done"
+    if event.res_op_failed_event:
+        meta = event.res_op_failed_event.metadata
+        return f"{describe(meta.urn)}: {meta.op.value} failed"
+    return None
 
 
 def _change(found: dict[str, ResourceChange], urn: str) -> ResourceChange:

@@ -276,9 +276,11 @@ def export_monitors(
     *,
     force: bool = False,
     deadline: Deadline | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> ExportReport:
     """Export the chosen tables' monitors (every monitored table of the gold schema when
-    `tables` is None) into the project's declarations directory, through the stack's API."""
+    `tables` is None) into the project's declarations directory, through the stack's API;
+    `progress` hears one line per table read."""
     deadline = deadline or Deadline(EXPORT_LIMITS.total_s)
     chosen = chosen_tables(settings, tables)
     directory = declarations_directory(project_root)
@@ -303,7 +305,9 @@ def export_monitors(
             lambda: sorted(schema_tables(client, settings.catalog, settings.gold_schema)),
         )
     pending: list[TableResult] = []
-    for table in chosen:
+    for number, table in enumerate(chosen, 1):
+        if progress is not None:
+            progress(f"{table}: reading its monitor ({number}/{len(chosen)})")
         shown = f"{DECLARATIONS_PATH}/{table}{EXTENSION}"
         problem = name_problem(table, "table name") if listed else None
         if problem:

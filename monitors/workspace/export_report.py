@@ -14,6 +14,9 @@ from monitors.errors import ExitCode
 from monitors.naming import API_DATA_QUALITY, short_stack
 from monitors.spec.export_form import Gap
 
+# The version of `export --json`'s shape (fields are only ever added within a version).
+REPORT_SCHEMA_VERSION = 1
+
 
 class Outcome(Enum):
     """What export did with one table."""
@@ -121,6 +124,7 @@ def _gaps(gaps: Sequence[Gap]) -> list[dict[str, str]]:
 def report_document(report: ExportReport) -> dict[str, Any]:
     """The stable JSON form of the report (`export --json`)."""
     return {
+        "schema_version": REPORT_SCHEMA_VERSION,
         "stack": report.stack,
         "api": report.api,
         "tables": {

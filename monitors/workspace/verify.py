@@ -93,10 +93,12 @@ def verify_monitors(
     *,
     workers: int = 1,
     on_checked: Callable[[MonitorReport], None] | None = None,
+    waited: bool = False,
 ) -> VerifyReport:
     """Run every check for every expected monitor against the workspace, `workers` monitors
     at a time (`monitors.workspace.pool`: one shared back-off on throttling); the report keeps
-    the declared order. `on_checked` hears of each monitor as it is done (progress).
+    the declared order. `on_checked` hears of each monitor as it is done (progress); `waited`:
+    after `--wait`, so a PENDING monitor's advice is not to wait.
 
     Once the workspace stops answering, or `deadline` passes, the monitors not checked yet fail
     with that reason instead of each waiting out its own timeouts.
@@ -115,7 +117,7 @@ def verify_monitors(
         if reason is not None:
             return _not_checked(e, reason)
         try:
-            return verify_monitor(client, e)
+            return verify_monitor(client, e, waited=waited)
         except WorkspaceUnreachableError as exc:
             with lock:
                 if not stop:
@@ -193,7 +195,9 @@ def run_verify(
         def on_checked(report: MonitorReport) -> None:
             print(progress_line(report, next(counter), len(expected)), file=stream, flush=True)
 
-    report = verify_monitors(client, expected, deadline, workers=workers, on_checked=on_checked)
+    report = verify_monitors(
+        client, expected, deadline, workers=workers, on_checked=on_checked, waited=wait
+    )
     extra = alerts() if alerts is not None else None
     if extra is None:
         out.write(report.to_json() + "\n" if as_json else report.render_table())

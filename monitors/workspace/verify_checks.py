@@ -38,11 +38,14 @@ CHECKS: tuple[tuple[str, str], ...] = (
     ("latest_refresh", "refresh"),
 )
 _FAILED_STATUSES = {
-    MonitorInfoStatus.MONITOR_STATUS_PENDING: "still initialising (PENDING); try --wait",
+    MonitorInfoStatus.MONITOR_STATUS_PENDING: "still initialising (PENDING)",
     MonitorInfoStatus.MONITOR_STATUS_ERROR: "in ERROR",
     MonitorInfoStatus.MONITOR_STATUS_FAILED: "FAILED",
     MonitorInfoStatus.MONITOR_STATUS_DELETE_PENDING: "being deleted (DELETE_PENDING)",
 }
+# What a PENDING monitor's check advises: the advice must not repeat what the user just did.
+PENDING_ADVICE = "try --wait"
+PENDING_ADVICE_AFTER_WAIT = "--wait ended first; a longer --timeout may see it ACTIVE"
 _OK_REFRESH_STATES = {
     MonitorRefreshInfoState.SUCCESS,
     MonitorRefreshInfoState.PENDING,
@@ -60,8 +63,11 @@ class MonitorReport(Checked):
     checks: tuple[CheckResult, ...]
 
 
-def verify_monitor(client: WorkspaceClient, expected: ExpectedMonitor) -> MonitorReport:
-    """Run every check for one monitor; an error fails the check that hit it.
+def verify_monitor(
+    client: WorkspaceClient, expected: ExpectedMonitor, *, waited: bool = False
+) -> MonitorReport:
+    """Run every check for one monitor; an error fails the check that hit it (`waited`: the
+    checks run after `--wait`).
 
     Raises WorkspaceUnreachableError when the workspace stops answering.
     """
@@ -88,7 +94,7 @@ def verify_monitor(client: WorkspaceClient, expected: ExpectedMonitor) -> Monito
         checks += [CheckResult(name, CheckStatus.SKIP, "no monitor") for name, _ in CHECKS[1:]]
     else:
         checks.append(CheckResult("exists", CheckStatus.PASS, expected.full_table_name))
-        checks.append(_guarded("status", lambda: _check_status(monitor)))
+        checks.append(_guarded("status", lambda: _check_status(monitor, waited)))
         checks.append(_guarded("dashboard", lambda: _check_dashboard(client, monitor, expected)))
         checks += _check_metric_tables(client, monitor, expected)
         refresh = functools.partial(_check_refresh, client, expected, uuid)
@@ -210,10 +216,12 @@ def _guarded(name: str, check: Callable[[], CheckResult]) -> CheckResult:
         return CheckResult(name, CheckStatus.FAIL, f"could not check: {describe_error(err)}")
 
 
-def _check_status(monitor: MonitorInfo) -> CheckResult:
+def _check_status(monitor: MonitorInfo, waited: bool = False) -> CheckResult:
     version = monitor.monitor_version
     if monitor.status in _FAILED_STATUSES:
         detail = _FAILED_STATUSES[monitor.status]
+        if monitor.status is MonitorInfoStatus.MONITOR_STATUS_PENDING:
+            detail += f"; {PENDING_ADVICE_AFTER_WAIT if waited else PENDING_ADVICE}"
         if monitor.latest_monitor_failure_msg:
             detail += f": {monitor.latest_monitor_failure_msg}"
         return CheckResult("status", CheckStatus.FAIL, detail)

@@ -20,7 +20,13 @@ from monitors.naming import PROJECT_ROOT
 PACKAGE = PROJECT_ROOT / "monitors"
 # Layers from the bottom up; a module may import its own layer and the ones below it only.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("monitors.errors", "monitors.naming", "monitors.scrubber", "monitors.atomic"),
+    (
+        "monitors.errors",
+        "monitors.naming",
+        "monitors.scrubber",
+        "monitors.atomic",
+        "monitors.version",
+    ),
     ("monitors.spec",),
     ("monitors.desired",),
     ("monitors.workspace",),

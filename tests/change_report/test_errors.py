@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 
 import yaml
@@ -23,7 +24,11 @@ def test_an_invalid_declaration_in_the_working_tree_names_the_side_file_monitor_
     add_unknown_key(repo)
     report = repo.report()
     assert report.code == 2
-    assert report.out == ""
+    assert json.loads(report.out)["error"] == {
+        "exit_code": 2,
+        "kind": "SideInvalidError",
+        "message": f"in the working tree: {UNKNOWN_KEY}",
+    }
     assert report.err == f"error: in the working tree: {UNKNOWN_KEY}\n"
 
 
@@ -110,7 +115,7 @@ def test_a_stack_without_a_file_in_the_working_tree_is_invalid(repo):
 def test_a_ref_that_does_not_exist_exits_11(repo):
     report = repo.report(ref="origin/no-such-branch")
     assert report.code == 11
-    assert report.out == ""
+    assert json.loads(report.out)["error"]["kind"] == "GitRefError"
     assert report.err.startswith("error: no such git ref 'origin/no-such-branch'")
 
 

@@ -68,7 +68,10 @@ def test_plan_text_shows_the_new_endpoint_and_the_placeholders(capsys, copy):
     use_data_quality(copy, "dev")
     assert main(["plan", "--stack", "dev", "--project-dir", str(copy)]) == 0
     out = capsys.readouterr().out
-    assert "Stack dev: 5 monitors, 0 alerts, protection off, data_quality API" in out
+    assert (
+        "Stack dev: 5 monitors, 0 alerts (4 declared, not deployed: see the end), "
+        "protection off, data_quality API"
+    ) in out
     assert "   POST /api/data-quality/v1/monitors\n" in out
     assert '"object_id": "<table_id of wanderbricks_dev.wanderbricks_gold.dim_user>"' in out
     assert (

@@ -284,5 +284,7 @@ def test_a_legacy_stacks_plan_document_has_no_data_quality_keys():
         "monitors",
         "alerts",
         "undeployed_alerts",
+        "undeployed_alert_queries",
+        "enable_alerts",
     ]
     assert all("endpoint" not in m for m in document["monitors"].values())

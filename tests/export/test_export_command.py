@@ -24,6 +24,7 @@ from tests.export.conftest import (
     registered,
     settings_of,
 )
+from tests.fakes.terminal import Terminal
 from tests.fakes.workspace import refused_host
 
 DEV = "wanderbricks_dev.wanderbricks_gold"
@@ -454,3 +455,30 @@ def test_a_table_asked_for_with_a_declaration_but_no_monitor_fails_as_having_non
     out = capsys.readouterr().out
     assert f"dim_user  failed   no monitor on {DEV}.dim_user" in out
     assert (declarations(project) / "dim_user.yaml").read_text() == "snapshot: {}\n"
+
+
+def test_export_prints_a_progress_line_per_table_on_a_terminal(deployed, project, monkeypatch):
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    assert export(project, deployed, "--table", "dim_host", "--table", "dim_user") == 0
+    progress = [line for line in terminal.getvalue().splitlines() if line.startswith("export: ")]
+    assert progress[-2:] == [
+        "export: dim_host: reading its monitor (1/2)",
+        "export: dim_user: reading its monitor (2/2)",
+    ]
+
+
+@pytest.mark.parametrize("json_flag", [True, False])
+def test_export_prints_no_progress_with_json_or_without_a_terminal(
+    deployed, project, monkeypatch, capsys, json_flag
+):
+    if json_flag:
+        terminal = Terminal()
+        monkeypatch.setattr("sys.stderr", terminal)
+        assert export(project, deployed, "--table", "dim_host", "--json") == 0
+        assert json.loads(capsys.readouterr().out)["schema_version"] == 1
+        err = terminal.getvalue()
+    else:
+        assert export(project, deployed, "--table", "dim_host") == 0
+        err = capsys.readouterr().err
+    assert "reading its monitor" not in err

@@ -243,10 +243,18 @@ def test_interrupt_at_the_prompt_is_still_nothing_changed(project, fake, monkeyp
     before = (project / "Pulumi.dev.yaml").read_bytes()
     interrupted_reset(fake, "dev", after=1)
 
-    def interrupt(prompt):
-        raise KeyboardInterrupt
+    class InterruptedTerminal:
+        """A terminal whose user presses Ctrl-C at the prompt."""
 
-    monkeypatch.setattr("builtins.input", interrupt)
+        closed = False
+
+        def isatty(self) -> bool:
+            return True
+
+        def readline(self) -> str:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr("sys.stdin", InterruptedTerminal())
     code = run_cli(["reset", "--stack", "dev", "--table", "dim_host"], project, fake)
     assert code == ExitCode.ABORTED
     assert "Nothing was changed" in capsys.readouterr().err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shlex
 import subprocess
@@ -14,6 +15,7 @@ from monitors.errors import CliTooOldError
 from monitors.naming import monitor_urn
 from monitors.stackops.pulumi_cli import MIN_CLI_VERSION, check_cli_version
 from monitors.stackops.urns import urns
+from tests.fakes.terminal import Terminal
 from tests.stackops.conftest import CATALOG, TABLES, monitor_resource, same_all
 
 
@@ -50,7 +52,8 @@ def test_urns_command_json(project, fake, capsys):
     assert run(["urns", "--stack", "prod", "--json"], project, fake) == 0
     printed = json.loads(capsys.readouterr().out)
     urn = monitor_urn("prod", "fact_booking_daily")
-    assert printed["fact_booking_daily"] == {
+    assert printed["schema_version"] == 1
+    assert printed["monitors"]["fact_booking_daily"] == {
         "urn": urn,
         "in_state": True,
         "state": "present",
@@ -102,7 +105,7 @@ def test_reset_command_exit_codes_are_distinct(project, fake, monkeypatch, capsy
     assert run(["reset", "--stack", "dev", "--table", "dim_host", "--yes"], project, fake) == 3
 
     scenario(fake, "dev", asked)
-    monkeypatch.setattr("builtins.input", lambda prompt: "n")
+    monkeypatch.setattr("sys.stdin", Terminal("n\n"))
     assert run(["reset", "--stack", "dev", "--table", "dim_host"], project, fake) == 4
 
     fail = {"urn": monitor_urn("dev", "dim_host"), "op": "delete-replaced", "message": "boom"}
@@ -113,6 +116,20 @@ def test_reset_command_exit_codes_are_distinct(project, fake, monkeypatch, capsy
 
     assert run(["reset", "--stack", "dev", "--table", "nope", "--yes"], project, fake) == 2
     assert "error: 'nope' is not a declared monitor" in capsys.readouterr().err
+
+
+def test_reset_without_a_terminal_asks_for_yes_and_changes_nothing(
+    project, fake, monkeypatch, capsys
+):
+    """CI or a pipe: never wait on a stdin nobody types into (exit 2, nothing changed)."""
+    before = (project / "Pulumi.dev.yaml").read_bytes()
+    scenario(fake, "dev", same_all("dev", but={"dim_host": "replace"}))
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))
+    assert run(["reset", "--stack", "dev", "--table", "dim_host"], project, fake) == 2
+    err = capsys.readouterr().err
+    assert "error: no terminal: pass --yes" in err
+    assert "Nothing was changed (the reset tokens were removed again)" in err
+    assert (project / "Pulumi.dev.yaml").read_bytes() == before
 
 
 def test_reset_command_needs_tables_or_all(project, fake):
@@ -314,7 +331,7 @@ def test_urns_json_says_each_monitors_state(project, fake, capsys):
     half_done(fake, "dev")
     assert run(["urns", "--stack", "dev", "--json"], project, fake) == 0
     printed = json.loads(capsys.readouterr().out)
-    assert {t: m["state"] for t, m in printed.items()} == {
+    assert {t: m["state"] for t, m in printed["monitors"].items()} == {
         "dim_host": "pending_replacement",
         "dim_property": "deleting",
         "dim_user": "creating",
@@ -330,7 +347,7 @@ def test_urns_notes_go_to_stderr_so_scripts_parse_only_urns(project, fake, capsy
     captured = capsys.readouterr()
     assert "not checking the stack's state" in captured.err
     if argv == ["--json"]:
-        assert set(json.loads(captured.out)) == set(TABLES)
+        assert set(json.loads(captured.out)["monitors"]) == set(TABLES)
     else:
         assert captured.out == monitor_urn("dev", "dim_host") + "\n"
 

@@ -57,6 +57,20 @@ def test_run_verify_wait_shows_progress_then_fails_still_pending(workspace_clien
     assert "still initialising (PENDING)" in out.getvalue()
 
 
+def test_a_monitor_still_pending_after_wait_is_not_told_to_try_wait(
+    workspace_client, deploy_monitor
+):
+    """No message contradicts what the user just did: after --wait, the advice is the timeout."""
+    expected = [deploy_monitor(initialise=False)]
+    waited, unwaited = io.StringIO(), io.StringIO()
+    common = {"timeout_s": 0.05, "poll_s": 0.01, "as_json": False}
+    assert run_verify(workspace_client, expected, wait=True, out=waited, **common) == 1
+    assert run_verify(workspace_client, expected, wait=False, out=unwaited, **common) == 1
+    assert "try --wait" not in waited.getvalue()
+    assert "--wait ended first; a longer --timeout may see it ACTIVE" in waited.getvalue()
+    assert "still initialising (PENDING); try --wait" in unwaited.getvalue()
+
+
 def test_the_sdks_retries_of_an_unavailable_poll_end_when_the_wait_does(
     fake_workspace, deploy_monitor
 ):

@@ -77,8 +77,9 @@ class Migration:
     ) -> EventLog:
         """Run one CLI command through interrupts (`stackops.interrupt`), its engine events going
         to `log`; Stopped when it failed, was interrupted, or the user stopped waiting for it."""
+        self.env.progress(f"{action}...")
         if log is None:
-            log = EventLog()
+            log = EventLog(self.env.progress)
 
         def on_interrupt(count: int) -> None:
             self.env.out(
@@ -107,6 +108,7 @@ class Migration:
 
     def export(self, action: str) -> Deployment:
         """The stack's checkpoint; OperationFailedError (nothing changed yet) when the CLI fails."""
+        self.env.progress(f"{action}...")
         try:
             return export_checkpoint(self.stack)
         except CommandError as exc:

@@ -61,6 +61,8 @@ def facts_before(m: Migration, connection: Connection, fresh: bool) -> dict[str,
     before: dict[str, MonitorFacts] = {}
     missing = []
     for table in m.tables:
+        if table not in known:
+            m.env.progress(f"{table}: reading its history facts through {api_name(api)}")
         facts = known.get(table) or read(m, connection, api, table)
         if facts is None:
             missing.append(table)

@@ -16,6 +16,7 @@ def prove(m: Migration) -> MigrateReport:
     assert journal is not None
     out = m.env.out
     try:
+        m.env.progress(f"history proof: reading each monitor again through {api_name(m.target)}")
         connection = open_connection(m)
         after = {t: read(m, connection, m.target, t) for t in m.tables}
     except KeyboardInterrupt:  # the stack is migrated: this is no "nothing changed" abort

@@ -46,7 +46,8 @@ def apply_reset(
     env: Env,
 ) -> None:
     """Run `up` through interrupts; report each outcome, or each state and how to resume."""
-    log = EventLog()
+    log = EventLog(env.progress)
+    env.progress(f"pulumi up: recreating {', '.join(asked)}")
 
     def on_interrupt(count: int) -> None:
         env.out(

@@ -75,6 +75,7 @@ def reset(
             while previous is not None and token == previous.token:
                 token = new_token()
             written[table] = previous
+            env.progress(f"{table}: writing a fresh reset token")
             snapshot.writing()
             try:
                 write_reset(stack, env.project_root, table, token, purge=purge)
@@ -85,6 +86,7 @@ def reset(
                     + "\nNothing was changed (the stack file was put back)."
                 ) from None
             report.tokens[table] = token
+        env.progress(f"pulumi preview: checking the reset replaces only {', '.join(chosen)}")
         plan = preview(stack, f"preview of the reset in stack {stack_name!r}").changes()
         explanation = explain(load(stack_name, env), record)
         report.reasons = {t: _reasons(t, states[t], explanation) for t in chosen}

@@ -5,6 +5,7 @@ APIs, no credentials, a leftover or unreadable journal, a dependent that could n
 from __future__ import annotations
 
 import errno
+import io
 
 import pytest
 
@@ -20,6 +21,7 @@ from monitors.errors import (
 from monitors.naming import API_LEGACY, monitor_urn
 from monitors.stackops.migrate.command import migrate
 from monitors.stackops.migrate.journal import Journal, JournalError
+from tests.fakes.terminal import Terminal
 from tests.stackops.conftest import full_name
 from tests.stackops.migrate.scene import DQ, Scene
 
@@ -162,15 +164,27 @@ def test_an_unknown_api_is_refused():
 def test_declining_or_closing_the_prompt_exits_4_with_nothing_changed(
     scene: Scene, project, fake, monkeypatch, capsys, stdin, code
 ):
-    import io
-
     scene.install()
     original = scene.stack_file.read_bytes()
-    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    monkeypatch.setattr("sys.stdin", Terminal(stdin))
     argv = ["migrate", "--stack", "dev", "--to", "data_quality"]
     assert main([*argv, "--project-dir", str(project), "--pulumi-root", str(fake.root)]) == code
     nothing_changed(scene, original)
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_without_a_terminal_migrate_asks_for_yes_and_changes_nothing(
+    scene: Scene, project, fake, monkeypatch, capsys
+):
+    """CI or a pipe: never wait on a stdin nobody types into (exit 2, nothing changed)."""
+    scene.install()
+    original = scene.stack_file.read_bytes()
+    monkeypatch.setattr("sys.stdin", io.StringIO("yes\n"))
+    argv = ["migrate", "--stack", "dev", "--to", "data_quality"]
+    code = main([*argv, "--project-dir", str(project), "--pulumi-root", str(fake.root)])
+    assert code == ExitCode.INVALID
+    nothing_changed(scene, original)
+    assert "error: no terminal: pass --yes" in capsys.readouterr().err
 
 
 def test_a_refusal_exits_3_and_says_why(scene: Scene, project, fake, capsys):

@@ -21,6 +21,7 @@ from monitors.naming import (
 from monitors.stackops.migrate.command import migrate
 from monitors.stackops.migrate.placement import Placement
 from monitors.stackops.state_edit import databricks_provider_version
+from tests.fakes.terminal import Terminal
 from tests.stackops.conftest import TABLES, full_name
 from tests.stackops.migrate.conftest import Migrated
 from tests.stackops.migrate.scene import DQ, VERSION, Scene, alert_id, alert_keys, records
@@ -226,3 +227,37 @@ def test_back_to_legacy_from_the_command_line_imports_by_table_name_and_exits_0(
     ]
     assert scene.config()["lakehouse-monitors:api"] == API_LEGACY
     assert "every monitor kept its history" in capsys.readouterr().out
+
+
+def test_migrate_shows_a_progress_line_per_step_on_a_terminal(
+    scene: Scene, project, fake, monkeypatch, capsys
+):
+    scene.api = DQ
+    scene.install()
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    argv = ["migrate", "--stack", "dev", "--to", "legacy", "--yes"]
+    code = main([*argv, "--project-dir", str(project), "--pulumi-root", str(fake.root)])
+    assert code == ExitCode.OK
+    progress = [line for line in terminal.getvalue().splitlines() if line.startswith("migrate: ")]
+    assert "migrate: reading the stack's state..." in progress
+    for table in TABLES:
+        assert any(
+            line.startswith(f"migrate: {table}: reading its history facts") for line in progress
+        )
+    assert any(line.startswith("migrate: history proof: reading each monitor") for line in progress)
+
+
+def test_migrate_json_carries_where_each_monitor_stands(scene: Scene, project, fake, capsys):
+    scene.api = DQ
+    scene.install()
+    argv = ["migrate", "--stack", "dev", "--to", "legacy", "--yes", "--json"]
+    code = main([*argv, "--project-dir", str(project), "--pulumi-root", str(fake.root)])
+    assert code == ExitCode.OK
+    document = json.loads(capsys.readouterr().out)
+    assert document["schema_version"] == 1
+    assert (document["from"], document["to"]) == (DQ, API_LEGACY)
+    assert {t: m["placement"] for t, m in document["monitors"].items()} == dict.fromkeys(
+        TABLES, "recorded"
+    )
+    assert all(m["before"] == m["after"] for m in document["monitors"].values())
