@@ -22,6 +22,7 @@ from pathlib import Path
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from monitors import atomic
 from monitors.cli import main as cli_main
 from monitors.errors import ExitCode
 from monitors.naming import CONFIG_NAMESPACE, PROJECT_ROOT, stack_file_name
@@ -286,7 +287,7 @@ def stale_pages(directory: Path = REFERENCE_DIR) -> list[str]:
 def write_pages(directory: Path = REFERENCE_DIR) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     for name, render in PAGES.items():
-        (directory / name).write_text(render())
+        atomic.write_text(directory / name, render())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,5 +1,6 @@
 """The tutorial's commands in blocks marked `console test` run, in order, on a copy of the project
 against the fake workspace, and each succeeds: a newcomer following the page is not let down.
+(tests/engine/test_tutorial.py runs them, and the `console engine` blocks, with the real CLI.)
 
 What runs for real: every `monitors` command (in process, as the console command runs it) and
 every plain `pulumi config set` (through the fake CLI, tests/fakes/pulumi_cli, which edits the
@@ -29,24 +30,11 @@ from monitors.cli.main import main
 from monitors.desired.plan import make_plan
 from monitors.naming import PROJECT_ROOT
 from monitors.spec.project import load_project
-from tests.docs.markdown import fenced_blocks
+from tests.docs.tutorial import BOTH, commands, filled
 from tests.fakes.workspace import FakeWorkspace
 
-TUTORIAL = PROJECT_ROOT / "docs" / "tutorial" / "first-deployment.md"
-TESTED = "console test"
 FAKE_PULUMI = PROJECT_ROOT / "tests" / "fakes" / "pulumi_cli" / "bin" / "pulumi"
 STACK = "dev"
-
-
-def commands_to_test() -> list[list[str]]:
-    """Each command line of the tested blocks, split as a shell splits it."""
-    return [
-        words
-        for block in fenced_blocks(TUTORIAL)
-        if block.info == TESTED
-        for line in block.text.splitlines()
-        if (words := shlex.split(line, comments=True))
-    ]
 
 
 @pytest.fixture
@@ -90,10 +78,7 @@ def pulumi_up(workspace: FakeWorkspace, project: Path) -> None:
 
 
 def run(words: list[str], workspace: FakeWorkspace, project: Path, monkeypatch, tmp_path) -> int:
-    words = [
-        w.replace("https://<your-workspace>", workspace.host).replace("<token>", workspace.token)
-        for w in words
-    ]
+    words = filled(words, workspace.host, workspace.token)
     if words[0] == "monitors":
         return main([*words[1:], "--project-dir", str(project)])
     if words[:3] == ["pulumi", "config", "set"] and "--secret" in words:
@@ -114,7 +99,7 @@ def run(words: list[str], workspace: FakeWorkspace, project: Path, monkeypatch, 
 
 def test_the_tutorial_marks_its_commands_for_testing():
     """The page says its commands are tested; a page that lost its marks would test nothing."""
-    programs = {words[0] for words in commands_to_test()}
+    programs = {words[0] for words in commands(BOTH)}
     assert programs == {"monitors", "pulumi"}
 
 
@@ -122,7 +107,7 @@ def test_every_tested_command_of_the_tutorial_succeeds(
     isolated, project, monkeypatch, tmp_path, capsys
 ):
     with FakeWorkspace() as workspace:
-        for words in commands_to_test():
+        for words in commands(BOTH):
             code = run(words, workspace, project, monkeypatch, tmp_path)
             captured = capsys.readouterr()
             assert code == 0, f"{shlex.join(words)} exited {code}:\n{captured.out}{captured.err}"
