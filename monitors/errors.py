@@ -16,7 +16,7 @@ class ExitCode(IntEnum):
     """Every exit code of the `monitors` command; 3 and 4 belong to the stack operations, 5 to
     the bounded waits of `refresh` and `cost`, 10 and up to the change report."""
 
-    OK = 0
+    OK = 0  # the command did what it was asked
     FAILED = 1  # a command ran and failed (verify found failures, a Pulumi command failed)
     INVALID = 2  # bad input or environment: nothing changed
     REFUSED = 3  # a preview showed what the operation must not do: nothing changed

@@ -2,7 +2,7 @@
 
 The declarations and stack file at GIT_REF (taken to be what is deployed) are compared with the
 working tree. Each monitor is created, updated in place (with the changed fields), replaced (with
-every reason from `monitors.replacement.decide`, the very rule the program applies, and the
+every reason from `monitors.desired.replacement.decide`, the very rule the program applies, and the
 history-loss warning), deleted, or unchanged. No Pulumi CLI, credentials or network: only git.
 
 A stack that was protected at the ref and is not protected now needs an approval too: from then
@@ -191,7 +191,8 @@ class ChangeReport:
 
 
 def _classify(table: str, last: Plan | None, now: Plan) -> MonitorChange:
-    """One monitor's outcome, decided by `monitors.replacement.decide` as the program does."""
+    """One monitor's outcome, decided by `monitors.desired.replacement.decide` as the program
+    does."""
     if last is None or table not in last.structures:
         name = now.project.settings.full_table_name(table)
         return MonitorChange(table, name, Outcome.CREATED, now.structures[table].profile_type)

@@ -96,7 +96,7 @@ def structure_of(
     api: str = API_LEGACY,
     table_name: str | None = None,
 ) -> Structure:
-    """The structure of a monitor's API body (see `monitors.payload.monitor_request`) on the
+    """The structure of a monitor's API body (see `monitors.desired.payload.monitor_request`) on the
     table `table_name` (which the body does not hold: it is in the URL)."""
     profile = next(p for p in PROFILE_TYPES if p in request)
     metrics = {

@@ -90,7 +90,7 @@ def ignored_inputs(decision: Decision, data_quality: bool = False) -> list[str] 
 
 @dataclass
 class Hooks:
-    """Resource hooks bound to every monitor (see `monitors.hooks`).
+    """Resource hooks bound to every monitor (see `monitors.program.hooks`).
 
     `purge_tables` is filled while monitors are registered: the tables whose reset this run
     applies with `purge: true`. The purge hook reads it when the engine deletes a monitor.

@@ -83,12 +83,14 @@ class AnomalyDetection(BaseModel):
     checks on every table of the gold schema but the excluded ones (tables of the gold schema,
     by their short names)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
     enabled: Annotated[bool, BeforeValidator(true_or_false)]
+    """Deploy the schema monitor; `false` or no setting deletes it."""
     excluded_tables: Annotated[list[ExcludedTable], AfterValidator(unique_entries)] = Field(
         default_factory=list, alias="excludedTables"
     )
+    """Tables of the gold schema to leave out, by short name. Editing it updates in place."""
 
 
 def migration_problem(stack: str, api: str, migrating_to: str | None) -> str | None:

@@ -175,24 +175,36 @@ EmailList = Annotated[
 class _Strict(BaseModel):
     """Unknown keys are errors: a typo must never silently drop a setting."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 class CustomMetric(_Strict):
     """One custom metric, in the API's shape."""
 
     name: MetricName
+    """The metric's column in the metric tables: a plain identifier, unique ignoring case, not a
+    built-in column. Renaming it replaces the monitor."""
     type: MetricType
+    """`aggregate`, `derived` or `drift` (any case, or the API's `CUSTOM_METRIC_TYPE_*`). Changing
+    it replaces the monitor."""
     definition: NonEmptyStr
+    """One SQL expression (Databricks dialect) with the `{{ }}` templates the type allows. Changing
+    it updates in place."""
     input_columns: Annotated[list[ColumnName], Field(min_length=1), AfterValidator(unique_entries)]
+    """The columns the metric is computed over, or `[":table"]` for the whole table. Changing them
+    replaces the monitor."""
     output_data_type: OutputDataType
+    """The metric's type: `double`, `long`, `decimal(18,2)`... or StructField JSON; sent as
+    StructField JSON. Changing it replaces the monitor."""
 
 
 class TimeSeries(_Strict):
     """A time-series profile: metrics per window of `timestamp_col`."""
 
     timestamp_col: ColumnName
+    """The table's timestamp column that windows are cut from."""
     granularities: Granularities
+    """Window sizes, e.g. `"1 day"`, `"1 week"`; each one the API accepts, listed once."""
 
 
 class Snapshot(_Strict):
@@ -203,38 +215,52 @@ class InferenceLog(_Strict):
     """An inference-log profile for model-serving tables."""
 
     problem_type: ProblemType
+    """`classification` or `regression` (or the API's `PROBLEM_TYPE_*`)."""
     timestamp_col: ColumnName
+    """The timestamp column that windows are cut from."""
     granularities: Granularities
+    """Window sizes, e.g. `"1 day"`; each one the API accepts, listed once."""
     prediction_col: ColumnName
+    """The column holding the model's prediction (`{{prediction_col}}` in metrics)."""
     model_id_col: ColumnName
+    """The column holding the model's id."""
     label_col: ColumnName | None = None
+    """The column holding the ground truth, if any (`{{label_col}}` in metrics)."""
     prediction_proba_col: ColumnName | None = None
+    """The column holding prediction probabilities (legacy API only)."""
 
 
 class Schedule(_Strict):
     """A Quartz cron schedule for refreshes (`pause_status` is read-only in the API)."""
 
     quartz_cron_expression: Annotated[str, AfterValidator(check_quartz_cron)]
+    """A Quartz cron expression (6 or 7 fields), e.g. `0 0 6 * * ?`."""
     timezone_id: Annotated[str, AfterValidator(check_timezone)] = "UTC"
+    """A Java time zone ID: a region (`Europe/Berlin`), a short ID (`PST`) or an offset
+    (`GMT-5`)."""
 
 
 class EmailDestination(_Strict):
     """At most five addresses per notification event."""
 
     email_addresses: EmailList
+    """At most five addresses, none twice in any case."""
 
 
 class Notifications(_Strict):
     """Who hears about failed refreshes and new classification tags."""
 
     on_failure: EmailDestination | None = None
+    """Told when a refresh fails; wins over the stack's `notificationEmails`."""
     on_new_classification_tag_detected: EmailDestination | None = None
+    """Told when data classification tags a new column (legacy API only)."""
 
 
 class DataClassificationConfig(_Strict):
     """Whether the monitor tags columns holding sensitive data."""
 
     enabled: bool
+    """Tag columns holding sensitive data (legacy API only)."""
 
 
 # ---------------------------------------------------------------------------- alerts
@@ -325,14 +351,18 @@ class AlertNotify(_Strict):
     (Slack, Teams, PagerDuty, webhooks, email lists, as set up by a workspace admin)."""
 
     emails: AlertEmails = Field(default_factory=list)
+    """Addresses told when the alert fires and when it is back to normal."""
     destinations: DestinationNames = Field(default_factory=list)
+    """Notification destinations by their exact display name in the workspace."""
 
 
 class AlertSlice(_Strict):
     """One slice of the table: a declared slicing expression and one of its values."""
 
     key: NonEmptyStr
+    """One of the monitor's `slicing_exprs`."""
     value: Annotated[str, BeforeValidator(_slice_value), Field(min_length=1)]
+    """The slice's value, as text (quote numbers with leading zeros and `true`)."""
 
 
 class Alert(_Strict):
@@ -340,17 +370,31 @@ class Alert(_Strict):
     least `violations` of the latest `windows` windows."""
 
     name: Annotated[str, Field(max_length=MAX_ALERT_NAME_LENGTH), AfterValidator(_alert_name)]
+    """Lowercase identifier, unique in the declaration; part of the alert's resource and display
+    name."""
     metric: MetricName
+    """A custom metric of this monitor, or a built-in statistic of its metric tables."""
     op: AlertOperator
+    """How the metric is compared with the threshold."""
     threshold: Annotated[float, BeforeValidator(exact_double), Field(allow_inf_nan=False)]
+    """A number a double holds exactly as written, in plain decimal."""
     column: ColumnName = ":table"
+    """The column the metric is read for; `:table` for table-level metrics."""
     slice: AlertSlice | None = None
+    """Read one slice of the table instead of the whole table."""
     granularity: Annotated[str, AfterValidator(_granularity)] | None = None
+    """Which of the monitor's granularities to read (default: its first); time-series and inference
+    monitors only."""
     drift_type: Annotated[str, AfterValidator(_drift_type)] | None = None
+    """`consecutive` (default) or `baseline`; drift metrics only."""
     windows: Count = 1
+    """How many of the latest windows to read."""
     violations: Count | None = None
+    """How many of them must break the threshold (default: all of them)."""
     severity: Annotated[str, AfterValidator(_severity)] = "warning"
+    """`info`, `warning` or `critical`; shown in the alert's display name."""
     notify: AlertNotify | None = None
+    """Who is told; replaces the stack's default recipients (`alerts.notify`)."""
 
     @property
     def required_violations(self) -> int:
@@ -362,18 +406,32 @@ class MonitorSpec(_Strict):
     """A monitor declaration for one table; the file stem names the table."""
 
     custom_metrics: list[CustomMetric] = Field(default_factory=list)
+    """The monitor's custom metrics; sent sorted by name, so their order changes nothing."""
     slicing_exprs: Annotated[list[NonEmptyStr], AfterValidator(unique_entries)] = Field(
         default_factory=list
     )
+    """SQL expressions to slice the metrics by, each listed once."""
     time_series: TimeSeries | None = None
+    """A time-series profile. Exactly one of `time_series`, `snapshot`, `inference_log`; switching
+    replaces the monitor."""
     snapshot: Snapshot | None = None
+    """A snapshot profile, written `snapshot: {}`."""
     inference_log: InferenceLog | None = None
+    """An inference-log profile, for tables of model predictions."""
     baseline_table_name: Annotated[str, AfterValidator(_table_reference)] | None = None
+    """A baseline table for drift: `table` in the gold schema or `catalog.schema.table`."""
     schedule: Schedule | None = None
+    """This monitor's refresh schedule; overrides the stack's `schedule` cron where the stack
+    schedules."""
     notifications: Notifications | None = None
+    """Who is told of failed refreshes, for this monitor."""
     data_classification_config: DataClassificationConfig | None = None
+    """Data classification (legacy API only)."""
     skip_builtin_dashboard: bool = False
+    """No built-in dashboard. Create-only: changing it replaces the monitor."""
     alerts: list[Alert] = Field(default_factory=list)
+    """Thresholds on this monitor's metrics, deployed as SQL alerts where the stack sets
+    `alerts`."""
 
     @field_validator("time_series", "snapshot", "inference_log", mode="before")
     @classmethod

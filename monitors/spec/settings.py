@@ -193,22 +193,27 @@ ResetToken = Annotated[str, BeforeValidator(_token_from_number), AfterValidator(
 class ResetRequest(BaseModel):
     """A reset asked for one table: a token that differs from the last deployed one replaces it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
     token: ResetToken
+    """A label; a token that differs from the last deployed one replaces the monitor."""
     purge: Flag = False
+    """Also drop the old metric tables and trash the dashboard between the delete and the create."""
 
 
 class AlertSettings(BaseModel):
     """Where and when this stack's alerts run, and who hears when one fires (an alert's own
     `notify` wins). Without these settings a stack deploys no alerts."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
     # Digits only would be a number in YAML and in `config set --path` (object.go `coerce`).
     warehouse_id: Annotated[str, BeforeValidator(_token_from_number), AfterValidator(_warehouse_id)]
+    """The SQL warehouse the alert queries run on (the bare ID)."""
     schedule: Schedule
+    """When the alerts are evaluated."""
     notify: AlertNotify | None = None
+    """Who is told by default."""
 
 
 class StackSettings(BaseModel):
@@ -216,32 +221,52 @@ class StackSettings(BaseModel):
 
     # Only the config names (`goldSchema`), never the Python ones (`gold_schema`): a setting
     # has one spelling.
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
     stack: str = Field(exclude=True)
     catalog: SqlName
+    """The catalog of the monitored tables. Changing it replaces every monitor."""
     gold_schema: SqlName = Field(alias="goldSchema")
+    """The schema of the monitored tables. Changing it replaces every monitor."""
     output_schema: SqlName = Field(alias="outputSchema")
+    """The schema (in `catalog`) for the metric tables. Changing it updates in place."""
     assets_root: Annotated[str, AfterValidator(_workspace_path)] = Field(alias="assetsRoot")
+    """A workspace folder; each monitor's `assets_dir` is `<assetsRoot>/<table>`. Create-only:
+    changing it replaces every monitor."""
     warehouse_id: Annotated[str, AfterValidator(_warehouse_id)] | None = Field(
         default=None, alias="warehouseId"
     )
+    """The SQL warehouse for the dashboards. Create-only: changing it replaces every monitor."""
     notification_emails: EmailList = Field(default_factory=list, alias="notificationEmails")
+    """Up to five addresses told of failed refreshes (a declaration's `notifications.on_failure`
+    wins)."""
     schedule: Schedule | None = None
+    """The default refresh schedule; absent means no schedules in this stack."""
     enabled: Annotated[list[TableName], AfterValidator(_unique_tables)] | None = None
+    """Which declared monitors this stack deploys (default: all)."""
     protect: Flag = False
+    """Production protection: no monitor is replaced or deleted without an explicit request."""
     resets: dict[TableName, ResetRequest] = Field(default_factory=dict)
+    """`{table: {token, purge}}`, written by `reset` (a bare string is a token)."""
     refresh_after_update: Flag = Field(default=True, alias="refreshAfterUpdate")
+    """Queue a metric refresh after each in-place update."""
     alerts: AlertSettings | None = None
+    """Where and when alerts run, and who is told; absent means this stack deploys no alerts."""
     # The monitor API (monitors.spec.backend); `migratingTo` is written by `migrate` while it
     # moves the stack's monitors to another backend; `anomalyDetection` adds a schema monitor.
     api: Api = "legacy"
+    """The monitor API: `legacy` or `data_quality`. A deployed stack moves with `migrate`, never by
+    editing this alone."""
     migrating_to: Api | None = Field(default=None, alias="migratingTo")
+    """Written by `migrate` while it moves the stack; must equal `api`."""
     anomaly_detection: AnomalyDetection | None = Field(default=None, alias="anomalyDetection")
-    # Operating the monitors: who may read their results (`monitors.spec.readers`), and a stack
-    # whose monitors run with no schedule (deployed without one: the API has no pause).
+    """Schema-level freshness and completeness monitoring of the gold schema."""
     readers: Readers | None = None
+    """Principals granted read access to the monitors' results: USE_SCHEMA and SELECT on the
+    output schema, CAN_READ on each dashboard (docs/how-to/readers.md)."""
     paused: Flag = False
+    """Deploy the monitors without a schedule: no scheduled refresh, history kept
+    (docs/how-to/pause.md)."""
 
     @field_validator("resets", mode="before")
     @classmethod

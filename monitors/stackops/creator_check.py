@@ -42,6 +42,6 @@ def creator_check_lines(
         return [
             f"Could not check who created the monitors ({reason}). "
             "The legacy API lets only a monitor's creator update it: run the first `pulumi up` "
-            "as the identity that created them (see the README, 'The creator rule')."
+            "as the identity that created them (see docs/how-to/adopt.md, 'The creator rule')."
         ]
     return creator_rule_lines(me, findings)

@@ -76,12 +76,13 @@ def creator_rule_lines(me: str | None, findings: list[CreatorFinding]) -> list[s
         lines.append(
             "  Run that `pulumi up` with the creator's credentials (databricks:* settings or "
             "DATABRICKS_* variables of that identity), or reset the monitor on purpose "
-            "(history lost): see the README, 'The creator rule'."
+            "(history lost): see docs/how-to/adopt.md, 'The creator rule'."
         )
     if unknown:
         lines.append(
             f"Note: the API does not say who created {', '.join(f.table for f in unknown)} "
             "(assets outside a user's home folder). Only its creator may update it: if that was "
-            f"not {who}, the first `pulumi up` fails on it (see the README, 'The creator rule')."
+            f"not {who}, the first `pulumi up` fails on it (see docs/how-to/adopt.md, "
+            "'The creator rule')."
         )
     return lines

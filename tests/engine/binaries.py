@@ -20,7 +20,7 @@ ENGINE = REPO / ".engine"
 BIN = ENGINE / "bin"
 PLUGINS = ENGINE / "plugins"
 PROVIDER = PLUGINS / "pulumi-resource-databricks"
-BUILD_HINT = "build them with `bash tests/engine/build.sh` (README, 'The engine suite')"
+BUILD_HINT = "build them with `bash tests/engine/build.sh` (CONTRIBUTING.md, 'The engine suite')"
 
 
 @dataclass(frozen=True)

@@ -223,15 +223,58 @@ def config_set(world: World, args: Args) -> None:
     if not path:
         config[head] = value
     else:
-        node = config.setdefault(head, {})
-        for i, part in enumerate(path[:-1]):
-            if not isinstance(node, dict):
-                raise Failed(f"invalid configuration key: {key}: {'.'.join(path[:i])} is not a map")
-            node = node.setdefault(part, {})
-        if not isinstance(node, dict):
-            raise Failed(f"invalid configuration key: {key}: parent is not a map")
-        node[path[-1]] = coerce(value)
+        steps = path_steps(path)
+        parent: Any = config
+        step: str | int = head
+        for i, following in enumerate(steps):
+            parent = child_container(parent, step, following, key, steps[:i])
+            step = following
+        put(parent, step, coerce(value), key)
     save_stack_file(stack, content)
+
+
+NAMES: dict[type, str] = {dict: "map", list: "list"}
+
+
+def path_steps(path: list[str]) -> list[str | int]:
+    """`notify.emails[0]` -> ["notify", "emails", 0]: a `[N]` suffix indexes a list
+    (sdk/go/common/resource/properties_path.go `ParsePropertyPath`)."""
+    steps: list[str | int] = []
+    for part in path:
+        name, _, rest = part.partition("[")
+        if name:
+            steps.append(name)
+        while rest:
+            index, _, rest = rest.partition("]")
+            steps.append(int(index))
+            rest = rest.removeprefix("[")
+    return steps
+
+
+def child_container(parent: Any, step: str | int, following: str | int, key: str, at: list) -> Any:
+    """The map or list at `parent[step]`, created if missing as `PropertyPath.Add` creates it (a
+    list long enough for the index), refused if it holds another kind."""
+    kind: type = list if isinstance(following, int) else dict
+    current = parent[step] if _holds(parent, step) else None
+    if current is None:
+        current = [None] * (following + 1) if isinstance(following, int) else {}
+        put(parent, step, current, key)
+    if not isinstance(current, kind):
+        where = ".".join(str(s) for s in at) or "the value"
+        raise Failed(f"invalid configuration key: {key}: {where} is not a {NAMES[kind]}")
+    if isinstance(following, int) and following >= len(current):
+        current.extend([None] * (following + 1 - len(current)))
+    return current
+
+
+def _holds(parent: Any, step: str | int) -> bool:
+    return step in parent if isinstance(parent, dict) else step < len(parent)
+
+
+def put(parent: Any, step: str | int, value: Any, key: str) -> None:
+    if isinstance(parent, dict) != isinstance(step, str):
+        raise Failed(f"invalid configuration key: {key}")
+    parent[step] = value
 
 
 def config_set_all(world: World, args: Args) -> None:
