@@ -16,14 +16,14 @@ class ExitCode(IntEnum):
     """Every exit code of the `monitors` command; 3 and 4 belong to the stack operations, 5 to
     the bounded waits of `refresh` and `cost`, 10 and up to the change report."""
 
-    OK = 0  # the command did what it was asked
-    FAILED = 1  # a command ran and failed (verify found failures, a Pulumi command failed)
-    INVALID = 2  # bad input or environment: nothing changed
-    REFUSED = 3  # a preview showed what the operation must not do: nothing changed
-    ABORTED = 4  # the user declined or interrupted before anything changed
-    TIMED_OUT = 5  # a bounded wait ran out: what was started is still running (refresh, cost)
-    REPLACEMENTS = 10  # the change report: monitors are replaced or deleted, approval needed
-    BAD_REF = 11  # the change report: the git ref cannot be read
+    OK = 0
+    FAILED = 1
+    INVALID = 2
+    REFUSED = 3
+    ABORTED = 4
+    TIMED_OUT = 5
+    REPLACEMENTS = 10
+    BAD_REF = 11
 
     @property
     def meaning(self) -> str:
@@ -40,6 +40,8 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.REFUSED: "a preview showed what the operation must not do: nothing changed, or "
     "everything was put back",
     ExitCode.ABORTED: "declined at the confirmation, or interrupted before anything changed",
+    ExitCode.TIMED_OUT: "a bounded wait ran out (refresh --wait, a SQL warehouse that did not "
+    "start): what was started is still running; the message says how to follow it",
     ExitCode.REPLACEMENTS: "the change report: monitors or alerts are replaced or deleted, or "
     "protection is switched off: approval needed",
     ExitCode.BAD_REF: "the change report: the git ref cannot be read",

@@ -9,11 +9,8 @@ because it reads the command parser, the top of the layers.
 from __future__ import annotations
 
 import argparse
-import inspect
-import io
 import json
 import sys
-import tokenize
 import types
 import typing
 from collections.abc import Callable, Iterator, Sequence
@@ -216,21 +213,6 @@ def commands_page() -> str:
     return "\n".join(lines)
 
 
-def exit_code_meanings() -> dict[str, str]:
-    """The comment beside each member of `ExitCode`, by member name: the source says it once."""
-    meanings: dict[str, str] = {}
-    name: str | None = None
-    source = inspect.getsource(ExitCode)
-    for token in tokenize.generate_tokens(io.StringIO(source).readline):
-        if token.type == tokenize.NAME and token.start[1] == 4:
-            name = token.string
-        elif token.type == tokenize.COMMENT and name is not None:
-            meanings[name] = token.string.lstrip("# ")
-        elif token.type == tokenize.NEWLINE:
-            name = None
-    return meanings
-
-
 def command_exit_codes() -> dict[int, list[str]]:
     """Which commands name each code in their `EXIT_CODES`, and what it means for them."""
     uses: dict[int, list[str]] = {}
@@ -243,7 +225,6 @@ def command_exit_codes() -> dict[int, list[str]]:
 
 def exit_codes_page() -> str:
     """One table of every exit code."""
-    meanings = exit_code_meanings()
     uses = command_exit_codes()
     lines = [
         GENERATED.format(source="monitors/errors.py `ExitCode` and each command's `EXIT_CODES`"),
@@ -258,8 +239,7 @@ def exit_codes_page() -> str:
     for member in ExitCode:
         per_command = "<br>".join(uses.get(int(member), []))
         lines.append(
-            f"| {int(member)} | `{member.name}` | {one_line(meanings.get(member.name))} "
-            f"| {per_command} |"
+            f"| {int(member)} | `{member.name}` | {one_line(member.meaning)} | {per_command} |"
         )
     return "\n".join([*lines, ""])
 

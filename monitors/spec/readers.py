@@ -86,17 +86,21 @@ ApplicationId = Annotated[str, AfterValidator(_application_id)]
 class Readers(BaseModel):
     """The principals granted read access to the monitors' results (module docstring)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
     groups: Annotated[list[GroupName], AfterValidator(_unique)] = Field(default_factory=list)
-    # A user is granted by user name, which is the e-mail address the user signs in with.
+    """Workspace or account group names, exactly as written in the workspace."""
     users: AlertEmails = Field(default_factory=list)
+    """Users, by the e-mail address they sign in with (a user's name in Unity Catalog)."""
     service_principals: Annotated[list[ApplicationId], AfterValidator(_unique)] = Field(
         default_factory=list, alias="servicePrincipals"
     )
+    """Service principals, by application ID (a lower-case UUID), not by display name."""
     use_catalog: Annotated[bool, BeforeValidator(true_or_false)] = Field(
         default=False, alias="useCatalog"
     )
+    """Also grant USE_CATALOG on the catalog (revokes that principal's other catalog-level
+    privileges not managed here: see the how-to)."""
 
     @model_validator(mode="before")
     @classmethod

@@ -176,26 +176,11 @@ def test_the_monitors_console_command_runs_the_cli_as_pip_installs_it():
     assert (run.returncode, run.stdout) == (0, f"monitors {VERSION}\n")
 
 
-def test_the_exit_code_reference_has_a_row_per_code_and_a_table_per_command():
-    from monitors.cli.reference import command_exit_codes, exit_code_table
+def test_the_exit_code_reference_has_a_row_per_code_with_each_commands_meaning():
+    from monitors.cli.reference_docs import exit_codes_page
 
-    table = exit_code_table()
+    page = exit_codes_page()
     for code in ExitCode:
-        assert f"\n| {int(code)} | `{code.name}` | " in table
-    assert "| 10 | `REPLACEMENTS` |" in table and table.rstrip().endswith("| `plan` |")
-    per_command = command_exit_codes()
+        assert f"\n| {int(code)} | `{code.name}` | {code.meaning} |" in page
     for module in COMMANDS:
-        assert f"### `monitors {module.__name__.rsplit('.', 1)[1]}`" in per_command
-
-
-def test_the_exit_code_reference_prints_as_a_module():
-    run = subprocess.run(
-        [sys.executable, "-m", "monitors.cli.reference"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.startswith("## Exit codes\n")
+        assert f"`{module.__name__.rsplit('.', 1)[1]}`: " in page

@@ -12,11 +12,6 @@ from monitors.naming import PROJECT_ROOT
 from tests.docs.markdown import anchors, links, pages
 
 PAGES = pages()
-# How-to pages other branches of this session write, linked from the indexes ahead of the merge.
-# An entry must go once its page exists (test below), so this list only shrinks: to empty.
-PENDING_PAGES = frozenset(
-    f"docs/how-to/{topic}.md" for topic in ("fleets", "readers", "pause", "refresh", "cost")
-)
 
 
 def _id(path: Path) -> str:
@@ -38,18 +33,11 @@ def test_every_relative_link_resolves_to_a_file_and_anchor(page):
             continue
         file = (page.parent / unquote(parts.path)).resolve() if parts.path else page
         inside = PROJECT_ROOT.resolve() in (file, *file.parents)
-        if inside and not file.exists() and _id(file) in PENDING_PAGES:
-            continue
         if not inside or not file.exists():
             broken.append(f"{target} (no such file)")
         elif parts.fragment and (file.suffix != ".md" or parts.fragment not in anchors(file)):
             broken.append(f"{target} (no such heading)")
     assert broken == [], f"{_id(page)}: {broken}"
-
-
-def test_a_pending_page_is_not_written_yet():
-    written = sorted(page for page in PENDING_PAGES if (PROJECT_ROOT / page).exists())
-    assert written == [], f"remove from PENDING_PAGES: {written}"
 
 
 def test_readme_holds_no_web_address():
