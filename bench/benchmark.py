@@ -143,7 +143,7 @@ def make_project(
         "import json\n"
         "from monitors.desired.plan import make_plan\n"
         "from monitors.naming import alert_resource_name, resource_name\n"
-        "from monitors.spec.project import load_project\n"
+        "from monitors.declared.project import load_project\n"
         f"plan = make_plan(load_project({STACK!r}))\n"
         "s = plan.project.settings\n"
         f"monitors = {{t: [resource_name(t), b] for t, b in {bodies}.items()}}\n"

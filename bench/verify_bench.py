@@ -28,8 +28,8 @@ STACK = "prod"
 def deploy(fake: object, project: Path) -> int:
     """Create, initialise and refresh every monitor the project's stack declares; how many."""
     sys.path.insert(0, str(ROOT))
+    from monitors.declared.project import load_project
     from monitors.desired.plan import make_plan
-    from monitors.spec.project import load_project
 
     plan = make_plan(load_project(STACK, project))
     settings = plan.project.settings

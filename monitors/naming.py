@@ -32,7 +32,7 @@ APIS: tuple[str, ...] = (API_LEGACY, API_DATA_QUALITY)
 DQ_RESOURCE_TYPE = "databricks:index/dataQualityMonitor:DataQualityMonitor"
 RESOURCE_TYPES: dict[str, str] = {API_LEGACY: RESOURCE_TYPE, API_DATA_QUALITY: DQ_RESOURCE_TYPE}
 # The schema-level anomaly detection monitor's resource name: `-` cannot appear in a table name
-# (monitors.spec.identifiers), so it never collides with a monitor's.
+# (monitors.declared.identifiers), so it never collides with a monitor's.
 ANOMALY_RESOURCE_NAME = "schema-anomaly-detection"
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from monitors.spec.templates import NAMED_LISTS, merge_override
+from monitors.declared.templates import NAMED_LISTS, merge_override
 
 FACTS = ["fact_booking_daily", "fact_property_engagement"]
 DIMS = ["dim_host", "dim_property", "dim_user"]

@@ -22,9 +22,9 @@ from typing import Any
 
 from monitors.change_report.diff import BodyDiff
 from monitors.change_report.report import ChangeReport, MonitorChange, Outcome
+from monitors.declared.settings import StackSettings, read_stack_config
 from monitors.errors import MonitorsError
 from monitors.naming import CONFIG_NAMESPACE, stack_file_name
-from monitors.spec.settings import StackSettings, read_stack_config
 
 COST_DAYS = 30
 _GROWING_FIELDS = ("granularities", "slicing_exprs", "custom_metrics")
@@ -146,7 +146,7 @@ def cost_of_change(root: Path, report: ChangeReport) -> CostOfChange | None:
 
 
 def _fill(root: Path, report: ChangeReport, section: CostOfChange) -> None:
-    from monitors.spec.settings import settings_from_config
+    from monitors.declared.settings import settings_from_config
     from monitors.workspace.cost_run import warehouse_of
 
     config = read_stack_config(report.stack, root)

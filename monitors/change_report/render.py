@@ -38,6 +38,7 @@ from monitors.change_report.report import (
     MonitorChange,
     Outcome,
 )
+from monitors.declared.datatypes import output_type_label
 from monitors.desired.protection import (
     RESET_LIFTS_PROTECTION,
     alert_delete_needs_unprotect,
@@ -48,7 +49,6 @@ from monitors.desired.protection import (
 )
 from monitors.desired.replacement import HISTORY_WARNING
 from monitors.naming import alert_unprotect_command, reset_command, unprotect_command
-from monitors.spec.datatypes import output_type_label
 
 SCHEMA_VERSION = 1
 _TITLES: dict[Outcome, str] = {

@@ -2,7 +2,7 @@
 
 Both sides go through the same in-memory path (file text -> the core validators), so the ref and
 the working tree are judged by exactly the rules `python -m monitors plan` and the program use.
-Which files are declarations is decided by `monitors.spec.loader.classify_name` for both; at a
+Which files are declarations is decided by `monitors.declared.loader.classify_name` for both; at a
 ref, an entry's git mode says what it is (`git ls-tree`: 100644/100755 a file, 120000 a symbolic
 link, 040000 a directory, 160000 a submodule), and the same file rules apply as on disk.
 Errors name the side, e.g. `at origin/main: monitors/declarations/dim_host.yaml: monitor ...`.
@@ -14,6 +14,17 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from monitors.declared.files import SYMLINK_PROBLEM, FileProblem, decode_text, printable
+from monitors.declared.loader import (
+    DIRECTORY_LINK_PROBLEM,
+    DeclarationFiles,
+    NameKind,
+    classify_name,
+    parse_declarations,
+    read_declaration_files,
+)
+from monitors.declared.project import Project, build_project
+from monitors.declared.settings import known_stacks, parse_stack_config, read_stack_text
 from monitors.errors import (
     DeclarationError,
     GitRefError,
@@ -23,17 +34,6 @@ from monitors.errors import (
     StackConfigError,
 )
 from monitors.naming import DECLARATIONS_PATH, stack_file_name
-from monitors.spec.files import SYMLINK_PROBLEM, FileProblem, decode_text, printable
-from monitors.spec.loader import (
-    DIRECTORY_LINK_PROBLEM,
-    DeclarationFiles,
-    NameKind,
-    classify_name,
-    parse_declarations,
-    read_declaration_files,
-)
-from monitors.spec.project import Project, build_project
-from monitors.spec.settings import known_stacks, parse_stack_config, read_stack_text
 
 WORKING_TREE = "in the working tree"
 _REGULAR_MODES = ("100644", "100755")

@@ -16,12 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from monitors.change_report.diff import FieldChange, diff_values
+from monitors.declared.models import MonitorSpec
+from monitors.declared.settings import StackSettings
+from monitors.declared.templates import Template
 from monitors.desired.payload import monitor_request
 from monitors.desired.plan import Plan
 from monitors.desired.replacement import Structure, decide, structure_of
-from monitors.spec.models import MonitorSpec
-from monitors.spec.settings import StackSettings
-from monitors.spec.templates import Template
 
 # The stand-in table name for a template's declaration when the replace rule compares it.
 STAND_IN = "each_table"

@@ -15,8 +15,8 @@ import sys
 from typing import TextIO
 
 from monitors.cli import interrupts, options
+from monitors.declared.limits import Bounds
 from monitors.errors import ExitCode
-from monitors.spec.limits import Bounds
 
 DEFAULT_DAYS = 30
 DAYS = Bounds(1, 365, whole=True, unit="days")  # the usage table's free retention is 365 days
@@ -43,7 +43,7 @@ EXIT_CODES: tuple[tuple[ExitCode, str], ...] = (
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Handler of `cost`: see EXIT_CODES."""
-    from monitors.spec.project import load_project
+    from monitors.declared.project import load_project
     from monitors.stackops.provider_settings import stack_provider_settings
     from monitors.workspace.client import OPERATE_LIMITS, Deadline, connect
     from monitors.workspace.cost import CostTarget

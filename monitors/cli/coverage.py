@@ -40,7 +40,7 @@ PER_TABLE_S = 1.0
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Handler of `coverage`."""
-    from monitors.spec.project import load_project
+    from monitors.declared.project import load_project
     from monitors.stackops.provider_settings import stack_provider_settings
     from monitors.workspace.client import VERIFY_LIMITS, Deadline, connect
     from monitors.workspace.coverage import MonitorSeen

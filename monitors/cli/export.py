@@ -30,7 +30,7 @@ EXIT_CODES = (
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Handler of `export`."""
-    from monitors.spec.settings import load_stack_settings
+    from monitors.declared.settings import load_stack_settings
     from monitors.stackops.provider_settings import stack_provider_settings
     from monitors.workspace.client import Deadline, connect
     from monitors.workspace.export import (

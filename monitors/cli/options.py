@@ -8,8 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from monitors.declared.limits import Bounds
 from monitors.naming import PROJECT_ROOT
-from monitors.spec.limits import Bounds
 
 if TYPE_CHECKING:
     from monitors.stackops.common import Env

@@ -193,9 +193,9 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     if args.against:
         return run_against(args, out)
+    from monitors.declared.advice import project_warnings
+    from monitors.declared.project import load_project
     from monitors.desired.plan import make_plan, plan_document
-    from monitors.spec.advice import project_warnings
-    from monitors.spec.project import load_project
 
     project = load_project(args.stack, args.project_dir, _workspace_lister(args))
     options.print_skipped(project.skipped, args)

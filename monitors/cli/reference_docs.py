@@ -21,11 +21,11 @@ from pydantic.fields import FieldInfo
 
 from monitors import atomic
 from monitors.cli import main as cli_main
+from monitors.declared.models import MonitorSpec
+from monitors.declared.settings import StackSettings
+from monitors.declared.yamlfile import load_yaml
 from monitors.errors import ExitCode
 from monitors.naming import CONFIG_NAMESPACE, PROJECT_ROOT, stack_file_name
-from monitors.spec.models import MonitorSpec
-from monitors.spec.settings import StackSettings
-from monitors.spec.yamlfile import load_yaml
 
 REFERENCE_DIR = PROJECT_ROOT / "docs" / "reference"
 STACKS = ("dev", "prod")
@@ -121,7 +121,7 @@ def model_section(model: type[BaseModel], key_prefix: str = "") -> list[str]:
 def declarations_page() -> str:
     """Every field of a declaration file, from `MonitorSpec` down."""
     lines = [
-        GENERATED.format(source="monitors/spec/models.py"),
+        GENERATED.format(source="monitors/declared/models.py"),
         "",
         "# Declaration fields",
         "",
@@ -147,7 +147,7 @@ def settings_page() -> str:
     """Every stack setting, with the shipped stacks' values."""
     values = {stack: stack_values(stack) for stack in STACKS}
     lines = [
-        GENERATED.format(source="monitors/spec/settings.py and the shipped stack files"),
+        GENERATED.format(source="monitors/declared/settings.py and the shipped stack files"),
         "",
         "# Stack settings",
         "",

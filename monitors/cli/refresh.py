@@ -34,8 +34,8 @@ EXIT_CODES: tuple[tuple[ExitCode, str], ...] = (
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Handler of `refresh`: see EXIT_CODES."""
+    from monitors.declared.project import load_project
     from monitors.errors import WorkspaceUnreachableError
-    from monitors.spec.project import load_project
     from monitors.stackops.provider_settings import stack_provider_settings
     from monitors.workspace.client import OPERATE_LIMITS, Deadline, connect
     from monitors.workspace.refresh_run import RefreshRun, targets_for

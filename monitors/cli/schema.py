@@ -20,7 +20,7 @@ EXIT_CODES = (
 def run(args: argparse.Namespace) -> int:
     """Handler of `schema`: print it, or write the committed file."""
     from monitors.atomic import write_text
-    from monitors.spec.schema import SCHEMA_PATH, schema_text
+    from monitors.declared.schema import SCHEMA_PATH, schema_text
 
     if args.write:
         write_text(SCHEMA_PATH, schema_text())

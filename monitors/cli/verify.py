@@ -53,14 +53,14 @@ EXIT_CODES = (
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Handler of `verify`: 0 when every check passes, 1 when any fails or the workspace does not
     answer, 2 for bad input or missing credentials."""
-    from monitors.spec.project import load_project
+    from monitors.declared.project import load_project
     from monitors.stackops.provider_settings import stack_provider_settings
     from monitors.workspace.alerts import verify_alerts
     from monitors.workspace.alerts_report import AlertsReport
     from monitors.workspace.client import VERIFY_LIMITS, Deadline, connect
     from monitors.workspace.expected import expected_monitors
-    from monitors.workspace.verify import run_verify
-    from monitors.workspace.verify_wait import DEFAULT_POLL_S
+    from monitors.workspace.verify.run import run_verify
+    from monitors.workspace.verify.wait import DEFAULT_POLL_S
 
     out = out or sys.stdout
     err = err or sys.stderr

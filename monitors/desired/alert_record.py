@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from monitors.declared.identifiers import name_problem
 from monitors.desired.alerts import MetricTables
 from monitors.desired.record import MONITORS_OUTPUT
-from monitors.spec.identifiers import name_problem
 
 ALERTS_OUTPUT = "alerts"
 

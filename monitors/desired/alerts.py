@@ -25,12 +25,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from monitors.declared.alerts import drift_type_of, granularity_of, watched_metric
+from monitors.declared.models import ALERT_OPERATORS, Alert, AlertNotify, MonitorSpec
+from monitors.declared.project import Project
+from monitors.declared.settings import AlertSettings, StackSettings
 from monitors.desired.alert_sql import EVALUATED_COLUMN, AlertQuery, alert_query, rule_sentence
 from monitors.naming import CONFIG_NAMESPACE, alert_display_name, alert_key, short_stack
-from monitors.spec.alerts import drift_type_of, granularity_of, watched_metric
-from monitors.spec.models import ALERT_OPERATORS, Alert, AlertNotify, MonitorSpec
-from monitors.spec.project import Project
-from monitors.spec.settings import AlertSettings, StackSettings
 
 PAUSE_STATUS = "UNPAUSED"
 EMPTY_RESULT_STATE = "OK"

@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import replace
 
+from monitors.declared.settings import StackSettings
 from monitors.desired.record import LastDeployment
 from monitors.errors import BackendMismatchError
 from monitors.naming import (
@@ -41,7 +42,6 @@ from monitors.naming import (
     resource_type,
     short_stack,
 )
-from monitors.spec.settings import StackSettings
 
 _TYPE_NAMES = {
     "legacy": "databricks.QualityMonitor",

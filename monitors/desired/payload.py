@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from monitors.spec.models import MonitorSpec, Notifications
-from monitors.spec.settings import StackSettings
+from monitors.declared.models import MonitorSpec, Notifications
+from monitors.declared.settings import StackSettings
 
 
 def qualified(name: str, settings: StackSettings) -> str:

@@ -21,7 +21,7 @@ databricks-sdk 0.162 `service/dataquality.py` (`Monitor`, `DataProfilingConfig`,
 `schedule.pause_status` is not sent: the SDK documents it as "Read only field" and the
 provider marks it computed (terraform-provider-databricks `dataquality_tf/model.go`
 `CronSchedule.ApplySchemaCustomizations`). The three fields the new API lacks are refused
-before this runs (`monitors.spec.backend`); `data_quality_request` refuses them again rather
+before this runs (`monitors.declared.backend`); `data_quality_request` refuses them again rather
 than drop them silently.
 
 The UUIDs are not known here: the body holds named placeholders (`<table_id of c.s.t>`,
@@ -34,11 +34,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from monitors.declared.backend import unexpressible_fields
+from monitors.declared.models import MonitorSpec
+from monitors.declared.settings import StackSettings
 from monitors.errors import DeclarationError, Problem
 from monitors.naming import DECLARATIONS_PATH
-from monitors.spec.backend import unexpressible_fields
-from monitors.spec.models import MonitorSpec
-from monitors.spec.settings import StackSettings
 
 ENDPOINT = "POST /api/data-quality/v1/monitors"
 OBJECT_TABLE = "table"

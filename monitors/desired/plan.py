@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from monitors.declared.project import Project
 from monitors.desired.alerts import (
     AlertRequest,
     alert_requests,
@@ -26,7 +27,6 @@ from monitors.desired.protection import is_protected
 from monitors.desired.readers import DASHBOARD_PERMISSION, grant_requests
 from monitors.desired.replacement import Structure, structure_of
 from monitors.naming import API_DATA_QUALITY, alert_urn, anomaly_urn, monitor_urn, short_stack
-from monitors.spec.project import Project
 
 
 @dataclass

@@ -36,14 +36,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from monitors.declared.readers import Readers
+from monitors.declared.settings import StackSettings
 from monitors.desired.protection import (
     dashboard_unprotect_urn,
     reader_delete_needs_unprotect,
     reader_grant_unprotect_urn,
 )
 from monitors.naming import dashboard_permissions_name, reader_grant_name
-from monitors.spec.readers import Readers
-from monitors.spec.settings import StackSettings
 
 READERS_OUTPUT = "readers"
 SCHEMA_PRIVILEGES: tuple[str, ...] = ("SELECT", "USE_SCHEMA")

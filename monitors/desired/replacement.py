@@ -27,8 +27,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from monitors.declared.datatypes import output_type_label
 from monitors.naming import API_LEGACY
-from monitors.spec.datatypes import output_type_label
 
 HISTORY_WARNING = (
     "monitoring history older than about 30 days will be lost "

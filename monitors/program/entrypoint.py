@@ -9,6 +9,8 @@ from typing import Any
 import pulumi
 from pulumi.runtime.config import CONFIG, get_config_env
 
+from monitors.declared.advice import project_notes, project_warnings
+from monitors.declared.project import project_from_config
 from monitors.desired.plan import make_plan
 from monitors.errors import MonitorsError
 from monitors.naming import PROJECT_ROOT
@@ -16,8 +18,6 @@ from monitors.program import log
 from monitors.program.hooks import make_hooks
 from monitors.program.register import deploy
 from monitors.program.tables import list_gold_tables
-from monitors.spec.advice import project_notes, project_warnings
-from monitors.spec.project import project_from_config
 
 
 def engine_config() -> dict[str, Any]:

@@ -28,11 +28,11 @@ from typing import TYPE_CHECKING, Any
 import pulumi
 from pulumi.runtime.config import get_config
 
+from monitors.declared.project import Project
+from monitors.declared.provider_config import PROVIDER_SETTINGS
 from monitors.errors import CredentialsError
 from monitors.program import log
 from monitors.program.register import Hooks
-from monitors.spec.project import Project
-from monitors.spec.provider_config import PROVIDER_SETTINGS
 
 if TYPE_CHECKING:
     from databricks.sdk import WorkspaceClient

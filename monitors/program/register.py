@@ -21,6 +21,8 @@ import pulumi
 import pulumi_databricks as databricks
 from pulumi.output import Unknown
 
+from monitors.declared.claims import pattern_of
+from monitors.declared.project import Project
 from monitors.desired.alert_record import ALERTS_OUTPUT
 from monitors.desired.anomaly_alert import describe_update, excluded_change
 from monitors.desired.backend import describe_migrating, prepare_last
@@ -68,8 +70,6 @@ from monitors.program.register_readers import (
     prepare_readers,
     register_readers,
 )
-from monitors.spec.claims import pattern_of
-from monitors.spec.project import Project
 
 # Create-only inputs the monitor API never returns (GET omits them), so the provider can only
 # keep what it stored itself: nothing after an import, a `false` never. Changing them is a replace

@@ -32,6 +32,7 @@ import pulumi
 import pulumi_databricks as databricks
 from pulumi.output import Unknown
 
+from monitors.declared.alerts import alert_field
 from monitors.desired.alert_record import (
     ALERTS_OUTPUT,
     deployed_alerts,
@@ -50,7 +51,6 @@ from monitors.naming import (
     stack_file_name,
 )
 from monitors.program import log
-from monitors.spec.alerts import alert_field
 
 # Top-level input keys (camelCase, as the engine diffs them) whose change replaces the alert.
 CREATE_ONLY_INPUTS = ["parentPath"]

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import pulumi_databricks as databricks
 
+from monitors.declared.settings import StackSettings
 from monitors.errors import TableListingError
-from monitors.spec.settings import StackSettings
 
 GET_TABLES = "databricks:index/getTables:getTables"
 

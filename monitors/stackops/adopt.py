@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 from pulumi.automation import CommandError, Stack
 
+from monitors.declared.project import Project
 from monitors.errors import OperationFailedError, RefusedError, StackOpsError
 from monitors.naming import API_LEGACY, CONFIG_NAMESPACE, RESOURCE_TYPE, resource_name, short_stack
-from monitors.spec.project import Project
 from monitors.stackops.common import (
     Env,
     cli_stderr,

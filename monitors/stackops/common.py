@@ -8,6 +8,9 @@ from pathlib import Path
 
 from pulumi.automation import CommandError, Deployment, Stack
 
+from monitors.declared.claims import pattern_of
+from monitors.declared.loader import load_declarations
+from monitors.declared.project import Project, declarations_dir, load_project
 from monitors.errors import (
     AbortedError,
     NoTerminalError,
@@ -15,9 +18,6 @@ from monitors.errors import (
     UnknownTableError,
 )
 from monitors.naming import API_LEGACY, PROJECT_ROOT, monitor_urn, short_stack
-from monitors.spec.claims import pattern_of
-from monitors.spec.loader import load_declarations
-from monitors.spec.project import Project, declarations_dir, load_project
 from monitors.stackops.events import EventLog
 
 

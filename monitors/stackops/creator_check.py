@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 from pulumi.automation import Stack
 
+from monitors.declared.project import Project
 from monitors.errors import CredentialsError
-from monitors.spec.project import Project
 from monitors.stackops.common import Env
 from monitors.stackops.provider_settings import stack_provider_settings
 from monitors.workspace.client import VERIFY_LIMITS, Deadline, connect, describe_error

@@ -17,8 +17,8 @@ from pathlib import Path
 from pulumi.automation import CommandError, LocalWorkspace, Stack
 
 from monitors import scrubber
+from monitors.declared.settings import read_stack_config
 from monitors.naming import stack_file_name
-from monitors.spec.settings import read_stack_config
 from monitors.stackops.pulumi_cli import SettledCommand, cli_path
 from monitors.workspace.credentials import ProviderSettings, merged, settings_from_config
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from pulumi.automation import CommandError, Stack
 
+from monitors.declared.project import Project
 from monitors.desired.backend import prepare_last
 from monitors.desired.plan import make_plan
 from monitors.desired.record import LastDeployment, read_last_deployment
@@ -28,7 +29,6 @@ from monitors.desired.replacement import (
 )
 from monitors.errors import BackendMismatchError, MonitorsError
 from monitors.naming import monitor_table
-from monitors.spec.project import Project
 from monitors.stackops.common import cli_stderr
 from monitors.stackops.events import ResourceChange
 

@@ -29,12 +29,12 @@ from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import NotFound
 from databricks.sdk.service.sql import AlertV2, StatementResponse, StatementState
 
+from monitors.declared.project import Project
 from monitors.desired.alert_sql import EVALUATED_COLUMN, AlertQuery, read_columns
 from monitors.desired.alerts import AlertRequest, MetricTables, alert_requests
 from monitors.errors import WorkspaceUnreachableError
 from monitors.naming import parse_alert_display_name, short_stack
-from monitors.spec.project import Project
-from monitors.workspace import api as workspace
+from monitors.workspace import legacy as workspace
 from monitors.workspace.alerts_report import ALERT_CHECKS, AlertReport, AlertsReport, Evaluation
 from monitors.workspace.check_results import (
     CheckResult,

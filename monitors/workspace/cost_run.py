@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from databricks.sdk import WorkspaceClient
 
+from monitors.declared.settings import StackSettings
 from monitors.errors import (
     CostQueryError,
     MonitorsError,
@@ -20,7 +21,6 @@ from monitors.errors import (
     WorkspaceUnreachableError,
 )
 from monitors.naming import CONFIG_NAMESPACE, stack_file_name
-from monitors.spec.settings import StackSettings
 from monitors.workspace.client import describe_error, is_unreachable
 from monitors.workspace.cost import CostReport, CostTarget, monitor_costs
 

@@ -29,11 +29,11 @@ from enum import Enum
 
 from databricks.sdk import WorkspaceClient
 
+from monitors.declared.identifiers import name_problem
+from monitors.declared.settings import StackSettings
 from monitors.errors import UnsafeNameError, WorkspaceUnreachableError
 from monitors.naming import API_DATA_QUALITY, short_stack
-from monitors.spec.identifiers import name_problem
-from monitors.spec.settings import StackSettings
-from monitors.workspace import api, dq, identifiers
+from monitors.workspace import dq, identifiers, legacy
 from monitors.workspace.client import Deadline, describe_error, is_unreachable
 from monitors.workspace.pool import ThrottleGate, run_bounded, share_throttling
 from monitors.workspace.schema_listing import ListedTable
@@ -111,7 +111,7 @@ def read_monitor(
                 else ()
             )
         else:
-            info = api.get_monitor(client, checked)
+            info = legacy.get_monitor(client, checked)
             if info is None:
                 return MonitorSeen(listed.name)
             names = (info.profile_metrics_table_name, info.drift_metrics_table_name)

@@ -10,8 +10,8 @@ from typing import Any
 
 from databricks.sdk import WorkspaceClient
 
+from monitors.declared.settings import StackSettings
 from monitors.errors import ExitCode, ListingError, WorkspaceUnreachableError
-from monitors.spec.settings import StackSettings
 from monitors.workspace.check_results import join_row
 from monitors.workspace.client import Deadline, describe_error, is_unreachable
 from monitors.workspace.coverage import (

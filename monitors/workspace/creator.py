@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from databricks.sdk import WorkspaceClient
 
-from monitors.workspace import api as workspace
+from monitors.workspace import legacy as workspace
 
 _HOME = re.compile(r"^(?:/Workspace)?/Users/([^/]+)(?:/|$)")
 

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from monitors import scrubber
-from monitors.errors import CredentialsError
-from monitors.spec.limits import Bounds
-from monitors.spec.provider_config import (
+from monitors.declared.limits import Bounds
+from monitors.declared.provider_config import (
     PROVIDER_NAMESPACE,
     ProviderSetting,
     provider_setting,
 )
+from monitors.errors import CredentialsError
 
 # A provider integer setting (a timeout, a rate limit, a byte count) is a Go int64 in the provider,
 # and none of them means anything below 0; a float, NaN or 1e400 is refused, not turned into a

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from monitors.declared.checks import DRIFT
+from monitors.declared.project import Project
 from monitors.errors import UnknownTableError
 from monitors.naming import ANOMALY_RESOURCE_NAME, API_LEGACY
-from monitors.spec.checks import DRIFT
-from monitors.spec.project import Project
 from monitors.workspace.dq import OBJECT_SCHEMA, OBJECT_TABLE
 
 
@@ -25,7 +25,7 @@ class ExpectedMonitor:
     expects_dashboard: bool  # False when skip_builtin_dashboard
     # Drift custom metrics land in the drift metrics table, never in the profile one.
     custom_drift_metric_names: tuple[str, ...] = ()
-    # The monitor API the stack deploys through (monitors.spec.backend).
+    # The monitor API the stack deploys through (monitors.declared.backend).
     api: str = API_LEGACY
     # `schema` for the schema-level anomaly detection monitor (full_table_name is then the
     # schema's `catalog.schema`, and `excluded_tables` its declared exclusions, full names).

@@ -1,7 +1,7 @@
 """`export`: the monitors of a stack's gold schema written as declarations.
 
 Each chosen table's monitor is read (`monitors.workspace.read_config`), turned into a
-declaration and checked against what the workspace holds (`monitors.desired.export_check`), and
+declaration and checked against what the workspace holds (`monitors.export.check`), and
 written as `monitors/declarations/<table>.yaml`. Everything is read before anything is written,
 so a workspace that stops answering leaves no file behind. An existing declaration is never
 overwritten without `force`; a file that is not a plain `<table>.yaml` (a `.yml`, another
@@ -22,8 +22,11 @@ from typing import Any, TypeVar
 from databricks.sdk import WorkspaceClient
 
 from monitors.atomic import write_text
-from monitors.desired.export_check import export_monitor
-from monitors.desired.export_dq import export_dq_monitor
+from monitors.declared.files import FileProblem, printable, read_text
+from monitors.declared.identifiers import name_problem
+from monitors.declared.loader import DIRECTORY_LINK_PROBLEM, EXTENSION, NameKind, classify_name
+from monitors.declared.settings import StackSettings
+from monitors.declared.yamlfile import YamlError, load_yaml
 from monitors.errors import (
     ExportError,
     MonitorsError,
@@ -31,13 +34,10 @@ from monitors.errors import (
     UnsafeNameError,
     WorkspaceUnreachableError,
 )
+from monitors.export.check import export_monitor
+from monitors.export.data_quality import export_dq_monitor
+from monitors.export.form import KEPT_FIELDS, Gap, NotExpressible
 from monitors.naming import API_DATA_QUALITY, DECLARATIONS_PATH
-from monitors.spec.export_form import KEPT_FIELDS, Gap, NotExpressible
-from monitors.spec.files import FileProblem, printable, read_text
-from monitors.spec.identifiers import name_problem
-from monitors.spec.loader import DIRECTORY_LINK_PROBLEM, EXTENSION, NameKind, classify_name
-from monitors.spec.settings import StackSettings
-from monitors.spec.yamlfile import YamlError, load_yaml
 from monitors.workspace import identifiers
 from monitors.workspace.client import Deadline, Limits, describe_error, is_unreachable
 from monitors.workspace.export_report import ExportReport, Outcome, TableResult

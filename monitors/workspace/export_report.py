@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, TextIO
 
-from monitors.desired.export_check import MonitorExport
 from monitors.errors import ExitCode
+from monitors.export.check import MonitorExport
+from monitors.export.form import Gap
 from monitors.naming import API_DATA_QUALITY, short_stack
-from monitors.spec.export_form import Gap
 
 # The version of `export --json`'s shape (fields are only ever added within a version).
 REPORT_SCHEMA_VERSION = 1

@@ -23,7 +23,7 @@ from databricks.sdk import WorkspaceClient
 from databricks.sdk.service.catalog import MonitorInfo
 
 from monitors.naming import API_DATA_QUALITY
-from monitors.workspace import api, dq
+from monitors.workspace import dq, legacy
 
 # The facts a migration must leave unchanged, in the order they are reported.
 HISTORY_FIELDS: tuple[str, ...] = (
@@ -100,7 +100,7 @@ def read_facts(client: WorkspaceClient, api_name: str, full_name: str) -> Monito
     if api_name == API_DATA_QUALITY:
         info = dq.get_monitor_info(client, full_name)
     else:
-        info = api.get_monitor(client, full_name)
+        info = legacy.get_monitor(client, full_name)
     return None if info is None else MonitorFacts.of(info)
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from databricks.sdk import WorkspaceClient
 
 from monitors.errors import UnsafeNameError
-from monitors.workspace import api as workspace
+from monitors.workspace import legacy as workspace
 from monitors.workspace.client import describe_error
 from monitors.workspace.identifiers import object_id, same_table, schema_name, table_name
 

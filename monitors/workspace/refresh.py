@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from databricks.sdk import WorkspaceClient
 
-from monitors.workspace import api as workspace
 from monitors.workspace import dq
+from monitors.workspace import legacy as workspace
 from monitors.workspace.client import describe_error
 
 # What `queue_refresh_after_update` returns when the workspace queued a refresh but named no id.

@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 
 from databricks.sdk import WorkspaceClient
 
+from monitors.declared.project import Project
 from monitors.errors import UnknownTableError
 from monitors.naming import short_stack
-from monitors.spec.project import Project
 from monitors.workspace import refreshes
 from monitors.workspace.client import Deadline, is_unreachable
 from monitors.workspace.refresh_report import (

@@ -4,7 +4,7 @@ either monitor API, each answer in one shape (`RefreshInfo`).
 Legacy API (databricks-sdk 0.162 `catalog.QualityMonitorsAPI`): `run_refresh`, `get_refresh`,
 `list_refreshes` (the last 25), `cancel_refresh`, keyed on the table's name. Data quality API
 (`dataquality.DataQualityAPI`): `create_refresh`, `get_refresh`, `list_refresh` (paged),
-`cancel_refresh`, keyed on the table's `table_id`. The thin calls are `monitors.workspace.api`
+`cancel_refresh`, keyed on the table's `table_id`. The thin calls are `monitors.workspace.legacy`
 and `monitors.workspace.dq`, the same the refresh-after-update hook uses.
 
 A queue that fails is told as what is known of it (`QueueOutcome`): the workspace refused it
@@ -36,7 +36,7 @@ from databricks.sdk.service.catalog import MonitorRefreshInfo
 from databricks.sdk.service.dataquality import Refresh
 
 from monitors.naming import API_LEGACY
-from monitors.workspace import api, dq
+from monitors.workspace import dq, legacy
 from monitors.workspace.client import describe_error
 
 # States as the legacy API names them; the data quality API's carry a prefix.
@@ -150,7 +150,7 @@ def queue(client: WorkspaceClient, target: RefreshTarget) -> RefreshInfo:
     """Queue a refresh of the target's monitor; the service runs it in the background."""
     try:
         if target.api == API_LEGACY:
-            return from_legacy(api.queue_refresh(client, target.full_table_name))
+            return from_legacy(legacy.queue_refresh(client, target.full_table_name))
         return from_data_quality(dq.queue_refresh(client, dq.OBJECT_TABLE, _uuid(target)))
     except NotFound:
         raise NoMonitorError(f"{target.full_table_name} has no monitor") from None
@@ -159,7 +159,7 @@ def queue(client: WorkspaceClient, target: RefreshTarget) -> RefreshInfo:
 def get(client: WorkspaceClient, target: RefreshTarget, refresh_id: int) -> RefreshInfo:
     """One refresh of the target's monitor, as the workspace holds it now."""
     if target.api == API_LEGACY:
-        return from_legacy(api.get_refresh(client, target.full_table_name, refresh_id))
+        return from_legacy(legacy.get_refresh(client, target.full_table_name, refresh_id))
     return from_data_quality(dq.get_refresh(client, dq.OBJECT_TABLE, _uuid(target), refresh_id))
 
 
@@ -167,7 +167,7 @@ def recent(client: WorkspaceClient, target: RefreshTarget) -> list[RefreshInfo]:
     """The monitor's refreshes, newest first."""
     try:
         if target.api == API_LEGACY:
-            return [from_legacy(r) for r in api.list_refreshes(client, target.full_table_name)]
+            return [from_legacy(r) for r in legacy.list_refreshes(client, target.full_table_name)]
         return [
             from_data_quality(r) for r in dq.list_refreshes(client, dq.OBJECT_TABLE, _uuid(target))
         ]
@@ -178,7 +178,7 @@ def recent(client: WorkspaceClient, target: RefreshTarget) -> list[RefreshInfo]:
 def cancel(client: WorkspaceClient, target: RefreshTarget, refresh_id: int) -> None:
     """Ask the workspace to cancel one refresh (it ends CANCELED once the service stops it)."""
     if target.api == API_LEGACY:
-        api.cancel_refresh(client, target.full_table_name, refresh_id)
+        legacy.cancel_refresh(client, target.full_table_name, refresh_id)
     else:
         dq.cancel_refresh(client, dq.OBJECT_TABLE, _uuid(target), refresh_id)
 

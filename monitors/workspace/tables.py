@@ -14,9 +14,9 @@ from collections.abc import Callable
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import DatabricksError
 
+from monitors.declared.project import TableLister, TablesUnavailable
+from monitors.declared.settings import StackSettings
 from monitors.errors import CredentialsError, TableListingError, WorkspaceUnreachableError
-from monitors.spec.project import TableLister, TablesUnavailable
-from monitors.spec.settings import StackSettings
 from monitors.workspace.client import Deadline, Limits, connect, describe_error
 from monitors.workspace.credentials import ProviderSettings
 

@@ -194,7 +194,7 @@ def test_the_program_notes_declared_alerts_its_stack_does_not_deploy_without_war
     import runpy
 
     from monitors.naming import PROJECT_ROOT
-    from monitors.program.testing import run_program
+    from tests.fakes.mock_runtime import run_program
 
     run = run_program(
         lambda: runpy.run_path(str(PROJECT_ROOT / "__main__.py")),

@@ -7,11 +7,11 @@ import json
 
 import pytest
 
+from monitors.declared.advice import project_notes, project_warnings
 from monitors.errors import StackConfigError
-from monitors.spec.advice import project_notes, project_warnings
 from tests.alerts.conftest import ALERTING, alerting
+from tests.declared.test_stack_settings import BASE, ENGINE_BASE, FILE, from_file
 from tests.program.conftest import make_project, real_declarations
-from tests.spec.test_stack_settings import BASE, ENGINE_BASE, FILE, from_file
 
 FILE_ALERTS = (
     "  lakehouse-monitors:alerts:\n"
@@ -26,7 +26,7 @@ FILE_ALERTS = (
 
 
 def test_the_alert_settings_read_the_same_from_the_file_and_from_the_engine():
-    from monitors.spec.settings import settings_from_config
+    from monitors.declared.settings import settings_from_config
 
     from_the_file = from_file(FILE_ALERTS).alerts
     engine = {

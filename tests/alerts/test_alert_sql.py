@@ -16,6 +16,7 @@ import sqlglot
 from sqlglot import exp
 
 from monitors.cli.main import main
+from monitors.declared.spark_lexer import pieces
 from monitors.desired.alert_sql import (
     AlertQuery,
     alert_query,
@@ -24,7 +25,6 @@ from monitors.desired.alert_sql import (
     sql_string,
 )
 from monitors.desired.alerts import alert_requests
-from monitors.spec.spark_lexer import pieces
 from tests.alerts.conftest import ALERTING, alerting, the_alert
 from tests.fakes.alerts_api import _run as run_on_fake_warehouse
 from tests.program.conftest import make_project

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from monitors.declared.loader import parse_declaration
 from monitors.errors import DeclarationError
-from monitors.spec.loader import parse_declaration
-from tests.spec.declaration_cases import TABLE, declaration, inference, refusals, warnings
+from tests.declared.declaration_cases import TABLE, declaration, inference, refusals, warnings
 
 DRIFT_METRIC = {
     "name": "cancellation_rate_drift",

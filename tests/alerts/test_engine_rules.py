@@ -7,8 +7,8 @@ monitor's outputs, so the program's tests that alerts are left alone can fail.
 from __future__ import annotations
 
 from monitors.naming import ALERT_RESOURCE_TYPE, RESOURCE_TYPE, alert_urn, monitor_urn
-from monitors.program.testing import ProgramRun, Registration
 from tests.fakes.engine import Checkpoint, ResourceState, deploy
+from tests.fakes.mock_runtime import ProgramRun, Registration
 
 STACK = "dev"
 MONITOR = monitor_urn(STACK, "t")

@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from monitors.cli.main import main
+from monitors.declared.project import load_project
 from monitors.desired.alerts import ALERT_SETTING_EXAMPLE, alert_requests
-from monitors.spec.project import load_project
 from tests.alerts.conftest import SHIPPED_ALERTS
 
 ROOT = Path(__file__).resolve().parents[2]

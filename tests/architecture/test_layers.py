@@ -27,8 +27,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "monitors.atomic",
         "monitors.version",
     ),
-    ("monitors.spec",),
+    ("monitors.declared",),
     ("monitors.desired",),
+    ("monitors.export",),
     ("monitors.workspace",),
     ("monitors.program",),
     ("monitors.stackops", "monitors.change_report"),
@@ -40,8 +41,9 @@ PURE = (
     "monitors.naming",
     "monitors.scrubber",
     "monitors.atomic",
-    "monitors.spec",
+    "monitors.declared",
     "monitors.desired",
+    "monitors.export",
 )
 IMPURE_MODULES = ("pulumi", "pulumi_databricks", "databricks", "subprocess", "requests", "grpc")
 

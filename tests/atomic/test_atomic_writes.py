@@ -81,12 +81,12 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(
 
 def test_every_file_the_program_writes_goes_through_monitors_atomic() -> None:
     """No `Path.write_text`, `write_bytes`, `open(...)` or `os.open` outside `monitors.atomic`
-    (and the one safe reader, `monitors.spec.files`, which opens read-only)."""
+    (and the one safe reader, `monitors.declared.files`, which opens read-only)."""
     import ast
 
     from monitors.naming import PROJECT_ROOT
 
-    allowed = {Path("monitors/atomic.py"), Path("monitors/spec/files.py")}
+    allowed = {Path("monitors/atomic.py"), Path("monitors/declared/files.py")}
     found = []
     for path in sorted((PROJECT_ROOT / "monitors").rglob("*.py")):
         relative = path.relative_to(PROJECT_ROOT)

@@ -13,8 +13,8 @@ import yaml
 from monitors.cli import coverage as coverage_command
 from monitors.cli.main import main
 from monitors.cli.output import ScrubbedStream
+from monitors.declared.project import load_project
 from monitors.errors import ExitCode
-from monitors.spec.project import load_project
 from tests.cli.test_verify_command import isolated, project, workspace
 
 __all__ = ["isolated", "project", "workspace"]  # fixtures, shared with test_verify_command

@@ -286,8 +286,8 @@ def test_export_interrupted_anywhere_exits_4_saying_it_changed_nothing_in_databr
     [
         "import:databricks.sdk",
         "call:monitors.workspace.client:preflight",
-        "call:monitors.workspace.verify_wait:_poll",
-        "call:monitors.workspace.verify_checks:verify_monitor",
+        "call:monitors.workspace.verify.wait:_poll",
+        "call:monitors.workspace.verify.checks:verify_monitor",
     ],
 )
 def test_verify_interrupted_anywhere_exits_4_saying_it_changed_nothing(

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from monitors.cli.main import main
-from monitors.program.testing import run_program
-from monitors.spec.settings import read_stack_config
+from monitors.declared.settings import read_stack_config
+from tests.fakes.mock_runtime import run_program
 
 ROOT = Path(__file__).resolve().parents[2]
 DOUBLE = '{"metadata":{},"name":"output","nullable":true,"type":"double"}'
@@ -119,8 +119,8 @@ def test_python_dash_m_monitors_runs_the_cli():
 def test_output_is_plain_text_without_a_terminal():
     out = io.StringIO()
     from monitors.cli.plan import render_plan
+    from monitors.declared.project import load_project
     from monitors.desired.plan import make_plan, plan_document
-    from monitors.spec.project import load_project
 
     render_plan(plan_document(make_plan(load_project("dev"))), out)
     assert "\x1b[" not in out.getvalue()

@@ -13,11 +13,11 @@ import pytest
 import yaml
 
 from monitors.cli.main import main
+from monitors.declared.settings import read_stack_config
 from monitors.desired.anomaly_alert import UPDATE_REMOVES_RECIPIENTS
 from monitors.desired.payload_dq import placeholder_name
-from monitors.program.testing import mock_object_id, run_program
-from monitors.spec.settings import read_stack_config
 from tests.cli.test_plan_command import snake
+from tests.fakes.mock_runtime import mock_object_id, run_program
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,7 @@ import yaml
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.config import Config
 
-from monitors.spec.project import load_project
+from monitors.declared.project import load_project
 from tests.alerts.conftest import ALERTING
 from tests.cli import test_verify_command as verify_command
 from tests.cli.test_verify_command import verify

@@ -15,14 +15,14 @@ from databricks.sdk import WorkspaceClient
 from databricks.sdk.config import Config
 
 from monitors.cli.main import main
+from monitors.declared.project import load_project
 from monitors.desired.plan import make_plan
 from monitors.errors import MonitorsError
 from monitors.naming import PROJECT_ROOT
-from monitors.spec.project import load_project
 from monitors.workspace import client as client_module
-from monitors.workspace import verify_wait as wait_module
 from monitors.workspace.client import Limits
 from monitors.workspace.expected import expected_monitors
+from monitors.workspace.verify import wait as wait_module
 from tests.fakes.workspace import Blackhole, FakeWorkspace, refused_host
 
 FAKE_CLI = Path(__file__).resolve().parent.parent / "fakes" / "pulumi_cli"

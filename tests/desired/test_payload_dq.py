@@ -16,6 +16,11 @@ import pulumi_databricks
 import pytest
 from databricks.sdk.service import dataquality
 
+from monitors.declared.loader import parse_declaration
+from monitors.declared.models import GRANULARITIES as DECLARED_GRANULARITIES
+from monitors.declared.models import METRIC_TYPES, PROBLEM_TYPES
+from monitors.declared.project import Project, select_monitors
+from monitors.declared.settings import read_stack_config, settings_from_config
 from monitors.desired.payload_dq import (
     ENDPOINT,
     GRANULARITIES,
@@ -24,11 +29,6 @@ from monitors.desired.payload_dq import (
     placeholder_name,
 )
 from monitors.desired.plan import make_plan, plan_document
-from monitors.spec.loader import parse_declaration
-from monitors.spec.models import GRANULARITIES as DECLARED_GRANULARITIES
-from monitors.spec.models import METRIC_TYPES, PROBLEM_TYPES
-from monitors.spec.project import Project, select_monitors
-from monitors.spec.settings import read_stack_config, settings_from_config
 from tests.change_table import shipped
 
 STACKS = ("dev", "prod")

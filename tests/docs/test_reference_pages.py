@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from monitors.cli import reference_docs
-from monitors.spec.models import MonitorSpec
-from monitors.spec.settings import StackSettings
+from monitors.declared.models import MonitorSpec
+from monitors.declared.settings import StackSettings
 
 
 def test_the_reference_pages_are_up_to_date():

@@ -27,9 +27,9 @@ from databricks.sdk import WorkspaceClient
 from databricks.sdk.config import Config
 
 from monitors.cli.main import main
+from monitors.declared.project import load_project
 from monitors.desired.plan import make_plan
 from monitors.naming import PROJECT_ROOT
-from monitors.spec.project import load_project
 from tests.docs.tutorial import BOTH, commands, filled
 from tests.fakes.workspace import FakeWorkspace
 

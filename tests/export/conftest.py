@@ -19,12 +19,12 @@ import pytest
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.config import Config
 
+from monitors.declared.loader import load_declarations
+from monitors.declared.project import Project, select_monitors
+from monitors.declared.settings import StackSettings, load_stack_settings
 from monitors.naming import DECLARATIONS_PATH, PROJECT_ROOT
 from monitors.program.register import deploy
-from monitors.program.testing import ProgramRun, run_program
-from monitors.spec.loader import load_declarations
-from monitors.spec.project import Project, select_monitors
-from monitors.spec.settings import StackSettings, load_stack_settings
+from tests.fakes.mock_runtime import ProgramRun, run_program
 from tests.fakes.provider_read import BridgedMonitors
 from tests.fakes.workspace import FakeWorkspace, VirtualClock
 

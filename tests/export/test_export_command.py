@@ -12,9 +12,9 @@ import pytest
 
 from monitors.cli import export as export_command
 from monitors.cli.main import COMMANDS, main
+from monitors.declared.loader import load_declarations
 from monitors.errors import WorkspaceUnreachableError
 from monitors.naming import DECLARATIONS_PATH
-from monitors.spec.loader import load_declarations
 from monitors.workspace import export as export_module
 from monitors.workspace.export import export_monitors
 from monitors.workspace.export_report import Outcome

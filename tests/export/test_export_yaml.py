@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from monitors.spec.export_form import (
+from monitors.declared.yamlfile import load_yaml
+from monitors.export.form import (
     friendly_granularity,
     friendly_output_type,
     short_table_name,
     suggested_definition,
 )
-from monitors.spec.export_yaml import MODELINE, RenderError, render_declaration, scalar
-from monitors.spec.yamlfile import load_yaml
+from monitors.export.render import MODELINE, RenderError, render_declaration, scalar
 from tests.export.conftest import settings_of
 
 PLAIN = [

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import pytest
 
-from monitors.desired.export_check import compared_part, held_configuration
+from monitors.declared.loader import load_declarations, parse_declaration, parse_declaration_text
+from monitors.declared.yamlfile import load_yaml
 from monitors.desired.payload import monitor_request
+from monitors.export.check import compared_part, held_configuration
 from monitors.naming import DECLARATIONS_DIR, DECLARATIONS_PATH
-from monitors.spec.loader import load_declarations, parse_declaration, parse_declaration_text
-from monitors.spec.yamlfile import load_yaml
 from monitors.workspace.export import export_monitors
 from monitors.workspace.export_report import Outcome
 from tests.export.conftest import (

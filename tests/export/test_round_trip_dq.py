@@ -4,7 +4,7 @@ payload is the monitor's `data_profiling_config`, field for field, so an import 
 `pulumi up` is a no-op. Monitors are created through the fake workspace's data quality
 endpoints the way the provider creates them (tests/fakes/provider_read_dq.py
 `BridgedDataQualityMonitors`); the UUIDs are the ones the program's lookups answer under the
-mocks (`monitors.program.testing.mock_object_id`), given to the fake's tables and schemas.
+mocks (`tests.fakes.mock_runtime.mock_object_id`), given to the fake's tables and schemas.
 """
 
 from __future__ import annotations
@@ -14,19 +14,19 @@ from typing import Any
 
 import pytest
 
-from monitors.desired.export_dq import COMPUTED, IGNORED_OUTSIDE_A_REPLACE
+from monitors.declared.loader import load_declarations, parse_declaration
+from monitors.declared.project import Project, select_monitors
+from monitors.declared.settings import StackSettings
 from monitors.desired.payload import monitor_request
 from monitors.desired.payload_dq import data_quality_request
+from monitors.export.data_quality import COMPUTED, IGNORED_OUTSIDE_A_REPLACE
 from monitors.naming import API_DATA_QUALITY, DECLARATIONS_PATH
 from monitors.program.register import deploy
-from monitors.program.testing import ProgramRun, mock_object_id, run_program
-from monitors.spec.loader import load_declarations, parse_declaration
-from monitors.spec.project import Project, select_monitors
-from monitors.spec.settings import StackSettings
 from monitors.workspace.export import export_monitors
 from monitors.workspace.export_report import Outcome
 from tests.export.conftest import EVERY_MONITOR, SHIPPED, STACKS, settings_of
 from tests.export.test_round_trip import OTHER_SHAPES
+from tests.fakes.mock_runtime import ProgramRun, mock_object_id, run_program
 from tests.fakes.provider_read_dq import BridgedDataQualityMonitors, planned_changes
 
 DQ_BASE = "/api/data-quality/v1/monitors"

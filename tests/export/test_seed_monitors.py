@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
+from monitors.declared.loader import load_declarations
 from monitors.naming import DECLARATIONS_PATH
-from monitors.spec.loader import load_declarations
 from monitors.workspace.export import export_monitors
 from monitors.workspace.export_report import Outcome
 from tests.export.conftest import SHIPPED, run_declarations, settings_of

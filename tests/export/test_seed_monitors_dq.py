@@ -9,9 +9,8 @@ import json
 import pytest
 
 from monitors.cli.main import main
+from monitors.declared.loader import load_declarations
 from monitors.naming import DECLARATIONS_PATH
-from monitors.program.testing import mock_object_id
-from monitors.spec.loader import load_declarations
 from monitors.workspace.export import export_monitors
 from monitors.workspace.export_report import Outcome, next_step
 from tests.export.conftest import SHIPPED
@@ -26,6 +25,7 @@ from tests.export.test_seed_monitors import (
     seed_monitor,
     with_metric,
 )
+from tests.fakes.mock_runtime import mock_object_id
 from tests.fakes.provider_read_dq import BridgedDataQualityMonitors, planned_changes
 
 OUTPUT = "wanderbricks.wanderbricks_gold_monitoring"

@@ -30,7 +30,7 @@ with sqlglot and evaluates just that shape (see `_run`), and fails anything else
 warehouse fails a bad statement (state FAILED, an error message).
 
 Before sqlglot sees a statement, the text is split as Spark's lexer splits it
-(`monitors.spec.spark_lexer`, which follows `SqlBaseLexer.g4`): comments nest
+(`monitors.declared.spark_lexer`, which follows `SqlBaseLexer.g4`): comments nest
 (BRACKETED_COMMENT), so one left open by a `/*` inside it fails the statement with
 UNCLOSED_BRACKETED_COMMENT as the warehouse does; a `--` comment runs on past a backslash at the
 end of its line (SIMPLE_COMMENT); and string literals read as `unescapeSQLString` reads them.
@@ -48,7 +48,7 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
-from monitors.spec import spark_lexer
+from monitors.declared import spark_lexer
 
 ALERT_FIELDS = (
     "display_name",

@@ -1,6 +1,6 @@
 """A small model of the Pulumi engine for our monitors: steps, protect errors, the next checkpoint.
 
-Tests evaluate the real program under Pulumi's mock runtime (`monitors.program.testing`) and hand
+Tests evaluate the real program under Pulumi's mock runtime (`tests.fakes.mock_runtime`) and hand
 its registrations and stack outputs to this model, which says what the engine would do with them
 given the stack's previous checkpoint. Each rule follows the upstream engine (pulumi/pulumi,
 `pkg/resource/deploy`, snapshot 3.260; the rules below are unchanged from 3.231 on) and names
@@ -39,7 +39,7 @@ from monitors.naming import (
     RESOURCE_TYPES,
     monitor_urn,
 )
-from monitors.program.testing import ProgramRun, Registration, run_program
+from tests.fakes.mock_runtime import ProgramRun, Registration, run_program
 
 # What the checkpoint stores for an unknown value (pkg/resource/stack/deployment.go
 # `computedValuePlaceholder`); the SDK reads the same string back as unknown (`rpc.UNKNOWN`).

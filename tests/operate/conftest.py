@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from monitors.declared.project import load_project
 from monitors.naming import API_DATA_QUALITY, API_LEGACY, PROJECT_ROOT
-from monitors.spec.project import load_project
 from monitors.workspace import client as client_module
 from monitors.workspace.client import Limits
 from tests.fakes.workspace import FakeWorkspace

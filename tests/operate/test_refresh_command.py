@@ -227,7 +227,7 @@ def test_once_the_workspace_stops_answering_the_rest_are_told_not_asked(scene, m
     from databricks.sdk import WorkspaceClient
     from databricks.sdk.config import Config
 
-    from monitors.spec.project import load_project
+    from monitors.declared.project import load_project
     from monitors.workspace.client import Deadline
     from monitors.workspace.refresh_run import RefreshRun, targets_for
 

@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 import yaml
 
+from monitors.declared.loader import parse_declaration
+from monitors.declared.project import Project, select_monitors
+from monitors.declared.settings import read_stack_config, settings_from_config
 from monitors.naming import ALERT_RESOURCE_TYPE, DECLARATIONS_DIR, alert_urn
 from monitors.program.register import Hooks, deploy
-from monitors.program.testing import ProgramRun, run_program
-from monitors.spec.loader import parse_declaration
-from monitors.spec.project import Project, select_monitors
-from monitors.spec.settings import read_stack_config, settings_from_config
 from tests.fakes.engine import Deployment, Engine, Failure
+from tests.fakes.mock_runtime import ProgramRun, run_program
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLES = ["dim_host", "dim_property", "dim_user", "fact_booking_daily", "fact_property_engagement"]

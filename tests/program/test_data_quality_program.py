@@ -12,9 +12,9 @@ from monitors.desired.record import MONITORS_OUTPUT, registered_tables
 from monitors.naming import DQ_RESOURCE_TYPE
 from monitors.program.hooks import make_hooks
 from monitors.program.register import Hooks, deploy
-from monitors.program.testing import DQ_MOCK_ID, mock_object_id, run_program
 from tests.change_table import TABLES
 from tests.fakes.engine import Failure
+from tests.fakes.mock_runtime import DQ_MOCK_ID, mock_object_id, run_program
 from tests.program.conftest import deploy_once, deployed, make_project, stack_config
 
 DQ = {"api": "data_quality"}

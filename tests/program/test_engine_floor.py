@@ -24,9 +24,9 @@ from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
 
+from monitors.declared.settings import read_stack_config
 from monitors.naming import PROJECT_NAME
 from monitors.program import engine
-from monitors.spec.settings import read_stack_config
 from monitors.stackops.pulumi_cli import MIN_CLI_VERSION
 
 ROOT = Path(__file__).resolve().parents[2]

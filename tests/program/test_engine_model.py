@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 
 from monitors.naming import RESOURCE_TYPE, monitor_urn
-from monitors.program.testing import ProgramRun, Registration
 from tests.fakes.engine import (
     COMPUTED,
     Checkpoint,
@@ -18,6 +17,7 @@ from tests.fakes.engine import (
     process_ignore_changes,
     should_trigger_replace,
 )
+from tests.fakes.mock_runtime import ProgramRun, Registration
 
 STACK = "prod"
 URN = monitor_urn(STACK, "t")

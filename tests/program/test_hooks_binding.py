@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import runpy
 
+from monitors.declared.settings import read_stack_config
 from monitors.program.register import Hooks
-from monitors.program.testing import run_program
-from monitors.spec.settings import read_stack_config
+from tests.fakes.mock_runtime import run_program
 from tests.program.conftest import ROOT, deployed, stack_config
 
 TABLE = "fact_booking_daily"

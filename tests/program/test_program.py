@@ -10,11 +10,11 @@ import pytest
 from pulumi.runtime import mocks
 from pulumi.runtime.proto import resource_pb2
 
+from monitors.declared.settings import read_stack_config
 from monitors.desired.record import STRUCTURE_OUTPUT, read_last_structures
 from monitors.errors import MonitorsError
 from monitors.naming import DECLARATIONS_DIR
-from monitors.program.testing import run_program
-from monitors.spec.settings import read_stack_config
+from tests.fakes.mock_runtime import run_program
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLES = ["dim_host", "dim_property", "dim_user", "fact_booking_daily", "fact_property_engagement"]
@@ -138,7 +138,7 @@ class _OldEngineMonitor(mocks.MockMonitor):
 
 
 def test_an_engine_without_replacement_trigger_is_refused(monkeypatch):
-    from monitors.program import testing
+    from tests.fakes import mock_runtime as testing
 
     monkeypatch.setattr(
         testing,

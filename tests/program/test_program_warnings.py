@@ -5,9 +5,9 @@ from __future__ import annotations
 import runpy
 from pathlib import Path
 
+from monitors.declared.settings import read_stack_config
 from monitors.naming import DECLARATIONS_DIR
-from monitors.program.testing import run_program
-from monitors.spec.settings import read_stack_config
+from tests.fakes.mock_runtime import run_program
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,7 +13,7 @@ from monitors.naming import (
     dashboard_permissions_urn,
     reader_grant_urn,
 )
-from monitors.program.testing import ProgramRun
+from tests.fakes.mock_runtime import ProgramRun
 from tests.program.conftest import TABLES, Deployed, deploy_once, deployed, stack_config
 
 SP = "6f1c0b8e-2a4d-4c1e-9b7a-0d3e5f7a9c21"

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from monitors.program.testing import ProgramRun, run_program
+from tests.fakes.mock_runtime import ProgramRun, run_program
 from tests.program.conftest import program_for, real_declarations, stack_config
 
 PINNED = Path(__file__).parent / "data" / "registered_inputs.json"

@@ -25,14 +25,14 @@ import yaml
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.config import Config
 
+from monitors.declared.loader import parse_declaration
+from monitors.declared.project import Project, select_monitors
+from monitors.declared.settings import read_stack_config, settings_from_config
 from monitors.desired.record import STRUCTURE_OUTPUT
 from monitors.desired.replacement import HISTORY_WARNING
 from monitors.naming import DECLARATIONS_DIR
 from monitors.program.register import deploy
-from monitors.program.testing import ProgramRun, run_program
-from monitors.spec.loader import parse_declaration
-from monitors.spec.project import Project, select_monitors
-from monitors.spec.settings import read_stack_config, settings_from_config
+from tests.fakes.mock_runtime import ProgramRun, run_program
 from tests.fakes.provider_read import BridgedMonitors, planned_changes
 from tests.fakes.workspace import MONITOR_STATUS_ACTIVE, FakeWorkspace, VirtualClock
 

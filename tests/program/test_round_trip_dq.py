@@ -21,10 +21,10 @@ import pytest
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.config import Config
 
+from monitors.declared.settings import read_stack_config
 from monitors.naming import DECLARATIONS_DIR
-from monitors.program.testing import ProgramRun, mock_object_id, run_program
-from monitors.spec.settings import read_stack_config
 from tests.cli.test_plan_command import snake
+from tests.fakes.mock_runtime import ProgramRun, mock_object_id, run_program
 from tests.fakes.provider_read_dq import BridgedDataQualityMonitors, planned_changes
 from tests.fakes.workspace import FakeWorkspace, VirtualClock
 from tests.program.conftest import deploy_once, stack_config

@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from monitors.program import entrypoint
-from monitors.program.testing import ProgramRun, run_program
 from tests.alerts.conftest import alerting
 from tests.fakes.engine import Engine
+from tests.fakes.mock_runtime import ProgramRun, run_program
 from tests.program.conftest import TABLES, real_declarations, stack_config
 from tests.templates import as_templates
 

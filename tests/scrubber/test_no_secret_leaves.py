@@ -20,8 +20,8 @@ from databricks.sdk.config import Config
 
 from monitors import atomic, scrubber
 from monitors.cli.main import main
+from monitors.declared.project import load_project
 from monitors.program import hooks
-from monitors.spec.project import load_project
 from tests.alerts.conftest import ALERTING
 from tests.cli import test_verify_command as verify_command
 from tests.cli.test_verify_command import deploy_dev, verify
@@ -166,7 +166,7 @@ def test_an_unforeseen_error_echoing_a_secret_of_the_environment_is_masked(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError(f"unexpected: {TOKEN}")
 
-    monkeypatch.setattr("monitors.spec.project.load_project", broken)
+    monkeypatch.setattr("monitors.declared.project.load_project", broken)
     assert verify(project, "--host", workspace.host) == 1
     assert "error: RuntimeError: unexpected: ***" in assert_nowhere(TOKEN, capsys, project)
 

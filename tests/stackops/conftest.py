@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
+from monitors.declared.project import load_project
 from monitors.desired.plan import make_plan
 from monitors.desired.record import MONITORS_OUTPUT, STRUCTURE_OUTPUT, entry
 from monitors.desired.replacement import Structure
 from monitors.naming import PROJECT_ROOT, RESOURCE_TYPE, monitor_urn
-from monitors.spec.project import load_project
 from monitors.stackops.common import Env
 
 FAKE_ROOT = Path(__file__).resolve().parent.parent / "fakes" / "pulumi_cli"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from monitors.declared.project import build_project
+from monitors.declared.settings import read_stack_config
 from monitors.errors import UnknownTableError
-from monitors.spec.project import build_project
-from monitors.spec.settings import read_stack_config
 from monitors.stackops.common import Env, resolve_tables
 
 FACTS = "tables: {like: 'fact\\_%'}\nsnapshot: {}\n"

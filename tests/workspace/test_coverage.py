@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from monitors.declared.settings import StackSettings, settings_from_config
 from monitors.errors import ListingError, WorkspaceUnreachableError
-from monitors.spec.settings import StackSettings, settings_from_config
 from monitors.workspace.client import Deadline
 from monitors.workspace.coverage import TableState
 from monitors.workspace.coverage_report import read_coverage

@@ -22,8 +22,8 @@ from monitors.program import hooks
 from monitors.workspace import dq
 from monitors.workspace.check_results import CheckStatus
 from monitors.workspace.expected import ExpectedMonitor
-from monitors.workspace.verify import verify_monitors
-from monitors.workspace.verify_checks import verify_monitor
+from monitors.workspace.verify.checks import verify_monitor
+from monitors.workspace.verify.run import verify_monitors
 from tests.fakes.provider_read_dq import BridgedDataQualityMonitors
 from tests.workspace.conftest import SCHEMA
 from tests.workspace.test_hooks import hook_args, purge, warnings, with_client
@@ -133,7 +133,7 @@ def test_verify_checks_that_anomaly_detection_exists_and_its_exclusions(
 
 
 def test_wait_skips_the_schema_monitor(fake_workspace, workspace_client, dq_monitor):
-    from monitors.workspace.verify_wait import wait_until_active
+    from monitors.workspace.verify.wait import wait_until_active
 
     fake_workspace.add_schema(SCHEMA)
     expected = [dq_monitor(), _schema_expected()]
@@ -285,9 +285,9 @@ def test_refreshes_of_a_schema_monitor_are_refused_and_unknown_objects_are_404(
 
 
 def test_verify_expects_each_monitor_on_the_stacks_backend_and_the_schema_monitor():
-    from monitors.spec.loader import read_declaration_files
-    from monitors.spec.project import build_project
-    from monitors.spec.settings import read_stack_config
+    from monitors.declared.loader import read_declaration_files
+    from monitors.declared.project import build_project
+    from monitors.declared.settings import read_stack_config
     from monitors.workspace.expected import expected_monitors
 
     config = {

@@ -353,8 +353,8 @@ def test_the_sdk_retry_loop_ends_at_the_deadline_not_at_its_own_budget(fake_work
 
 
 def test_hooks_tell_the_engine_their_errors_are_warnings():
-    from monitors.program.testing import run_program
-    from monitors.spec.project import load_project
+    from monitors.declared.project import load_project
+    from tests.fakes.mock_runtime import run_program
 
     made: list[hooks.Hooks] = []
     run_program(lambda: made.append(hooks.make_hooks(load_project("dev"))), stack="dev")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from monitors.errors import UnsafeNameError
-from monitors.workspace import api as workspace
+from monitors.workspace import legacy as workspace
 from monitors.workspace.identifiers import object_id, same_table, table_name
 
 SOURCE = "cat.gold.fact_booking_daily"

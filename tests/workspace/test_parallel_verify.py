@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from monitors.naming import API_DATA_QUALITY
-from monitors.workspace import api
+from monitors.workspace import legacy
 from monitors.workspace.client import Deadline
 from monitors.workspace.expected import ExpectedMonitor
 from monitors.workspace.pool import (
@@ -21,9 +21,9 @@ from monitors.workspace.pool import (
     run_bounded,
     share_throttling,
 )
-from monitors.workspace.verify import verify_monitors
-from monitors.workspace.verify_checks import verify_monitor
-from monitors.workspace.verify_wait import wait_until_active
+from monitors.workspace.verify.checks import verify_monitor
+from monitors.workspace.verify.run import verify_monitors
+from monitors.workspace.verify.wait import wait_until_active
 from tests.workspace.conftest import SCHEMA
 
 WORKER_COUNTS = (1, 3, 8)
@@ -154,7 +154,7 @@ def test_a_429_closes_the_gate_and_the_sdk_alone_retries_it(
     share_throttling(workspace_client, gate)
     path = f"/api/2.1/unity-catalog/tables/{monitor.full_table_name}/monitor"
     fake_workspace.fail_next("GET", path, status=429, retry_after=0)
-    assert api.get_monitor(workspace_client, monitor.full_table_name) is not None
+    assert legacy.get_monitor(workspace_client, monitor.full_table_name) is not None
     assert gate.pauses == [0.0]
     assert [(c.path, c.status) for c in fake_workspace.api_calls()] == [(path, 429), (path, 200)]
 

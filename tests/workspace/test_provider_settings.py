@@ -10,12 +10,12 @@ import pulumi_databricks
 import pytest
 from databricks.sdk.config import Config
 
-from monitors.errors import CredentialsError
-from monitors.spec.provider_config import (
+from monitors.declared.provider_config import (
     PROVIDER_SETTINGS,
     SECRET_CONFIG_KEYS,
     provider_setting,
 )
+from monitors.errors import CredentialsError
 from monitors.workspace.credentials import convert, merged, settings_from_config
 
 PROVIDER_PACKAGE = Path(pulumi_databricks.__file__).parent

@@ -3,7 +3,7 @@
 import io
 import json
 
-from monitors.workspace.verify import run_verify
+from monitors.workspace.verify.run import run_verify
 
 
 def test_run_verify_exits_0_and_prints_table_when_all_pass(workspace_client, deploy_monitor):

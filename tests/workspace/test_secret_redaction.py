@@ -11,7 +11,7 @@ from monitors.program import hooks
 from monitors.workspace.check_results import CheckStatus
 from monitors.workspace.client import VERIFY_LIMITS, Deadline, connect
 from monitors.workspace.credentials import settings_from_config
-from monitors.workspace.verify_checks import verify_monitor
+from monitors.workspace.verify.checks import verify_monitor
 from tests.fakes.workspace import refused_host
 from tests.workspace.test_hooks import logged, update_args, warnings  # noqa: F401
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from monitors.workspace import api as workspace
+from monitors.workspace import legacy as workspace
 from monitors.workspace.client import Deadline, Limits, connect, describe_error
 from monitors.workspace.credentials import settings_from_config
 from tests.fakes.workspace import VirtualClock

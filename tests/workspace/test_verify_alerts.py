@@ -14,13 +14,13 @@ import json
 import pytest
 from databricks.sdk.service.sql import AlertV2
 
+from monitors.declared.project import Project
 from monitors.desired.alerts import alert_requests
 from monitors.desired.plan import make_plan
-from monitors.spec.project import Project
 from monitors.workspace.alerts import STATEMENT_BUDGET_S, verify_alerts
 from monitors.workspace.check_results import CheckStatus
 from monitors.workspace.client import Deadline
-from monitors.workspace.verify import run_verify
+from monitors.workspace.verify.run import run_verify
 from tests.alerts.conftest import ALERTING, alerting
 from tests.fakes.workspace import FakeWorkspace
 from tests.program.conftest import make_project, real_declarations

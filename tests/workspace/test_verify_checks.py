@@ -3,7 +3,7 @@
 from dataclasses import replace
 
 from monitors.workspace.check_results import CheckStatus
-from monitors.workspace.verify_checks import verify_monitor
+from monitors.workspace.verify.checks import verify_monitor
 from tests.workspace.conftest import SCHEMA
 
 PASS, FAIL, WARN, SKIP = CheckStatus.PASS, CheckStatus.FAIL, CheckStatus.WARN, CheckStatus.SKIP

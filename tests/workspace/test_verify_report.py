@@ -2,8 +2,8 @@
 
 import json
 
-from monitors.workspace.verify import verify_monitors
-from monitors.workspace.verify_checks import CHECKS
+from monitors.workspace.verify.checks import CHECKS
+from monitors.workspace.verify.run import verify_monitors
 
 
 def test_report_ok_only_when_every_monitor_passes(workspace_client, deploy_monitor):

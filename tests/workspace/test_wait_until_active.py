@@ -1,6 +1,6 @@
 """--wait polls PENDING monitors until they initialise or the timeout passes."""
 
-from monitors.workspace.verify_wait import wait_until_active
+from monitors.workspace.verify.wait import wait_until_active
 
 
 class FakeTime:

@@ -7,9 +7,9 @@ import pytest
 from databricks.sdk.errors import Unauthenticated
 
 from monitors.errors import CredentialsError, ExitCode
-from monitors.workspace.api import get_monitor
 from monitors.workspace.client import VERIFY_LIMITS, Deadline, connect
 from monitors.workspace.credentials import ProviderSettings, settings_from_config
+from monitors.workspace.legacy import get_monitor
 
 
 def settings(**config):

@@ -3,7 +3,7 @@
 import pytest
 from databricks.sdk.errors import InternalError
 
-from monitors.workspace import api as workspace
+from monitors.workspace import legacy as workspace
 from tests.workspace.conftest import SCHEMA
 
 TABLE = f"{SCHEMA}.dim_user"

@@ -10,10 +10,10 @@ from typing import Any
 
 from pulumi.automation import CommandError, Deployment, Stack
 
+from monitors.declared.project import Project
 from monitors.desired.record import read_last_deployment
 from monitors.errors import MonitorsError, OperationFailedError
 from monitors.naming import migrate_command, short_stack
-from monitors.spec.project import Project
 from monitors.stackops.common import Env, cli_stderr, command_failure
 from monitors.stackops.events import EventLog
 from monitors.stackops.interrupt import run_interruptibly

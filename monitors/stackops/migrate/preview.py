@@ -10,10 +10,10 @@ from pathlib import Path
 from pulumi.automation import CommandError
 
 from monitors.atomic import write_bytes
+from monitors.declared.settings import stack_file
 from monitors.desired.backend import api_name
 from monitors.errors import OperationFailedError, RefusedError
 from monitors.naming import monitor_urn
-from monitors.spec.settings import stack_file
 from monitors.stackops.common import command_failure
 from monitors.stackops.events import EventLog, ResourceChange, describe
 from monitors.stackops.migrate.context import Migration, Stopped

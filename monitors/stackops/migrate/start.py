@@ -7,11 +7,11 @@ from collections.abc import Callable, Mapping
 
 from pulumi.automation import Deployment
 
+from monitors.declared.backend import API_SETTING, MIGRATION_SETTING
+from monitors.declared.settings import stack_file
 from monitors.desired.backend import api_name, type_name
 from monitors.errors import AbortedError, StackOpsError
 from monitors.naming import CONFIG_NAMESPACE, stack_file_name
-from monitors.spec.backend import API_SETTING, MIGRATION_SETTING
-from monitors.spec.settings import stack_file
 from monitors.stackops.common import ask_to_go_on
 from monitors.stackops.migrate.context import Migration
 from monitors.stackops.migrate.journal import Journal, journal_path

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from pulumi.automation import ConfigValue, Deployment
 from pulumi.automation._stack import ImportResource
 
+from monitors.declared.backend import API_SETTING, MIGRATION_SETTING
 from monitors.desired.backend import type_name
 from monitors.naming import (
     CONFIG_NAMESPACE,
@@ -18,7 +19,6 @@ from monitors.naming import (
     resource_type,
     stack_file_name,
 )
-from monitors.spec.backend import API_SETTING, MIGRATION_SETTING
 from monitors.stackops.migrate.context import Migration
 from monitors.stackops.migrate.placement import Dependent, Placement, resources
 from monitors.stackops.state_edit import (

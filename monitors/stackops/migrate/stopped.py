@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pulumi.automation import CommandError
 
+from monitors.declared.backend import API_SETTING, MIGRATION_SETTING
 from monitors.errors import AbortedError, MonitorsError, OperationFailedError, StackOpsError
 from monitors.naming import CONFIG_NAMESPACE, stack_file_name
-from monitors.spec.backend import API_SETTING, MIGRATION_SETTING
 from monitors.stackops.migrate.context import Migration
 from monitors.stackops.migrate.placement import Placement, live_urns
 from monitors.stackops.migrate.preview import put_back_stack_file

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pulumi.automation import UpResult
 
+from monitors.declared.backend import MIGRATION_SETTING
 from monitors.desired.backend import api_name
 from monitors.desired.record import read_last_deployment
 from monitors.errors import MonitorsError, OperationFailedError
 from monitors.naming import CONFIG_NAMESPACE, stack_file_name
-from monitors.spec.backend import MIGRATION_SETTING
 from monitors.stackops.events import describe
 from monitors.stackops.migrate.context import Migration, Stopped
 from monitors.stackops.migrate.placement import Placement, recorded_on

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 from pulumi.automation import CommandError, Stack
 
+from monitors.declared.project import Project
 from monitors.errors import OperationFailedError
 from monitors.naming import monitor_urn, short_stack, stack_file_name
-from monitors.spec.project import Project
 from monitors.stackops.common import Env, command_failure
 from monitors.stackops.events import EventLog, ResourceChange
 from monitors.stackops.interrupt import run_interruptibly

@@ -7,11 +7,11 @@ from collections.abc import Callable, Mapping, Sequence
 
 from pulumi.automation import CommandError
 
+from monitors.declared.project import Project
+from monitors.declared.settings import ResetRequest
 from monitors.desired.replacement import Structure
 from monitors.errors import OperationFailedError, RefusedError, StackOpsError
 from monitors.naming import short_stack
-from monitors.spec.project import Project
-from monitors.spec.settings import ResetRequest
 from monitors.stackops.common import (
     Env,
     command_failure,

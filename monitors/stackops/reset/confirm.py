@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
+from monitors.declared.project import Project
 from monitors.desired.replacement import HISTORY_WARNING
 from monitors.errors import RefusedError
-from monitors.spec.project import Project
 from monitors.stackops.common import Env, ask_to_go_on
 from monitors.stackops.events import ResourceChange, describe
 from monitors.stackops.reasons import Explanation

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from monitors.declared.settings import ResetRequest
 from monitors.errors import MonitorsError, OperationFailedError
-from monitors.spec.settings import ResetRequest
 from monitors.stackops.reset.tokens import ConfigSnapshot, StackFileChangedError, undo_commands
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from pulumi.automation import ConfigValue, Stack
 
 from monitors.atomic import write_bytes
+from monitors.declared.settings import ResetRequest, read_stack_config, stack_file
 from monitors.naming import (
     CONFIG_NAMESPACE,
     RESETS_KEY,
@@ -25,7 +26,6 @@ from monitors.naming import (
     reset_token_key,
     short_stack,
 )
-from monitors.spec.settings import ResetRequest, read_stack_config, stack_file
 
 
 def new_token(now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> str:

@@ -1,0 +1,1 @@
+"""`export`: a workspace monitor as a declaration, pure parts (form, render, round-trip check)."""

@@ -1,0 +1,1 @@
+"""`verify`: read each deployed monitor back and check it against its declaration."""
