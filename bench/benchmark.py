@@ -12,6 +12,8 @@ Modes:
                   rule, none of our imports
   plan            `python -m monitors plan --stack dev` on the shipped declarations (whole
                   process: its imports are its cost)
+  plan-fleet      `python -m monitors plan --stack prod --json` on the generated project (whole
+                  process): N monitors, declared one file each or through --templates K
 The harness makes the imports the programs share (pulumi, pulumi_databricks) with the collector
 settings our `__main__.py` uses, and reports the CPU time after them (`cpu`), the whole
 process's (`total`) and its peak resident memory. Runs are interleaved so drift in machine load
@@ -48,7 +50,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 STACK = "prod"
-MODES = ("program-first", "program-steady", "bare", "plan")
+MODES = ("program-first", "program-steady", "bare", "plan", "plan-fleet")
 ALERT_SETTINGS = {
     "warehouse_id": "0123456789abcdef",
     "schedule": {"quartz_cron_expression": "0 30 6 * * ?", "timezone_id": "UTC"},
@@ -110,10 +112,17 @@ def declaration(index: int, metrics: int, alerts: int = 0) -> dict[str, Any]:
 
 
 def make_project(
-    directory: Path, monitors: int, metrics: int, api: str = "legacy", alerts: int = 0
+    directory: Path,
+    monitors: int,
+    metrics: int,
+    api: str = "legacy",
+    alerts: int = 0,
+    templates: int = 0,
 ) -> None:
     """A copy of the project (code, Pulumi files) whose prod stack deploys N generated monitors
-    through `api`, and the bodies our plan computes for the bare baseline (bare_requests.json)."""
+    through `api` (declared one file each, or with `templates` > 0 through that many list
+    templates sharing one declaration), and the bodies our plan computes for the bare baseline
+    (bare_requests.json)."""
     shutil.copytree(
         ROOT / "monitors",
         directory / "monitors",
@@ -129,7 +138,12 @@ def make_project(
         stack_file["config"]["lakehouse-monitors:alerts"] = ALERT_SETTINGS
     (directory / f"Pulumi.{STACK}.yaml").write_text(yaml.safe_dump(stack_file, sort_keys=False))
     declarations = directory / "monitors" / "declarations"
-    for index in range(monitors):
+    if templates:
+        names = [f"table_{index:04d}" for index in range(monitors)]
+        for k in range(templates):
+            body = {"tables": names[k::templates], **declaration(k, metrics, alerts)}
+            (declarations / f"fleet_{k}.yaml").write_text(yaml.safe_dump(body))
+    for index in range(0 if templates else monitors):
         (declarations / f"table_{index:04d}.yaml").write_text(
             yaml.safe_dump(declaration(index, metrics, alerts))
         )
@@ -191,6 +205,9 @@ def main() -> int:
     parser.add_argument("--alerts", type=int, default=2, help="alerts per monitor")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--api", choices=("legacy", "data_quality"), default="legacy")
+    parser.add_argument(
+        "--templates", type=int, default=0, help="declare the N tables through K list templates"
+    )
     parser.add_argument("--verify", action="store_true", help="measure verify instead")
     parser.add_argument("--latency", type=float, default=0.1, help="--verify: s per request")
     parser.add_argument("--workers", default="1,8", help="--verify: worker counts, e.g. 1,8")
@@ -213,7 +230,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp)
-        make_project(project, args.monitors, args.metrics, args.api, args.alerts)
+        make_project(project, args.monitors, args.metrics, args.api, args.alerts, args.templates)
         last = project / "last_outputs.json"
         main_py = project / "__main__.py"
         report = project / "report.json"
@@ -240,6 +257,11 @@ def main() -> int:
             ),
             "bare": lambda: measured(harness(project, bare_program, *report_to), project, report),
             "plan": lambda: measured(plan, ROOT, None),
+            "plan-fleet": lambda: measured(
+                [sys.executable, "-m", "monitors", "plan", "--stack", STACK, "--json"],
+                project,
+                None,
+            ),
         }
         results: dict[str, dict[str, list[float]]] = {
             m: {"cpu": [], "total": [], "peak": []} for m in chosen

@@ -274,3 +274,14 @@ def project(tmp_path: Path, engine: Engine, pulumi_home: Path, workspace: FakeWo
         PULUMI_SKIP_CONFIRMATIONS="true",
     )
     return Project(root=root, engine=engine, env=env, workspace=workspace)
+
+
+ENGINE_TESTS = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every engine test runs on one xdist worker, in file order (`--dist loadgroup`): they share
+    one plugin cache (tests/engine/isolation.py), which no test has shown safe to share."""
+    for item in items:
+        if ENGINE_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.xdist_group("engine"))
