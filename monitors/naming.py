@@ -101,7 +101,7 @@ def reset_purge_key(table: str) -> str:
 
 def reset_command(stack: str, table: str) -> str:
     """The command that asks for a monitor's replace in a protected stack."""
-    return f"python -m monitors reset --stack {short_stack(stack)} --table {table}"
+    return f"monitors reset --stack {short_stack(stack)} --table {table}"
 
 
 def unprotect_command(stack: str, table: str, api: str = API_LEGACY) -> str:
@@ -192,8 +192,8 @@ def alert_unprotect_command(stack: str, table: str, alert: str) -> str:
 
 def migrate_command(stack: str, api: str) -> str:
     """The command that moves a stack's monitors to the `api` backend without losing history
-    (`python -m monitors migrate`, built on this backend's record fields)."""
-    return f"python -m monitors migrate --stack {short_stack(stack)} --to {api}"
+    (`monitors migrate`, built on this backend's record fields)."""
+    return f"monitors migrate --stack {short_stack(stack)} --to {api}"
 
 
 # ---------------------------------------------------------------------------- readers

@@ -163,7 +163,7 @@ def _fill(root: Path, report: ChangeReport, section: CostOfChange) -> None:
         section.reason_not_shown = (
             "no SQL warehouse to read the billing tables on (the stack sets neither "
             f"{CONFIG_NAMESPACE}:warehouseId nor {CONFIG_NAMESPACE}:alerts.warehouse_id); "
-            f"run `python -m monitors cost --stack {report.stack} --warehouse-id <id>`"
+            f"run `monitors cost --stack {report.stack} --warehouse-id <id>`"
         )
         return
     _read(provider, report, section, warehouse)

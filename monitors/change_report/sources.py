@@ -1,7 +1,7 @@
 """One side of a change report: a stack's files at a git ref or in the working tree, as a Project.
 
 Both sides go through the same in-memory path (file text -> the core validators), so the ref and
-the working tree are judged by exactly the rules `python -m monitors plan` and the program use.
+the working tree are judged by exactly the rules `monitors plan` and the program use.
 Which files are declarations is decided by `monitors.declared.loader.classify_name` for both; at a
 ref, an entry's git mode says what it is (`git ls-tree`: 100644/100755 a file, 120000 a symbolic
 link, 040000 a directory, 160000 a submodule), and the same file rules apply as on disk.

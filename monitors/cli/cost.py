@@ -1,4 +1,4 @@
-"""`python -m monitors cost --stack S [--days N] [--json]`: what each monitor's refreshes cost.
+"""`monitors cost --stack S [--days N] [--json]`: what each monitor's refreshes cost.
 
 Per monitored table, the DBUs and list-price cost of its refreshes over the last N days, from
 the billing system tables (`system.billing.usage` joined with `system.billing.list_prices`),

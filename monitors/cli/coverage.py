@@ -1,4 +1,4 @@
-"""`python -m monitors coverage --stack S`: every table of the stack's gold schema, and whether
+"""`monitors coverage --stack S`: every table of the stack's gold schema, and whether
 it is monitored, and by whom.
 
 Each table the workspace lists in the schema gets one state: declared and deployed (the

@@ -1,4 +1,4 @@
-"""`python -m monitors refresh --stack S [--table T ...] [--wait [--timeout SECONDS] | --cancel |
+"""`monitors refresh --stack S [--table T ...] [--wait [--timeout SECONDS] | --cancel |
 --list]`: refresh the stack's monitors now, on the stack's monitor API.
 
 Queues a metric refresh of each monitor (every enabled one, or the tables named) and shows its

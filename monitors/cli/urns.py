@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
             print(
                 "Protected stack: unprotect only the monitor you recreate, and run the `up` right "
                 "after; the program protects it again in that `up`. (A reset does the same after "
-                f"a preview check: python -m monitors reset --stack {args.stack} --table <table>)"
+                f"a preview check: monitors reset --stack {args.stack} --table <table>)"
             )
     return ExitCode.OK
 

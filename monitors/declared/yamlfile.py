@@ -8,7 +8,7 @@
   core schema, `resolve` in resolve.go): only `true`/`false` (any of three cases) are booleans,
   `yes`, `on`, `n` and dates stay text, `~`/`null`/empty are null, numbers follow Go's
   `strconv.ParseInt(s, 0, 64)` after dropping `_` (so `0x1f`, `0o17`, `017` are integers).
-  So `python -m monitors plan` sees a stack file exactly as the engine does.
+  So `monitors plan` sees a stack file exactly as the engine does.
 - Only plain data: text, numbers, booleans, null, lists and mappings (with `<<` merges). Other
   tags (`!!binary`, `!!timestamp`, `!!python/...`, custom ones) are errors.
 - Errors say line, column and what is wrong, and never quote the file: a stack file's line can

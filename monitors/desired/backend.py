@@ -7,7 +7,7 @@ delete the old one, which on the service is a second create on a table that alre
 monitor (refused), or, once the old one is deleted, a new monitor without its history. So the
 program compares each declared monitor's record entry (`monitors.desired.record`: `api`, absent
 = legacy) with the stack's `api` setting and stops, before registering anything, when they
-differ, pointing at `python -m monitors migrate`.
+differ, pointing at `monitors migrate`.
 
 The contract with `migrate` (which moves a stack without deleting a monitor):
 1. migrate sets both `lakehouse-monitors:api: <target>` and `lakehouse-monitors:migratingTo:

@@ -1,6 +1,6 @@
 """Declarations to API form: the exact create/update body of one monitor.
 
-This one function feeds both the Pulumi resource and `python -m monitors plan`, so what plan
+This one function feeds both the Pulumi resource and `monitors plan`, so what plan
 prints is what the provider sends. Custom metrics are sorted by name: the provider keeps an
 ordered list, and reordering a YAML file must not look like a change.
 

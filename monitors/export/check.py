@@ -163,7 +163,7 @@ def _sorted(gaps: Sequence[Gap]) -> tuple[Gap, ...]:
 
 def header_lines(source: str, differences: Sequence[Gap]) -> list[str]:
     """The comment lines at the top of an exported file: where it came from, what differs."""
-    lines = [f"Exported by `python -m monitors export` from {source}."]
+    lines = [f"Exported by `monitors export` from {source}."]
     if differences:
         lines.append("Not as in the workspace (the first `pulumi up` after adopt changes these):")
         lines += [f"  {gap.field}: {gap.message}" for gap in differences]

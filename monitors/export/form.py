@@ -1,6 +1,6 @@
 """An existing monitor's configuration back to the declaration people write (pure).
 
-`python -m monitors export` reads a monitor in the legacy API's form (snake_case keys, enum
+`monitors export` reads a monitor in the legacy API's form (snake_case keys, enum
 values such as `CUSTOM_METRIC_TYPE_AGGREGATE`, StructField JSON output types; the data quality
 API's answer is translated to this form first) and writes the friendly form the shipped files
 use: `type: aggregate`, `output_data_type: double`, `problem_type: classification`, the
@@ -425,7 +425,7 @@ def _notes(config: Mapping[str, Any]) -> list[Gap]:
             Gap(
                 ("status",),
                 f"the monitor's status is {status}: exported as configured; check it with "
-                "`python -m monitors verify` once adopted",
+                "`monitors verify` once adopted",
                 changes=False,
             )
         )

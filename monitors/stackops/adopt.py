@@ -65,7 +65,7 @@ def adopt(stack_name: str, tables: Sequence[str] | None, *, env: Env | None = No
             f"adopt imports monitors as databricks.QualityMonitor, the legacy API's type, but "
             f"stack '{short_stack(stack_name)}' deploys through {CONFIG_NAMESPACE}:api "
             f"'{project.settings.api}': adopt the monitors on a legacy stack first (then move "
-            "it with `python -m monitors migrate`). Nothing was imported."
+            "it with `monitors migrate`). Nothing was imported."
         )
     chosen = resolve_tables(stack_name, project, tables, env)
     stack = open_stack(stack_name, env.project_root, env.pulumi_root)
@@ -128,7 +128,7 @@ def _import(
         except KeyboardInterrupt:
             states = (
                 "  (not read: you interrupted again; run "
-                f"`python -m monitors urns --stack {short_stack(stack_name)}` to see it)"
+                f"`monitors urns --stack {short_stack(stack_name)}` to see it)"
             )
         raise OperationFailedError(
             f"{what}\nState of each monitor now:\n{states}\nNothing was created or deleted in "
@@ -203,6 +203,6 @@ def _show_alignment(
             + "\n".join(lines)
             + "\nA replaced monitor loses its history older than about 30 days. Make the "
             "declarations match the existing monitors (or reset them on purpose with "
-            "`python -m monitors reset`) until this preview shows only in-place updates."
+            "`monitors reset`) until this preview shows only in-place updates."
         )
     env.out(f"No monitor would be recreated. Apply with: pulumi up --stack {stack.name}")

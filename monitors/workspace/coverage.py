@@ -166,7 +166,7 @@ def read_monitors(
 def export_command(settings: StackSettings, tables: Sequence[str]) -> str:
     """The `export` that writes declarations for these tables (its real arguments)."""
     chosen = " ".join(f"--table {t}" for t in tables)
-    return f"python -m monitors export --stack {short_stack(settings.stack)} {chosen}"
+    return f"monitors export --stack {short_stack(settings.stack)} {chosen}"
 
 
 def classify(

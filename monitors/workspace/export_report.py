@@ -109,10 +109,10 @@ def next_step(report: ExportReport) -> str:
         return (
             f"Next: review the files. Stack {stack} deploys through the data_quality API, and "
             "adopt imports legacy monitors only: adopt them on a legacy stack first, then move "
-            "it with `python -m monitors migrate`."
+            "it with `monitors migrate`."
         )
     return (
-        f"Next: review the files, then `python -m monitors adopt --stack {stack}` takes the "
+        f"Next: review the files, then `monitors adopt --stack {stack}` takes the "
         "monitors into the stack and previews `pulumi up`."
     )
 

@@ -75,7 +75,7 @@ class RefreshRun:
     def command(self, table: str, flag: str = "") -> str:
         """The command that acts on one table again."""
         extra = f" {flag}" if flag else ""
-        return f"python -m monitors refresh --stack {self.stack} --table {table}{extra}"
+        return f"monitors refresh --stack {self.stack} --table {table}{extra}"
 
     def run(
         self, action: str, targets: Sequence[RefreshTarget], wait_s: float | None = None

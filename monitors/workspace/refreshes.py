@@ -1,4 +1,4 @@
-"""Refreshes on demand (`python -m monitors refresh`): queue, read, list, cancel and wait, on
+"""Refreshes on demand (`monitors refresh`): queue, read, list, cancel and wait, on
 either monitor API, each answer in one shape (`RefreshInfo`).
 
 Legacy API (databricks-sdk 0.162 `catalog.QualityMonitorsAPI`): `run_refresh`, `get_refresh`,

@@ -7,7 +7,7 @@ SWITCHED = (
     "stack 'prod' deploys its monitors through the 'legacy' API at HEAD and through "
     "'data_quality' in the working tree (lakehouse-monitors:api): `pulumi up` refuses to switch "
     "the deployed monitors (they would be deleted and created again); they move with "
-    "`python -m monitors migrate --stack prod --to data_quality`"
+    "`monitors migrate --stack prod --to data_quality`"
 )
 
 

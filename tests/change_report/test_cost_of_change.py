@@ -132,4 +132,4 @@ def test_no_warehouse_says_which_command_reads_the_cost(repo, workspace):
     grow_and_replace(repo)
     reason = repo.report().doc["cost"]["reason_not_shown"]
     assert reason.startswith("no SQL warehouse to read the billing tables on")
-    assert "python -m monitors cost --stack dev --warehouse-id <id>" in reason
+    assert "monitors cost --stack dev --warehouse-id <id>" in reason

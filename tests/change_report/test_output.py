@@ -108,7 +108,7 @@ def test_text_report_has_a_summary_a_section_per_change_and_unchanged_on_one_lin
         f"   WARNING: {HISTORY_WARNING}\n"
         "   PROTECTED: Stack 'prod' protects its monitors, so `pulumi preview` fails with "
         "Pulumi's protect error. If the replace is intended, request it with "
-        "`python -m monitors reset --stack prod --table fact_booking_daily` (or "
+        "`monitors reset --stack prod --table fact_booking_daily` (or "
         "`pulumi config set --path 'lakehouse-monitors:resets.fact_booking_daily.token' "
         "<new token>`); otherwise undo the change.\n"
         "   changed fields: custom_metrics\n"

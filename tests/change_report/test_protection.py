@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 TABLE = "fact_booking_daily"
-RESET = "python -m monitors reset --stack prod --table fact_booking_daily"
+RESET = "monitors reset --stack prod --table fact_booking_daily"
 
 
 def test_a_replace_in_a_protected_stack_needs_a_reset(repo):

@@ -1,4 +1,4 @@
-"""`python -m monitors coverage --stack S`: the declared tables come from the project (what
+"""`monitors coverage --stack S`: the declared tables come from the project (what
 `plan` and the program deploy), the states from the workspace through the stack's API; JSON
 with `schema_version`, documented exit codes, faults as sentences."""
 
@@ -85,7 +85,7 @@ def test_the_text_report_names_the_export_that_declares_a_scripted_monitor(
     assert coverage(project, workspace) == 0
     out = capsys.readouterr().out
     assert "ad_hoc_revenue            monitored but declared nowhere" in out
-    assert "  python -m monitors export --stack dev --table ad_hoc_revenue\n" in out
+    assert "  monitors export --stack dev --table ad_hoc_revenue\n" in out
     assert "counts: 1 declared and deployed; 4 declared but not deployed; " in out
 
 

@@ -37,7 +37,7 @@ NOTHING_CHANGED = "Nothing was changed"
 
 
 def interrupted(moment: str, *argv: str) -> subprocess.CompletedProcess[str]:
-    """`python -m monitors ARGV` with a SIGINT at `moment` (see tests/fakes/interrupt_at.py)."""
+    """`monitors ARGV` with a SIGINT at `moment` (see tests/fakes/interrupt_at.py)."""
     return subprocess.run(
         [sys.executable, str(HARNESS), moment, "--", *argv],
         cwd=PROJECT_ROOT,
@@ -110,7 +110,7 @@ def test_migrate_interrupted_part_way_exits_1_saying_where_each_monitor_stands(
         result,
         1,
         "Where each monitor stands now:",
-        "run the same command again: python -m monitors migrate --stack dev --to data_quality",
+        "run the same command again: monitors migrate --stack dev --to data_quality",
     )
 
 
@@ -123,7 +123,7 @@ def test_migrate_interrupted_again_while_it_reports_exits_1_saying_how_to_go_on(
         result,
         1,
         "interrupted again",
-        "run the same command again: python -m monitors migrate --stack dev --to data_quality",
+        "run the same command again: monitors migrate --stack dev --to data_quality",
     )
 
 

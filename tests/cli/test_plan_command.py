@@ -1,4 +1,4 @@
-"""`python -m monitors plan`: validates, and prints exactly what the program sends."""
+"""`monitors plan`: validates, and prints exactly what the program sends."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`python -m monitors plan` on the data quality backend: the new API's endpoint and body, with
+"""`monitors plan` on the data quality backend: the new API's endpoint and body, with
 named placeholders where the program looks UUIDs up, and exactly what the program registers."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`python -m monitors verify` in a stack that deploys alerts: one table for the monitors, one
+"""`monitors verify` in a stack that deploys alerts: one table for the monitors, one
 for the alerts (with whether each would fire now), and the exit code covering both."""
 
 from __future__ import annotations

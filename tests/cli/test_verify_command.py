@@ -1,4 +1,4 @@
-"""`python -m monitors verify`: the declared monitors, checked through the real SDK, with the
+"""`monitors verify`: the declared monitors, checked through the real SDK, with the
 provider's credentials, within a bounded time, with a clear message and exit code on failure."""
 
 from __future__ import annotations

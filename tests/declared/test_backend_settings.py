@@ -53,7 +53,7 @@ def test_a_migration_marker_must_name_the_stacks_api():
     assert error == (
         f"{FILE}: lakehouse-monitors:migratingTo: says the stack is migrating to 'data_quality', "
         "but lakehouse-monitors:api is 'legacy': finish the migration with "
-        "`python -m monitors migrate --stack prod --to data_quality`, or remove this setting"
+        "`monitors migrate --stack prod --to data_quality`, or remove this setting"
     )
     both = from_file(
         "  lakehouse-monitors:api: data_quality\n  lakehouse-monitors:migratingTo: data_quality\n"

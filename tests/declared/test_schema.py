@@ -35,7 +35,7 @@ def declaration(**metric_changes) -> dict:
 
 
 def test_committed_schema_is_what_the_models_generate():
-    assert SCHEMA_PATH.read_text() == schema_text(), "run: python -m monitors schema --write"
+    assert SCHEMA_PATH.read_text() == schema_text(), "run: monitors schema --write"
 
 
 @pytest.mark.parametrize("path", sorted(DECLARATIONS_DIR.glob("*.yaml")), ids=lambda p: p.stem)

@@ -114,7 +114,7 @@ class Project:
         return self._run([str(self.engine.pulumi), *args], ok, stdin)
 
     def monitors(self, *args: str, ok: bool | None = True, stdin: str | None = None) -> Run:
-        """`python -m monitors ARGS` against this copy and the real CLI (None: any exit code)."""
+        """`monitors ARGS` against this copy and the real CLI (None: any exit code)."""
         argv = [str(REPO / ".venv" / "bin" / "python"), "-m", "monitors", *args]
         if args and args[0] not in ("plan",):
             argv += ["--project-dir", str(self.root), "--pulumi-root", str(ENGINE)]
@@ -223,7 +223,7 @@ class Project:
         }
 
     def plan(self, stack: str) -> dict[str, Any]:
-        """`python -m monitors plan --stack S --json` on this copy."""
+        """`monitors plan --stack S --json` on this copy."""
         run = self.monitors("plan", "--stack", stack, "--json")
         return json.loads(run.stdout)  # type: ignore[no-any-return]
 

@@ -1,4 +1,4 @@
-"""`python -m monitors export`: which tables, never overwriting without --force, clear failures.
+"""`monitors export`: which tables, never overwriting without --force, clear failures.
 
 Run through `monitors.cli.main.main` against the fake workspace, with credentials from the
 environment (no Pulumi CLI on PATH), into a copy of the project.
@@ -76,7 +76,7 @@ def test_without_tables_every_monitored_table_of_the_gold_schema_is_exported(
     for table in SHIPPED:
         assert f"{table}" in out and f"{DECLARATIONS_PATH}/{table}.yaml" in out
     assert "(2 other table(s) of the gold schema have no monitor)" in out
-    assert "Next: review the files, then `python -m monitors adopt --stack dev`" in out
+    assert "Next: review the files, then `monitors adopt --stack dev`" in out
 
 
 def test_only_the_tables_asked_for_are_exported(deployed, project):

@@ -103,7 +103,7 @@ def test_an_exported_file_starts_like_a_shipped_one(workspace, client, provider,
     export_monitors(client, settings_of("dev"), project, ["dim_user"])
     lines = (project / DECLARATIONS_PATH / "dim_user.yaml").read_text().splitlines()
     assert lines[0] == "# yaml-language-server: $schema=./monitor.schema.json"
-    assert lines[1].startswith("# Exported by `python -m monitors export` from the monitor of ")
+    assert lines[1].startswith("# Exported by `monitors export` from the monitor of ")
     assert lines[2] == "snapshot: {}"
 
 

@@ -175,7 +175,7 @@ def test_on_a_data_quality_stack_the_next_step_is_adopt_on_a_legacy_stack_then_m
     make_seed(workspace, lambda m: None)
     report = export_monitors(client, dq_settings("prod"), project, ["dim_host"])
     assert "adopt imports legacy monitors only" in next_step(report)
-    assert "python -m monitors migrate" in next_step(report)
+    assert "monitors migrate" in next_step(report)
 
 
 @pytest.mark.parametrize("config", ["snapshot", ["snapshot"], 7])

@@ -1,4 +1,4 @@
-"""Run `python -m monitors ARGS...` and deliver a real SIGINT to it at a chosen moment.
+"""Run `monitors ARGS...` and deliver a real SIGINT to it at a chosen moment.
 
     python tests/fakes/interrupt_at.py MOMENT -- ARGS...
 

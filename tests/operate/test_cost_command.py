@@ -1,4 +1,4 @@
-"""`python -m monitors cost`: per monitor, the DBUs and list-price cost of its refreshes from the
+"""`monitors cost`: per monitor, the DBUs and list-price cost of its refreshes from the
 billing system tables (tests/fakes/billing.py), through the statement API, on either monitor
 API; every fault ends in a clear message and the documented exit code (cli.cost.EXIT_CODES)."""
 

@@ -1,4 +1,4 @@
-"""`python -m monitors refresh`: queue, follow, cancel and list refreshes on either monitor API,
+"""`monitors refresh`: queue, follow, cancel and list refreshes on either monitor API,
 through the real SDK against the fake workspace; every fault ends in a clear message per monitor
 and the documented exit code (monitors.cli.refresh.EXIT_CODES)."""
 
@@ -148,7 +148,7 @@ def test_throttled_queue_is_not_queued_and_says_how_to_resume(scene, capsys):
     monitors = by_table(document)
     assert monitors[first]["outcome"] == "not queued"
     assert monitors[first]["detail"].startswith("not queued: gave up retrying after ")
-    assert monitors[first]["resume"] == f"python -m monitors refresh --stack dev --table {first}"
+    assert monitors[first]["resume"] == f"monitors refresh --stack dev --table {first}"
     assert monitors[second]["outcome"] == "queued"  # one monitor's fault stops no other
 
 
@@ -250,6 +250,6 @@ def test_once_the_workspace_stops_answering_the_rest_are_told_not_asked(scene, m
     assert all(m.outcome == "not queued" for m in rest)
     assert all(m.detail.startswith("not asked: the workspace stopped answering") for m in rest)
     assert [m.resume for m in rest] == [
-        f"python -m monitors refresh --stack dev --table {m.table}" for m in rest
+        f"monitors refresh --stack dev --table {m.table}" for m in rest
     ]
     assert report.exit_code == ExitCode.FAILED

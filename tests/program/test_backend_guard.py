@@ -69,7 +69,7 @@ def test_switching_a_deployed_stack_to_data_quality_stops_before_registering_any
     (error,) = result.errors
     assert "deployed monitor(s) dim_host, dim_property, dim_user" in error
     assert "through the legacy Lakehouse Monitoring API (databricks.QualityMonitor)" in error
-    assert "`python -m monitors migrate --stack dev --to data_quality`" in error
+    assert "`monitors migrate --stack dev --to data_quality`" in error
     assert "`lakehouse-monitors:api: legacy`" in error
     assert stack.engine.checkpoint == before
 

@@ -213,7 +213,7 @@ def test_adopt_refuses_monitors_an_earlier_update_left_half_done_and_imports_not
         adopt("dev", None, env=env)
     message = str(refused.value)
     assert "dim_host: deleted in Databricks; kept in state as pending replacement" in message
-    assert "    python -m monitors reset --stack dev --table dim_host" in message
+    assert "    monitors reset --stack dev --table dim_host" in message
     assert "dim_user: a create was interrupted" in message
     assert f"--import-pending-creates '{monitor_urn('dev', 'dim_user')}'" in message
     assert "Nothing was imported." in message

@@ -277,7 +277,7 @@ def test_failed_up_reports_each_monitor_state_and_how_to_resume(env, fake, proje
     assert "To finish the reset, run:\n  pulumi up --stack dev\n" in message
     assert "no new reset is needed" in message
     assert "Running the same reset again is safe" in message
-    assert "python -m monitors reset --stack dev --table dim_host --table dim_user" in message
+    assert "monitors reset --stack dev --table dim_host --table dim_user" in message
     assert failed.value.exit_code == 1
     # The tokens stay written: the next run picks up where this one stopped.
     assert set(resets_in(project, "dev")) == {"dim_host", "dim_user"}

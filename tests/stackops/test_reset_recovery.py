@@ -198,7 +198,7 @@ def test_ctrl_c_after_the_delete_reports_each_monitor_state_and_how_to_resume(
     assert "update canceled" in message
     assert "dim_host: deleted in Databricks; kept in state as pending replacement" in message
     assert "To finish the reset, run:\n  pulumi up --stack dev\n" in message
-    assert "python -m monitors reset --stack dev --table dim_host" in message
+    assert "monitors reset --stack dev --table dim_host" in message
     # The token stays, so the resume applies the same reset; the waiting was announced.
     assert set(resets_in(project, "dev")) == {"dim_host"}
     assert "Interrupted. Pulumi is cancelling the update" in console.text

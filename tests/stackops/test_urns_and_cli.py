@@ -296,9 +296,7 @@ def test_a_monitor_an_update_left_half_done_gets_the_commands_that_finish_it_not
 ):
     half_done(fake, stack)
     found = {m.table: m for m in urns(stack, env=env)}
-    assert found["dim_host"].commands == (
-        f"python -m monitors reset --stack {stack} --table dim_host",
-    )
+    assert found["dim_host"].commands == (f"monitors reset --stack {stack} --table dim_host",)
     user_urn = monitor_urn(stack, "dim_user")
     assert found["dim_user"].commands == (
         f"if it exists in Databricks: pulumi refresh --stack {stack} --yes "

@@ -89,7 +89,7 @@ def test_a_monitor_made_outside_the_stack_is_offered_to_export(
     seed(fake_workspace)
     report = coverage(workspace_client, api)
     scripted = next(t for t in report.tables if t.table == "scripted")
-    assert scripted.suggestion == "python -m monitors export --stack dev --table scripted"
+    assert scripted.suggestion == "monitors export --stack dev --table scripted"
 
 
 @pytest.mark.parametrize("api", APIS)

@@ -48,7 +48,7 @@ def refuse_unsettled(m: Migration, places: Mapping[str, Placement]) -> None:
         raise RefusedError(
             f"refusing to migrate stack '{m.name}': an earlier update left these monitors "
             f"pending: {', '.join(unsettled)}. Finish it first (`pulumi up --stack "
-            f"{m.name}`, or `python -m monitors reset` for an unfinished reset; `pulumi "
+            f"{m.name}`, or `monitors reset` for an unfinished reset; `pulumi "
             "stack export` shows the pending operation), then run the migration again. "
             "Nothing was changed."
         )
@@ -69,7 +69,7 @@ def check_fresh(m: Migration, places: Mapping[str, Placement]) -> None:
             f"{type_name(m.source)}, and these are not:\n"
             + "\n".join(lines)
             + f"\nDeploy them first (`pulumi up --stack {m.name}`), or adopt existing "
-            "ones (`python -m monitors adopt`). Nothing was changed."
+            "ones (`monitors adopt`). Nothing was changed."
         )
     m.env.out(f"Checking that stack '{m.name}' has no pending change (pulumi preview)...")
     try:

@@ -153,7 +153,7 @@ def unfinished(
         "reset is needed), recreates what is not back yet and keeps protection on for every "
         "other monitor. Running the same reset again is safe too: it reuses that token and "
         "previews first:",
-        f"  python -m monitors reset --stack {short} {tables}",
+        f"  monitors reset --stack {short} {tables}",
     ]
     for table in asked:
         if states is not None and states[table] is MonitorState.CREATING:
@@ -168,6 +168,6 @@ def unfinished(
             ]
     lines.append(
         "If a monitor's create fails because it 'already exists' in Databricks, take it back "
-        f"into the state with: python -m monitors adopt --stack {short} {tables}"
+        f"into the state with: monitors adopt --stack {short} {tables}"
     )
     return "\n".join(lines)

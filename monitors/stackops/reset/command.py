@@ -120,9 +120,9 @@ def interrupted_report(stack_name: str, asked: Mapping[str, str], headline: str)
     tables = " ".join(f"--table {t}" for t in asked)
     return (
         f"{headline}\nYou interrupted again while the reset was reading where each monitor "
-        f"stands: see it with `python -m monitors urns --stack {short}`. To finish the reset, "
+        f"stands: see it with `monitors urns --stack {short}`. To finish the reset, "
         f"run `pulumi up --stack {short}` (the reset token stays in the stack file), or the "
-        f"same reset again: python -m monitors reset --stack {short} {tables}"
+        f"same reset again: monitors reset --stack {short} {tables}"
     )
 
 

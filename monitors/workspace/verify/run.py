@@ -166,7 +166,7 @@ def run_verify(
     workers: int = 1,
     check_progress: TextIO | None = None,
 ) -> int:
-    """What `python -m monitors verify` does: optionally wait, check, print; 0 if all pass.
+    """What `monitors verify` does: optionally wait, check, print; 0 if all pass.
 
     Progress lines go to `progress_out` (default: `out`, or stderr with --json so the JSON on
     `out` stays parseable). The checks stop at `deadline` (see `verify_monitors`). `alerts`

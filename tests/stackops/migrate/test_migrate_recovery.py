@@ -138,7 +138,7 @@ def test_a_failure_at_each_step_is_reported_and_the_same_command_finishes(scene:
     else:
         assert placements_now(scene, str(error)) == placed(where)
         assert "Nothing was deleted in Databricks" in str(error)
-        assert "python -m monitors migrate --stack dev --to data_quality" in str(error)
+        assert "monitors migrate --stack dev --to data_quality" in str(error)
         assert scene.config()["lakehouse-monitors:migratingTo"] == DQ
         assert scene.journal.exists()
     report = retry(scene, env, fresh=put_back)
@@ -388,7 +388,7 @@ def test_an_interrupt_during_the_history_proof_says_the_stack_is_migrated(
     message = str(failed.value)
     assert failed.value.exit_code == ExitCode.FAILED
     assert "stack 'dev' is migrated to" in message and "proof was interrupted" in message
-    assert "python -m monitors migrate --stack dev --to data_quality" in message
+    assert "monitors migrate --stack dev --to data_quality" in message
     assert scene.journal.exists()
     monkeypatch.setattr(migration, "read_facts", read_facts)
     report = migrate(scene.stack, scene.target, assume_yes=True, env=env)
