@@ -28,7 +28,3 @@ def progress_for(args: argparse.Namespace, stream: TextIO | None = None) -> Prog
     stream = stream or sys.stderr
     enabled = stream.isatty() and not getattr(args, "json", False)
     return Progress(str(getattr(args, "command", "monitors")), enabled, stream)
-
-
-def quiet(line: str) -> None:
-    """A progress reporter that prints nothing (library calls, tests)."""

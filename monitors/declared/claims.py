@@ -14,7 +14,7 @@ plain lowercase name) is never matched: it is reported, never deployed.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from monitors.declared.identifiers import name_problem
@@ -132,20 +132,3 @@ def pattern_of(declared: Declared, table: str) -> Template | None:
         if template.pattern is not None and template.pattern.matches(table):
             return template
     return None
-
-
-def overridden_missing(declared: Declared, matched: Mapping[str, tuple[str, ...]]) -> list[str]:
-    """Overrides of pattern tables the workspace does not hold (not an error: the table may come
-    later), one note each."""
-    notes: list[str] = []
-    for template in declared.patterns:
-        if template.file not in matched:
-            continue
-        present = set(matched[template.file]) | set(declared.own_files)
-        for table in template.overrides:
-            if table not in present:
-                notes.append(
-                    f"{template.file}: overrides.{table}: no such table in the workspace yet "
-                    "(the override applies once it exists)"
-                )
-    return notes

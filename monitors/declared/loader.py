@@ -162,15 +162,6 @@ def read_declaration_files(
     return DeclarationFiles(texts, tuple(problems), tuple(skipped))
 
 
-def read_declaration_texts(directory: Path = DECLARATIONS_DIR) -> dict[str, str]:
-    """The text of every declaration file in `directory`, keyed by the path users see;
-    DeclarationErrors when a file cannot be used."""
-    files = read_declaration_files(directory)
-    if files.problems:
-        raise DeclarationErrors(list(files.problems))
-    return files.texts
-
-
 def parse_declaration(table: str, data: Any, file: str) -> MonitorSpec:
     """Validate one parsed YAML document as the declaration of `table`."""
     problem = name_problem(table, "table name")

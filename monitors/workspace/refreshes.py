@@ -24,7 +24,6 @@ import requests
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import (
     BadRequest,
-    DatabricksError,
     NotFound,
     PermissionDenied,
     ResourceConflict,
@@ -230,11 +229,6 @@ def reason(err: BaseException) -> str:
     if isinstance(err, NoMonitorError):
         return f"{err} (deploy the stack first)"
     return describe_error(err)
-
-
-def is_server_error(err: BaseException) -> bool:
-    """True for an answer that is a Databricks error other than a refusal (5xx)."""
-    return isinstance(err, DatabricksError) and not isinstance(err, _REFUSED)
 
 
 @dataclass
