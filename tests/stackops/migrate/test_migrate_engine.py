@@ -75,6 +75,7 @@ def replay(stack: Deployed, remove: list[str], imported: dict[str, Any]) -> None
     stack.engine.api = DQ
 
 
+@pytest.mark.slow  # 1.9 s: the program deployed three times through the engine model
 def test_after_the_state_edits_the_program_changes_nothing_now_or_later(scene: Scene, env):
     name = "prod"  # protected: the stricter stack (dev runs the same commands without --force)
     stack = deployed(shipped_declarations(), stack=name, config=config(name))
