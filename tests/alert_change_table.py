@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.alerts.conftest import ALERTING, SHIPPED_ALERTS
 from tests.change_table import TABLE, Side, shipped
+from tests.helpers.alerts import ALERTING, SHIPPED_ALERTS
 
 SPIKE = "fact_booking_daily.cancellation_spike"
 DROP = "fact_booking_daily.bookings_volume_drop"
@@ -29,9 +29,9 @@ ENGINE_OPS = {"created": "create", "updated": "update", "replaced": "replace", "
 def with_shipped_alerts() -> Side:
     """The shipped declarations with their alerts, and alert settings."""
     side = shipped()
-    from tests.program.conftest import real_declarations
+    from tests.helpers.declarations import shipped_declarations
 
-    for table, data in real_declarations().items():
+    for table, data in shipped_declarations().items():
         if "alerts" in data:
             side.declarations[table]["alerts"] = copy.deepcopy(data["alerts"])
     side.settings["alerts"] = copy.deepcopy(ALERTING)

@@ -15,9 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
-from monitors.naming import DECLARATIONS_DIR
+from tests.helpers.declarations import shipped_declarations
 
 TABLE = "fact_booking_daily"
 SNAPSHOT_TABLE = "dim_host"
@@ -50,12 +48,7 @@ def shipped() -> Side:
     """The shipped declarations, as raw YAML data to edit, without their alerts: these rows are
     monitor edits, and removing a metric an alert watches is refused until the alert follows it
     (alert edits have their own table, tests/alert_change_table.py)."""
-    declarations = {
-        p.stem: yaml.safe_load(p.read_text()) for p in sorted(DECLARATIONS_DIR.glob("*.yaml"))
-    }
-    for data in declarations.values():
-        data.pop("alerts", None)
-    return Side(declarations)
+    return Side(shipped_declarations(alerts=False))
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import pytest
 
 from tests.alert_change_table import ALERT_ROW_IDS, ALERT_ROWS, ENGINE_OPS, AlertRow
 from tests.change_table import TABLE
-from tests.program.conftest import deployed, stack_config
+from tests.helpers.program import deployed, stack_config
 
 
 @pytest.mark.parametrize("row", ALERT_ROWS, ids=ALERT_ROW_IDS)

@@ -11,16 +11,16 @@ import pytest
 from monitors.desired.alert_record import ALERTS_OUTPUT
 from monitors.desired.plan import make_plan, plan_document
 from monitors.naming import alert_unprotect_command
-from tests.alerts.conftest import (
+from tests.cli.test_plan_command import snake
+from tests.fakes.engine import Engine
+from tests.helpers.alerts import (
     DESTINATIONS_LOOKUP,
     SHIPPED_ALERTS,
     alerting,
     main_stack,
     the_alert,
 )
-from tests.cli.test_plan_command import snake
-from tests.fakes.engine import Engine
-from tests.program.conftest import deployed, make_project, program_for, stack_config
+from tests.helpers.program import deployed, make_project, program_for, stack_config
 
 SPIKE = "fact_booking_daily.cancellation_spike"
 TABLE = "fact_booking_daily"

@@ -16,12 +16,13 @@ from databricks.sdk import WorkspaceClient
 from databricks.sdk.config import Config
 from databricks.sdk.service.sql import AlertV2
 
-from tests.alerts.conftest import DESTINATIONS_LOOKUP, SHIPPED_ALERTS, alerting, the_alert
 from tests.cli.test_plan_command import snake
 from tests.fakes.alert_read import created_state, planned_changes, refreshed_state
 from tests.fakes.engine import Engine
 from tests.fakes.workspace import FakeWorkspace, VirtualClock
-from tests.program.conftest import program_for, real_declarations
+from tests.helpers.alerts import DESTINATIONS_LOOKUP, SHIPPED_ALERTS, alerting, the_alert
+from tests.helpers.declarations import shipped_declarations
+from tests.helpers.program import program_for
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def round_trip(client: WorkspaceClient, inputs: dict) -> list[str]:
 
 def registered(stack: str, declarations=None, invokes=None) -> dict[str, dict]:
     run = Engine(stack).evaluate(
-        program_for(declarations or copy.deepcopy(real_declarations()), stack, alerting(stack)),
+        program_for(declarations or copy.deepcopy(shipped_declarations()), stack, alerting(stack)),
         invokes=invokes,
     )
     return {key: snake(r.inputs) for key, r in run.alerts().items()}
@@ -56,7 +57,7 @@ def test_a_refresh_of_every_shipped_alert_plans_no_update(client, stack):
 
 
 def test_an_alert_telling_a_destination_round_trips_too(client):
-    declarations = copy.deepcopy(real_declarations())
+    declarations = copy.deepcopy(shipped_declarations())
     the_alert(declarations, "dim_host.missing_host_emails")["notify"] = {
         "emails": ["hosts@wanderbricks.example"],
         "destinations": ["Host team"],

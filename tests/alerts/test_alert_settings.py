@@ -9,9 +9,10 @@ import pytest
 
 from monitors.declared.advice import project_notes, project_warnings
 from monitors.errors import StackConfigError
-from tests.alerts.conftest import ALERTING, alerting
 from tests.declared.test_stack_settings import BASE, ENGINE_BASE, FILE, from_file
-from tests.program.conftest import make_project, real_declarations
+from tests.helpers.alerts import ALERTING, alerting
+from tests.helpers.declarations import shipped_declarations
+from tests.helpers.program import make_project
 
 FILE_ALERTS = (
     "  lakehouse-monitors:alerts:\n"
@@ -78,7 +79,7 @@ def test_alert_settings_that_could_never_work_are_refused_naming_the_key(extra, 
 def test_an_alert_telling_nobody_is_a_warning():
     config = alerting()
     del config["lakehouse-monitors:alerts"]["notify"]
-    warnings = project_warnings(make_project(real_declarations(), "dev", config))
+    warnings = project_warnings(make_project(shipped_declarations(), "dev", config))
     assert (
         "monitors/declarations/fact_booking_daily.yaml: monitor fact_booking_daily: alerts[0] "
         "(cancellation_spike).notify: tells nobody when it fires: set notify here, or "
@@ -88,9 +89,9 @@ def test_an_alert_telling_nobody_is_a_warning():
 
 
 def test_a_stack_without_alert_settings_says_which_declared_alerts_it_does_not_deploy():
-    from tests.program.conftest import stack_config
+    from tests.helpers.program import stack_config
 
-    project = make_project(real_declarations(), "dev", stack_config("dev"))
+    project = make_project(shipped_declarations(), "dev", stack_config("dev"))
     assert project_notes(project) == [
         "Pulumi.dev.yaml: lakehouse-monitors:alerts is not set, so this stack deploys none of "
         "the 4 declared alerts (dim_host.missing_host_emails, "
@@ -98,7 +99,7 @@ def test_a_stack_without_alert_settings_says_which_declared_alerts_it_does_not_d
         "fact_property_engagement.click_tracking_broken); set its warehouse_id and schedule to "
         "deploy them"
     ]
-    assert project_notes(make_project(real_declarations(), "dev", alerting())) == []
+    assert project_notes(make_project(shipped_declarations(), "dev", alerting())) == []
 
 
 def test_a_warehouse_id_of_digits_only_is_the_id_in_text():

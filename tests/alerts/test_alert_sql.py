@@ -25,9 +25,9 @@ from monitors.desired.alert_sql import (
     sql_string,
 )
 from monitors.desired.alerts import alert_requests
-from tests.alerts.conftest import ALERTING, alerting, the_alert
 from tests.fakes.alerts_api import _run as run_on_fake_warehouse
-from tests.program.conftest import make_project
+from tests.helpers.alerts import ALERTING, alerting, the_alert
+from tests.helpers.program import make_project
 
 ROOT = Path(__file__).resolve().parents[2]
 

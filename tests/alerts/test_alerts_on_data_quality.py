@@ -7,8 +7,8 @@ the backend the monitor is deployed through changes nothing about the alert.
 from __future__ import annotations
 
 from monitors.naming import DQ_RESOURCE_TYPE
-from tests.alerts.conftest import SHIPPED_ALERTS, alerting
-from tests.program.conftest import deployed
+from tests.helpers.alerts import SHIPPED_ALERTS, alerting
+from tests.helpers.program import deployed
 
 TABLE = "fact_booking_daily"
 SPIKE = "fact_booking_daily.cancellation_spike"

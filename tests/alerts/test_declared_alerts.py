@@ -13,7 +13,8 @@ import pytest
 
 from monitors.declared.loader import parse_declaration
 from monitors.errors import DeclarationError
-from tests.declared.declaration_cases import TABLE, declaration, inference, refusals, warnings
+from tests.declared.declaration_cases import refusals, warnings
+from tests.helpers.declarations import TABLE, declaration, inference
 
 DRIFT_METRIC = {
     "name": "cancellation_rate_drift",

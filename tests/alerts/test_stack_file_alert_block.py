@@ -14,7 +14,7 @@ import yaml
 from monitors.cli.main import main
 from monitors.declared.project import load_project
 from monitors.desired.alerts import ALERT_SETTING_EXAMPLE, alert_requests
-from tests.alerts.conftest import SHIPPED_ALERTS
+from tests.helpers.alerts import SHIPPED_ALERTS
 
 ROOT = Path(__file__).resolve().parents[2]
 BLOCK_START = re.compile(r"^(?P<indent> *)# (?P<key>lakehouse-monitors:alerts:)$")

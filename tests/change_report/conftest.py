@@ -20,6 +20,7 @@ import yaml
 
 from monitors.cli.main import main
 from monitors.naming import PROJECT_NAME, PROJECT_ROOT
+from tests.helpers.declarations import copy_shipped_declarations
 
 DECLARATIONS = "monitors/declarations"
 PROJECT_FILES = ("Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml")
@@ -129,11 +130,9 @@ class ProjectRepo:
 
 def copy_project(target: Path) -> None:
     """The project's stack files and declarations, nothing else."""
-    (target / DECLARATIONS).mkdir(parents=True)
+    copy_shipped_declarations(target / DECLARATIONS)
     for name in PROJECT_FILES:
         shutil.copy(PROJECT_ROOT / name, target / name)
-    for path in (PROJECT_ROOT / DECLARATIONS).glob("*.yaml"):
-        shutil.copy(path, target / DECLARATIONS / path.name)
 
 
 @pytest.fixture(autouse=True)

@@ -10,9 +10,9 @@ from databricks.sdk import WorkspaceClient
 from databricks.sdk.config import Config
 
 from monitors.declared.project import load_project
-from tests.alerts.conftest import ALERTING
 from tests.cli import test_verify_command as verify_command
 from tests.cli.test_verify_command import verify
+from tests.helpers.alerts import ALERTING
 from tests.workspace.test_verify_alerts import PROFILE, deploy
 
 # The verify command tests' fixtures: no developer credentials, a fake workspace, a project copy.

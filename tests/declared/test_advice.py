@@ -7,7 +7,7 @@ import yaml
 from monitors.declared.advice import project_warnings
 from monitors.declared.project import build_project
 from monitors.declared.settings import read_stack_config
-from tests.declared.declaration_cases import TABLE, declaration, with_definition
+from tests.helpers.declarations import TABLE, declaration, with_definition
 
 
 def project_of(data: dict, stack: str = "prod", **settings: object):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.declared.declaration_cases import declaration, refusals
+from tests.declared.declaration_cases import refusals
+from tests.helpers.declarations import declaration
 
 ACCEPTED = ["fact_booking_daily_baseline", "wanderbricks.wanderbricks_gold.baseline_2025"]
 REFUSED = {

@@ -12,7 +12,8 @@ import pytest
 
 from monitors.declared.settings import settings_from_config
 from monitors.errors import StackConfigError
-from tests.declared.declaration_cases import declaration, inference, refusals, with_metric
+from tests.declared.declaration_cases import refusals
+from tests.helpers.declarations import declaration, inference, with_metric
 
 
 def notify(*addresses: str) -> dict:

@@ -9,13 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.declared.declaration_cases import (
-    EXTRA,
-    declaration,
-    refusals,
-    warnings,
-    with_definition,
-)
+from tests.declared.declaration_cases import EXTRA, refusals, warnings
+from tests.helpers.declarations import declaration, with_definition
 
 
 @pytest.mark.parametrize(

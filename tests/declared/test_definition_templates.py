@@ -12,14 +12,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.declared.declaration_cases import (
-    EXTRA,
-    inference,
-    refusals,
-    warnings,
-    with_definition,
-    with_metric,
-)
+from tests.declared.declaration_cases import EXTRA, refusals, warnings
+from tests.helpers.declarations import inference, with_definition, with_metric
 
 WEIGHTED_ERROR = (
     "avg(CASE WHEN {{prediction_col}} = {{label_col}} THEN 0 "

@@ -16,14 +16,8 @@ from monitors.declared.sql import analyse
 from monitors.declared.yamlfile import load_yaml
 from monitors.errors import DeclarationError
 from tests.alerts.test_declared_alerts import alert, with_alerts
-from tests.declared.declaration_cases import (
-    EXTRA,
-    TABLE,
-    declaration,
-    refusals,
-    warnings,
-    with_definition,
-)
+from tests.declared.declaration_cases import EXTRA, refusals, warnings
+from tests.helpers.declarations import TABLE, declaration, with_definition
 
 
 def test_a_definition_nested_too_deeply_to_parse_is_a_warning_not_a_crash():

@@ -27,7 +27,7 @@ from monitors.declared.project import build_project
 from monitors.declared.settings import engine_text, parse_stack_config, settings_from_config
 from monitors.desired.plan import make_plan, plan_document
 from monitors.errors import DeclarationError, MonitorsError, StackConfigError
-from tests.declared.declaration_cases import BASE, INFERENCE_LOG
+from tests.helpers.declarations import BASE, INFERENCE_LOG
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE = "fact_booking_daily"

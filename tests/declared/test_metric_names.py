@@ -11,13 +11,8 @@ from __future__ import annotations
 import pytest
 
 from monitors.declared import metric_tables
-from tests.declared.declaration_cases import (
-    declaration,
-    inference,
-    refusals,
-    warnings,
-    with_metric,
-)
+from tests.declared.declaration_cases import refusals, warnings
+from tests.helpers.declarations import declaration, inference, with_metric
 
 
 def metric_named(name: str, kind: str = "aggregate", data: dict | None = None) -> dict:

@@ -8,7 +8,7 @@ from monitors.declared.checks import check_monitor, monitor_warnings, review_mon
 from monitors.declared.loader import load_declarations, parse_declaration
 from monitors.declared.models import MonitorSpec
 from monitors.naming import DECLARATIONS_DIR
-from tests.declared.declaration_cases import TABLE, declaration, with_definition
+from tests.helpers.declarations import TABLE, declaration, with_definition
 
 
 def test_a_declaration_with_only_warnings_loads():

@@ -16,7 +16,8 @@ from pydantic import ValidationError
 from monitors.declared.checks import schedule_warnings
 from monitors.declared.models import Schedule
 from monitors.declared.timezones import check_timezone
-from tests.declared.declaration_cases import declaration, refusals, warnings
+from tests.declared.declaration_cases import refusals, warnings
+from tests.helpers.declarations import declaration
 
 
 def schedule_refusal(cron: str = "0 0 6 * * ?", zone: str = "UTC") -> str | None:

@@ -281,7 +281,9 @@ ENGINE_TESTS = Path(__file__).parent
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every engine test runs on one xdist worker, in file order (`--dist loadgroup`): they share
-    one plugin cache (tests/engine/isolation.py), which no test has shown safe to share."""
+    one plugin cache (tests/engine/isolation.py), which no test has shown safe to share. Each is
+    `slow` too (a real `pulumi` run), so `-m "not slow"` leaves the suite out."""
     for item in items:
         if ENGINE_TESTS in item.path.parents:
             item.add_marker(pytest.mark.xdist_group("engine"))
+            item.add_marker(pytest.mark.slow)

@@ -9,7 +9,7 @@ import pytest
 from monitors.desired.anomaly_alert import UPDATE_REMOVES_RECIPIENTS
 from monitors.naming import anomaly_urn
 from tests.anomaly_change_table import ANOMALY_ROW_IDS, ANOMALY_ROWS, ENGINE_OPS, AnomalyRow
-from tests.program.conftest import deployed, stack_config
+from tests.helpers.program import deployed, stack_config
 
 
 @pytest.mark.parametrize("api", ["legacy", "data_quality"])

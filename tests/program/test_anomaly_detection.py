@@ -12,7 +12,7 @@ import pytest
 from monitors.desired.record import ANOMALY_OUTPUT
 from monitors.naming import ANOMALY_RESOURCE_NAME, DQ_RESOURCE_TYPE, anomaly_urn
 from tests.fakes.mock_runtime import mock_object_id
-from tests.program.conftest import deploy_once, deployed, stack_config
+from tests.helpers.program import deploy_once, deployed, stack_config
 
 ON = {"enabled": True, "excludedTables": ["dim_user"]}
 

@@ -22,7 +22,7 @@ from monitors.naming import (
 )
 from tests.change_table import TABLES
 from tests.fakes.engine import Checkpoint, ResourceState, resource_urn
-from tests.program.conftest import Deployed, deployed, program_for, stack_config
+from tests.helpers.program import Deployed, deployed, program_for, stack_config
 from tests.program.test_production_safety import rename_total_guests
 
 DQ = {"api": API_DATA_QUALITY}

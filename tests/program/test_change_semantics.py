@@ -8,7 +8,7 @@ import copy
 import pytest
 
 from tests.fakes.engine import Failure
-from tests.program.conftest import deployed
+from tests.helpers.program import deployed
 
 TABLE = "fact_booking_daily"
 

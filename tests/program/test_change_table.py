@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from tests.change_table import EVERY, ROW_IDS, ROWS, TABLES, Row
-from tests.program.conftest import deployed, stack_config
+from tests.helpers.program import deployed, stack_config
 
 BACKENDS = ("legacy", "data_quality")
 RESET = "2026-12-01T09:00:00Z-prod"

@@ -15,7 +15,7 @@ from monitors.program.register import Hooks, deploy
 from tests.change_table import TABLES
 from tests.fakes.engine import Failure
 from tests.fakes.mock_runtime import DQ_MOCK_ID, mock_object_id, run_program
-from tests.program.conftest import deploy_once, deployed, make_project, stack_config
+from tests.helpers.program import deploy_once, deployed, make_project, stack_config
 
 DQ = {"api": "data_quality"}
 TABLE = "fact_booking_daily"

@@ -14,7 +14,8 @@ import pytest
 
 from monitors.desired.record import MONITORS_OUTPUT
 from tests.fakes.engine import COMPUTED, Failure
-from tests.program.conftest import TABLES, deployed, stack_config
+from tests.helpers.declarations import TABLES
+from tests.helpers.program import deployed, stack_config
 
 TABLE = "fact_booking_daily"
 TOKEN = "2026-11-26T10:00:00Z-a1"

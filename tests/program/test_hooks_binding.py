@@ -7,7 +7,7 @@ import runpy
 from monitors.declared.settings import read_stack_config
 from monitors.program.register import Hooks
 from tests.fakes.mock_runtime import run_program
-from tests.program.conftest import ROOT, deployed, stack_config
+from tests.helpers.program import ROOT, deployed, stack_config
 
 TABLE = "fact_booking_daily"
 

@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from monitors.cli.main import main
-from tests.program.conftest import deploy_once, stack_config
+from tests.helpers.program import deploy_once, stack_config
 
 BACKENDS = ("legacy", "data_quality")
 

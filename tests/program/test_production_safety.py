@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 
-from tests.program.conftest import deploy_once, deployed, stack_config
+from tests.helpers.program import deploy_once, deployed, stack_config
 
 TABLE = "fact_booking_daily"
 TOKEN = "2026-11-26T10:00:00Z-a1"

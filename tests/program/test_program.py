@@ -13,8 +13,8 @@ from pulumi.runtime.proto import resource_pb2
 from monitors.declared.settings import read_stack_config
 from monitors.desired.record import STRUCTURE_OUTPUT, read_last_structures
 from monitors.errors import MonitorsError
-from monitors.naming import DECLARATIONS_DIR
 from tests.fakes.mock_runtime import run_program
+from tests.helpers.declarations import copy_shipped_declarations
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLES = ["dim_host", "dim_property", "dim_user", "fact_booking_daily", "fact_property_engagement"]
@@ -103,10 +103,7 @@ def test_unknown_enabled_table_fails_before_any_resource_is_registered():
 def test_bad_declaration_fails_before_any_resource_is_registered(tmp_path, monkeypatch):
     from monitors.program import entrypoint
 
-    copy = tmp_path / "monitors" / "declarations"
-    copy.mkdir(parents=True)
-    for path in DECLARATIONS_DIR.glob("*.yaml"):
-        (copy / path.name).write_text(path.read_text())
+    copy = copy_shipped_declarations(tmp_path / "monitors" / "declarations")
     broken = copy / "dim_host.yaml"
     broken.write_text(broken.read_text().replace("type: derived", "type: ratio"))
     monkeypatch.setattr(entrypoint, "PROJECT_ROOT", tmp_path)

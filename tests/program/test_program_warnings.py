@@ -6,8 +6,8 @@ import runpy
 from pathlib import Path
 
 from monitors.declared.settings import read_stack_config
-from monitors.naming import DECLARATIONS_DIR
 from tests.fakes.mock_runtime import run_program
+from tests.helpers.declarations import copy_shipped_declarations
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -17,10 +17,7 @@ def test_a_warning_is_logged_naming_the_monitor_and_the_monitor_is_still_registe
 ):
     from monitors.program import entrypoint
 
-    copy = tmp_path / "monitors" / "declarations"
-    copy.mkdir(parents=True)
-    for path in DECLARATIONS_DIR.glob("*.yaml"):
-        (copy / path.name).write_text(path.read_text())
+    copy = copy_shipped_declarations(tmp_path / "monitors" / "declarations")
     doubtful = copy / "dim_host.yaml"
     doubtful.write_text(
         doubtful.read_text().replace("COUNT_IF(is_current)", "COUNT_IF(is_current) -- now")

@@ -12,7 +12,8 @@ import pytest
 
 from monitors.desired.record import STRUCTURE_OUTPUT, parse_entry
 from tests.fakes.engine import Failure
-from tests.program.conftest import TABLES, deployed
+from tests.helpers.declarations import TABLES
+from tests.helpers.program import deployed
 
 TABLE = "fact_booking_daily"
 

@@ -14,7 +14,8 @@ from monitors.naming import (
     reader_grant_urn,
 )
 from tests.fakes.mock_runtime import ProgramRun
-from tests.program.conftest import TABLES, Deployed, deploy_once, deployed, stack_config
+from tests.helpers.declarations import TABLES
+from tests.helpers.program import Deployed, deploy_once, deployed, stack_config
 
 SP = "6f1c0b8e-2a4d-4c1e-9b7a-0d3e5f7a9c21"
 READERS = {"groups": ["data-analysts"], "users": ["ana@x.example"], "servicePrincipals": [SP]}
@@ -216,7 +217,7 @@ def test_plan_lists_each_readers_grant_as_the_program_registers_it(capsys, tmp_p
     import shutil
 
     from monitors.cli.main import main
-    from tests.program.conftest import ROOT
+    from tests.helpers.program import ROOT
 
     for name in ("Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"):
         shutil.copy(ROOT / name, tmp_path / name)

@@ -20,7 +20,8 @@ from monitors.desired.record import (
 )
 from monitors.errors import RecordError
 from tests.fakes.engine import Checkpoint, Engine, ResourceState
-from tests.program.conftest import deployed, program_for, real_declarations, stack_config
+from tests.helpers.declarations import shipped_declarations
+from tests.helpers.program import deployed, program_for, stack_config
 
 TABLE = "fact_booking_daily"
 LEGACY = Path(__file__).parent / "data" / "legacy_prod_stack.json"
@@ -29,7 +30,7 @@ LEGACY = Path(__file__).parent / "data" / "legacy_prod_stack.json"
 @pytest.fixture(scope="module")
 def settled() -> dict:
     """A settled prod stack's record entry for TABLE (deployed once per module: it is slow)."""
-    stack = deployed(real_declarations(), stack="prod")
+    stack = deployed(shipped_declarations(), stack="prod")
     return json.loads(stack.engine.checkpoint.outputs[STRUCTURE_OUTPUT][TABLE])
 
 

@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from tests.fakes.mock_runtime import ProgramRun, run_program
-from tests.program.conftest import program_for, real_declarations, stack_config
+from tests.helpers.declarations import shipped_declarations
+from tests.helpers.program import program_for, stack_config
 
 PINNED = Path(__file__).parent / "data" / "registered_inputs.json"
 ALERTS = {
@@ -54,7 +55,7 @@ def _runs(stack: str, api: str, anomaly: bool) -> dict[str, Any]:
     if anomaly:
         extra["anomalyDetection"] = {"enabled": True}
     config = stack_config(stack, **extra)
-    program = program_for(real_declarations(), stack, config)
+    program = program_for(shipped_declarations(), stack, config)
     first = run_program(program, stack=stack, config=config)
     settled = run_program(program, stack=stack, config=config, last_outputs=first.outputs)
     return {"first": _recorded(first), "settled": _recorded(settled)}

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.config import Config
 
@@ -35,6 +34,7 @@ from monitors.program.register import deploy
 from tests.fakes.mock_runtime import ProgramRun, run_program
 from tests.fakes.provider_read import BridgedMonitors, planned_changes
 from tests.fakes.workspace import MONITOR_STATUS_ACTIVE, FakeWorkspace, VirtualClock
+from tests.helpers.declarations import shipped_declarations
 
 ROOT = Path(__file__).resolve().parents[2]
 STACKS = ("dev", "prod")
@@ -77,10 +77,6 @@ def _main_run(stack: str) -> ProgramRun:
 def registered(stack: str, table: str) -> dict[str, Any]:
     """The inputs `__main__.py` registers for one monitor of a real stack (a fresh copy)."""
     return copy.deepcopy(_main_run(stack).monitor(table).inputs)
-
-
-def shipped_declarations() -> dict[str, Any]:
-    return {p.stem: yaml.safe_load(p.read_text()) for p in DECLARATIONS_DIR.glob("*.yaml")}
 
 
 def run_with(

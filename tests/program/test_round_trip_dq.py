@@ -27,7 +27,7 @@ from tests.cli.test_plan_command import snake
 from tests.fakes.mock_runtime import ProgramRun, mock_object_id, run_program
 from tests.fakes.provider_read_dq import BridgedDataQualityMonitors, planned_changes
 from tests.fakes.workspace import FakeWorkspace, VirtualClock
-from tests.program.conftest import deploy_once, stack_config
+from tests.helpers.program import deploy_once, stack_config
 from tests.program.test_round_trip import shipped_declarations
 
 ROOT = Path(__file__).resolve().parents[2]

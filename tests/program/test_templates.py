@@ -12,10 +12,11 @@ import pytest
 import yaml
 
 from monitors.program import entrypoint
-from tests.alerts.conftest import alerting
 from tests.fakes.engine import Engine
 from tests.fakes.mock_runtime import ProgramRun, run_program
-from tests.program.conftest import TABLES, real_declarations, stack_config
+from tests.helpers.alerts import alerting
+from tests.helpers.declarations import TABLES, shipped_declarations
+from tests.helpers.program import stack_config
 from tests.templates import as_templates
 
 
@@ -44,7 +45,7 @@ def by_name(found: ProgramRun) -> list[Any]:
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_moving_tables_into_templates_changes_no_registration_and_no_record(tmp_path, stack):
-    own = real_declarations()
+    own = shipped_declarations()
     config = alerting(stack)
     before = run(project_root(tmp_path / "own", own), stack, config)
     after = run(
@@ -57,7 +58,7 @@ def test_moving_tables_into_templates_changes_no_registration_and_no_record(tmp_
 
 
 def test_a_template_moved_back_into_own_files_is_no_change_on_a_deployed_stack(tmp_path):
-    own = real_declarations()
+    own = shipped_declarations()
     engine = Engine("dev")
     engine.tables = TABLES
     templates = project_root(tmp_path / "templates", as_templates(own))
@@ -68,7 +69,7 @@ def test_a_template_moved_back_into_own_files_is_no_change_on_a_deployed_stack(t
 
 
 def test_a_pattern_declares_each_matching_table_of_the_workspace(tmp_path):
-    facts = copy.deepcopy(real_declarations()["fact_booking_daily"])
+    facts = copy.deepcopy(shipped_declarations()["fact_booking_daily"])
     root = project_root(tmp_path, {"facts": {"tables": {"like": "fact\\_*"}, **facts}})
     found = run(root, "dev", tables=[*TABLES, "fact_new", "factory_x"])
     monitors = sorted(r.name for r in found.registrations if r.type.endswith("QualityMonitor"))
@@ -76,7 +77,7 @@ def test_a_pattern_declares_each_matching_table_of_the_workspace(tmp_path):
 
 
 def test_alerts_of_a_template_are_registered_for_each_table_under_its_own_name(tmp_path):
-    facts = copy.deepcopy(real_declarations()["fact_booking_daily"])
+    facts = copy.deepcopy(shipped_declarations()["fact_booking_daily"])
     root = project_root(tmp_path, {"facts": {"tables": {"like": "fact%"}, **facts}})
     found = run(root, "dev", alerting("dev"), tables=["fact_a", "fact_b"])
     assert sorted(found.alerts()) == [
@@ -88,7 +89,7 @@ def test_alerts_of_a_template_are_registered_for_each_table_under_its_own_name(t
 
 
 def test_a_failed_table_listing_stops_the_run_before_anything_is_registered(tmp_path):
-    facts = copy.deepcopy(real_declarations()["fact_booking_daily"])
+    facts = copy.deepcopy(shipped_declarations()["fact_booking_daily"])
     root = project_root(tmp_path, {"facts": {"tables": {"like": "fact%"}, **facts}})
     failed = run(root, "dev", tables=None, expect_failure=True)
     assert "could not list the tables of wanderbricks_dev.wanderbricks_gold" in str(failed.failure)
@@ -96,13 +97,13 @@ def test_a_failed_table_listing_stops_the_run_before_anything_is_registered(tmp_
 
 
 def test_a_stack_without_patterns_never_lists_the_tables(tmp_path):
-    own = real_declarations()
+    own = shipped_declarations()
     listed = run(project_root(tmp_path, own), "dev", tables=None)  # a listing would fail
     assert sorted(r.name for r in listed.registrations if r.name in TABLES) == TABLES
 
 
 def dropped_table(tmp_path: Path, stack: str) -> tuple[Engine, Any]:
-    facts = copy.deepcopy(real_declarations()["fact_booking_daily"])
+    facts = copy.deepcopy(shipped_declarations()["fact_booking_daily"])
     root = project_root(tmp_path, {"facts": {"tables": {"like": "fact%"}, **facts}})
     config = stack_config(stack)
     config.pop("lakehouse-monitors:enabled", None)  # prod lists its five tables

@@ -15,7 +15,8 @@ import pytest
 
 from monitors.desired.record import MONITORS_OUTPUT, STRUCTURE_OUTPUT
 from tests.fakes.engine import Failure
-from tests.program.conftest import TABLES, deployed, stack_config
+from tests.helpers.declarations import TABLES
+from tests.helpers.program import deployed, stack_config
 
 TABLE = "fact_booking_daily"
 

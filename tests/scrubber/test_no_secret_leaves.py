@@ -22,10 +22,10 @@ from monitors import atomic, scrubber
 from monitors.cli.main import main
 from monitors.declared.project import load_project
 from monitors.program import hooks
-from tests.alerts.conftest import ALERTING
 from tests.cli import test_verify_command as verify_command
 from tests.cli.test_verify_command import deploy_dev, verify
 from tests.fakes.workspace import FakeWorkspace, refused_host
+from tests.helpers.alerts import ALERTING
 from tests.workspace.test_hooks import logged, update_args, warnings  # noqa: F401
 from tests.workspace.test_verify_alerts import deploy as deploy_with_alerts
 

@@ -21,9 +21,10 @@ from monitors.workspace.alerts import STATEMENT_BUDGET_S, verify_alerts
 from monitors.workspace.check_results import CheckStatus
 from monitors.workspace.client import Deadline
 from monitors.workspace.verify.run import run_verify
-from tests.alerts.conftest import ALERTING, alerting
 from tests.fakes.workspace import FakeWorkspace
-from tests.program.conftest import make_project, real_declarations
+from tests.helpers.alerts import ALERTING, alerting
+from tests.helpers.declarations import shipped_declarations
+from tests.helpers.program import make_project
 
 WAREHOUSE = ALERTING["warehouse_id"]
 SPIKE = "fact_booking_daily.cancellation_spike"
@@ -37,7 +38,7 @@ TABLE_ROW = {"column_name": ":table", "log_type": "INPUT", "slice_key": None}
 
 
 def dev_project() -> Project:
-    return make_project(copy.deepcopy(real_declarations()), "dev", alerting("dev"))
+    return make_project(copy.deepcopy(shipped_declarations()), "dev", alerting("dev"))
 
 
 def days(metric: str, *values: float, granularity: str = "1 day") -> list[dict]:
@@ -505,7 +506,7 @@ def test_a_column_the_query_reads_missing_from_its_metric_table_fails_that_alert
 def test_an_alert_on_a_builtin_metric_the_table_lacks_fails_naming_it(
     fake_workspace, workspace_client
 ):
-    declarations = copy.deepcopy(real_declarations())
+    declarations = copy.deepcopy(shipped_declarations())
     declarations["dim_host"]["alerts"].append(
         {
             "name": "emails_missing",

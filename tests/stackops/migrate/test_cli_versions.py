@@ -23,6 +23,7 @@ def test_an_unknown_cli_version_gets_the_verb_every_cli_has() -> None:
     assert state_remove_verb(None) == "delete"
 
 
+@pytest.mark.slow  # a whole migrate per CLI version (1.3-1.8 s each, --durations)
 @pytest.mark.parametrize(
     ("migrated_dev_on", "verb"),
     [("3.231.0", "delete"), ("3.253.0", "delete"), ("3.254.0", "remove")],

@@ -17,10 +17,10 @@ from databricks.sdk import WorkspaceClient
 from databricks.sdk.config import Config
 from databricks.sdk.service.sql import AlertV2
 
-from tests.alerts.conftest import SHIPPED_ALERTS
 from tests.alerts.test_alert_round_trip import registered
 from tests.fakes.alert_read import planned_changes, refreshed_state
 from tests.fakes.workspace import FakeWorkspace, VirtualClock
+from tests.helpers.alerts import SHIPPED_ALERTS
 
 
 @pytest.fixture

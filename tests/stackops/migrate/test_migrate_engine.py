@@ -20,10 +20,11 @@ from monitors.naming import (
     monitor_urn,
 )
 from monitors.stackops.migrate.command import migrate
-from tests.alerts.conftest import SHIPPED_ALERTS, alerting
 from tests.fakes.engine import resource_urn
 from tests.fakes.engine_state_edits import Import, StateEditError, import_resources, state_remove
-from tests.program.conftest import Deployed, deployed, program_for, real_declarations
+from tests.helpers.alerts import SHIPPED_ALERTS, alerting
+from tests.helpers.declarations import shipped_declarations
+from tests.helpers.program import Deployed, deployed, program_for
 from tests.stackops.conftest import TABLES
 from tests.stackops.migrate.scene import DQ, Scene
 
@@ -74,9 +75,10 @@ def replay(stack: Deployed, remove: list[str], imported: dict[str, Any]) -> None
     stack.engine.api = DQ
 
 
+@pytest.mark.slow  # 1.9 s: the program deployed three times through the engine model
 def test_after_the_state_edits_the_program_changes_nothing_now_or_later(scene: Scene, env):
     name = "prod"  # protected: the stricter stack (dev runs the same commands without --force)
-    stack = deployed(real_declarations(), stack=name, config=config(name))
+    stack = deployed(shipped_declarations(), stack=name, config=config(name))
     scene.stack = name
     remove, imported = run_migrate(scene, env)
     if name == "prod":  # without either flag the CLI refuses (protected, alerts depend on them)

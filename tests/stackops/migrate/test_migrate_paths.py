@@ -26,6 +26,9 @@ from tests.stackops.conftest import TABLES, full_name
 from tests.stackops.migrate.conftest import Migrated
 from tests.stackops.migrate.scene import DQ, VERSION, Scene, alert_id, alert_keys, records
 
+# A whole migrate per test (1.2-2.6 s each, measured with --durations): `-m 'not slow'` skips.
+pytestmark = pytest.mark.slow
+
 
 def state_commands(scene: Scene) -> list[list[str]]:
     """The calls that change the state or the stack file, in order (argv without the flag the

@@ -1,0 +1,4 @@
+"""What several test suites share: declaration builders, stacks under the engine model, alerts.
+
+Tests import these from here, never from a `conftest.py` (conftest modules hold fixtures only).
+"""
