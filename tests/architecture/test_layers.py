@@ -156,6 +156,7 @@ def test_plan_loads_no_pulumi_databricks_or_subprocess():
     assert result.stdout.strip() == "[]"
 
 
+@pytest.mark.slow  # 4.7 s: the program in a fresh interpreter (--durations)
 def test_the_program_loads_no_databricks_sdk_until_a_hook_runs():
     """A preview, and every run with unchanged monitors, never needs the SDK (about 1 s)."""
     code = (

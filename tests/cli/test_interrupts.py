@@ -69,6 +69,11 @@ def migrate_argv(scene: Scene) -> list[str]:  # noqa: F811
     return ["migrate", "--stack", "dev", "--to", "data_quality", "--yes", *extra]
 
 
+# Each test runs `python -m monitors` in a real process and sends it SIGINT (3.4-6.3 s each with
+# --durations): `-m 'not slow'` skips them.
+pytestmark = pytest.mark.slow
+
+
 @pytest.mark.parametrize(
     "moment",
     [

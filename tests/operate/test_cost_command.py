@@ -181,6 +181,7 @@ def test_days_out_of_range_is_a_usage_error(billed, capsys, days):
 # ---------------------------------------------------------------------------- faults
 
 
+@pytest.mark.slow  # retries until it gives up (3.3-3.6 s, --durations)
 @pytest.mark.parametrize(
     ("status", "said"),
     [(429, "gave up retrying after"), (503, "gave up retrying after"), (500, "injected")],

@@ -140,6 +140,7 @@ def test_list_shows_each_refresh_with_state_trigger_and_duration(scene, capsys):
 # ---------------------------------------------------------------------------- faults
 
 
+@pytest.mark.slow  # retries until it gives up (3.4 s, --durations)
 def test_throttled_queue_is_not_queued_and_says_how_to_resume(scene, capsys):
     first, second = scene.tables[0], scene.tables[1]
     scene.fake.fail_next("POST", scene.refreshes_path(first), status=429, times=100)
@@ -189,6 +190,7 @@ def test_a_refresh_unreadable_while_waiting_is_read_again_not_taken_for_an_end(
     assert document["monitors"][0]["refreshes"][0]["state"] == "SUCCESS"
 
 
+@pytest.mark.slow  # retries until it gives up (3.4 s, --durations)
 def test_throttled_list_is_not_read_and_says_how_to_resume(scene, capsys):
     table = scene.tables[0]
     scene.fake.fail_next("GET", scene.refreshes_path(table), status=503, times=100)

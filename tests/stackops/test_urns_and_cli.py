@@ -96,6 +96,7 @@ def scenario(fake, stack, preview, up=None):
     )
 
 
+@pytest.mark.slow  # 3.9 s: several reset runs through the fake CLI (--durations)
 def test_reset_command_exit_codes_are_distinct(project, fake, monkeypatch, capsys):
     asked = same_all("dev", but={"dim_host": "replace"})
     scenario(fake, "dev", asked)
