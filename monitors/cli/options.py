@@ -166,7 +166,9 @@ def workers(parser: argparse.ArgumentParser, what: str) -> None:
 
 
 def progress_stream(args: argparse.Namespace) -> TextIO | None:
-    """Where per-monitor progress lines go: stderr on a terminal, never with --json."""
-    if getattr(args, "json", False) or not sys.stderr.isatty():
-        return None
-    return sys.stderr
+    """Where per-monitor progress lines go: stderr on a terminal, never with --json (the rule
+    `monitors.cli.progress.progress_for` owns)."""
+    from monitors.cli.progress import progress_for
+
+    progress = progress_for(args)
+    return progress.stream if progress.enabled else None

@@ -26,15 +26,11 @@ from enum import Enum
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from pydantic import ValidationError
-
-from monitors.declared.checks import check_monitor
 from monitors.declared.claims import Declared, resolve
 from monitors.declared.files import FileProblem, printable, read_text
 from monitors.declared.identifiers import name_problem
 from monitors.declared.models import MonitorSpec
-from monitors.declared.problems import problems_from_validation_error
-from monitors.declared.templates import Template, is_template, parse_template
+from monitors.declared.templates import Template, is_template, parse_template, validate_spec
 from monitors.declared.values import non_text_keys
 from monitors.declared.yamlfile import YamlError, load_yaml
 from monitors.errors import DeclarationError, DeclarationErrors, Problem
@@ -178,16 +174,7 @@ def parse_declaration(table: str, data: Any, file: str) -> MonitorSpec:
                 for key in keys
             ],
         )
-    try:
-        spec = MonitorSpec.model_validate(data)
-    except ValidationError as exc:
-        raise DeclarationError(
-            file, problems_from_validation_error(exc, data, monitor=table, model=MonitorSpec)
-        ) from None
-    problems = [Problem(p.field, p.message, table) for p in check_monitor(spec)]
-    if problems:
-        raise DeclarationError(file, problems)
-    return spec
+    return validate_spec(data, file, table)
 
 
 def parse_declaration_text(table: str, text: str, file: str) -> MonitorSpec:
