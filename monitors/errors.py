@@ -128,12 +128,6 @@ class IdLookupError(MonitorsError):
     """The provider's lookup of a table or schema returned no UUID (data quality backend)."""
 
 
-class TableListingError(MonitorsError):
-    """The gold schema's tables could not be listed, so pattern templates cannot be resolved."""
-
-    exit_code = ExitCode.FAILED
-
-
 class TimedOutError(MonitorsError):
     """A bounded wait ran out (a SQL warehouse that did not start in time); the message says
     what is still running and how to go on."""

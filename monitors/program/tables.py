@@ -13,7 +13,7 @@ from __future__ import annotations
 import pulumi_databricks as databricks
 
 from monitors.declared.settings import StackSettings
-from monitors.errors import TableListingError
+from monitors.errors import ListingError
 
 GET_TABLES = "databricks:index/getTables:getTables"
 
@@ -27,7 +27,7 @@ def list_gold_tables(settings: StackSettings) -> list[str]:
         )
     except Exception as exc:  # the invoke's failure: the provider's or the engine's words
         reason = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
-        raise TableListingError(
+        raise ListingError(
             f"could not list the tables of {settings.gold_schema_name} to resolve the pattern "
             f"templates (`databricks.get_tables`): {reason}"
         ) from None

@@ -29,6 +29,7 @@ class _Table(BaseModel):
 
     name: str
     table_id: str | None = None
+    table_type: str | None = None
 
 
 class _Page(BaseModel):
@@ -40,10 +41,11 @@ class _Page(BaseModel):
 
 @dataclass(frozen=True)
 class ListedTable:
-    """A table of the schema: its short name and UUID (None when the listing gave none)."""
+    """A table of the schema: its short name, UUID and type (None when the listing gave none)."""
 
     name: str
     table_id: str | None
+    table_type: str | None = None
 
 
 def list_tables(client: WorkspaceClient, catalog: str, schema: str) -> list[ListedTable]:
@@ -72,7 +74,7 @@ def list_tables(client: WorkspaceClient, catalog: str, schema: str) -> list[List
                 f"the workspace's table listing of {checked} is malformed ({where}: "
                 f"{exc.errors()[0]['msg']})"
             ) from None
-        tables += [ListedTable(t.name, t.table_id) for t in page.tables]
+        tables += [ListedTable(t.name, t.table_id, t.table_type) for t in page.tables]
         token = page.next_page_token
         if not token:
             return tables

@@ -16,9 +16,10 @@ from databricks.sdk.errors import DatabricksError
 
 from monitors.declared.project import TableLister, TablesUnavailable
 from monitors.declared.settings import StackSettings
-from monitors.errors import CredentialsError, TableListingError, WorkspaceUnreachableError
+from monitors.errors import CredentialsError, ListingError, WorkspaceUnreachableError
 from monitors.workspace.client import Deadline, Limits, connect, describe_error
 from monitors.workspace.credentials import ProviderSettings
+from monitors.workspace.schema_listing import list_tables
 
 # plan waits at most a minute for the listing (5,000 tables are 100 pages of 50).
 LISTING_LIMITS = Limits(http_timeout_s=15, retry_timeout_s=20, connect_timeout_s=5, total_s=60)
@@ -26,15 +27,11 @@ VIEW = "VIEW"
 
 
 def gold_tables(client: WorkspaceClient, settings: StackSettings) -> list[str]:
-    """Short names of the gold schema's tables, views left out (as the provider does), sorted."""
-    found = client.tables.list(
-        catalog_name=settings.catalog, schema_name=settings.gold_schema, omit_columns=True
-    )
-    return sorted(
-        table.name
-        for table in found
-        if table.name and (table.table_type is None or table.table_type.value != VIEW)
-    )
+    """Short names of the gold schema's tables, views left out (as the provider does), sorted;
+    read by `monitors.workspace.schema_listing`, so a malformed page is an error, never "no
+    tables"."""
+    found = list_tables(client, settings.catalog, settings.gold_schema)
+    return sorted(table.name for table in found if table.name and table.table_type != VIEW)
 
 
 def sdk_lister(provider_settings: Callable[[], ProviderSettings]) -> TableLister:
@@ -54,6 +51,8 @@ def sdk_lister(provider_settings: Callable[[], ProviderSettings]) -> TableLister
             ) from None
         except WorkspaceUnreachableError as exc:
             raise TablesUnavailable(f"the workspace did not answer: {exc}") from None
+        except ListingError as exc:
+            raise TablesUnavailable(str(exc)) from None
         except (DatabricksError, OSError) as exc:
             raise TablesUnavailable(
                 f"listing {settings.gold_schema_name} failed: {describe_error(exc)}"
@@ -64,15 +63,16 @@ def sdk_lister(provider_settings: Callable[[], ProviderSettings]) -> TableLister
 
 def client_lister(client: WorkspaceClient) -> TableLister:
     """A lister on an open connection (`verify`): a listing that fails is an error of the
-    command (TableListingError), since the tables to check would be unknown."""
+    command (ListingError), since the tables to check would be unknown."""
 
     def list_tables(settings: StackSettings) -> list[str]:
         try:
             return gold_tables(client, settings)
-        except (DatabricksError, OSError) as exc:
-            raise TableListingError(
+        except (DatabricksError, OSError, ListingError) as exc:
+            why = str(exc) if isinstance(exc, ListingError) else describe_error(exc)
+            raise ListingError(
                 f"could not list the tables of {settings.gold_schema_name} to resolve the "
-                f"pattern templates: {describe_error(exc)}"
+                f"pattern templates: {why}"
             ) from None
 
     return list_tables
