@@ -28,10 +28,11 @@ STACK = "prod"
 def deploy(fake: object, project: Path) -> int:
     """Create, initialise and refresh every monitor the project's stack declares; how many."""
     sys.path.insert(0, str(ROOT))
-    from monitors.declared.project import load_project
+    from monitors.declared.project import build_project
+    from monitors.declared.project_input import read_project_input
     from monitors.desired.plan import make_plan
 
-    plan = make_plan(load_project(STACK, project))
+    plan = make_plan(build_project(read_project_input(STACK, project)))
     settings = plan.project.settings
     for table, request in plan.requests.items():
         full_name = settings.full_table_name(table)

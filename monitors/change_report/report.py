@@ -27,13 +27,14 @@ from pathlib import Path
 from monitors.change_report.alerts import AlertChange, compare_alerts
 from monitors.change_report.diff import BodyDiff, FieldChange, diff_requests, diff_values
 from monitors.change_report.sources import (
-    ProjectFiles,
     project_of,
-    read_ref,
+    read_at_ref,
     read_working_tree,
     resolve_ref,
+    skipped_files,
 )
 from monitors.change_report.templates import TemplateChange, compare_templates
+from monitors.declared.project_input import ProjectInput
 from monitors.desired.anomaly_alert import UPDATE_REMOVES_RECIPIENTS
 from monitors.desired.plan import Plan, make_plan
 from monitors.desired.protection import is_protected
@@ -289,20 +290,20 @@ def change_report(root: Path, stack: str, ref: str) -> ChangeReport:
     sides) when either side is invalid.
     """
     commit = resolve_ref(root, ref)
-    at_ref, working_tree = read_ref(root, ref, commit, stack), read_working_tree(root, stack)
+    at_ref, working_tree = read_at_ref(root, ref, commit, stack), read_working_tree(root, stack)
     problems: list[str] = []
     # A stack file missing at the ref is a stack added since: every monitor is created.
     last = _plan(at_ref, problems) if at_ref.stack_present else None
     now = _plan(working_tree, problems)
     if problems or now is None:
         raise SideInvalidError(tuple(problems))
-    return compare(ref, commit, last, now, at_ref.skipped + working_tree.skipped)
+    return compare(ref, commit, last, now, skipped_files(at_ref) + skipped_files(working_tree))
 
 
-def _plan(files: ProjectFiles, problems: list[str]) -> Plan | None:
+def _plan(side: ProjectInput, problems: list[str]) -> Plan | None:
     """One side's plan, or None with its problems recorded (so both sides are reported)."""
     try:
-        return make_plan(project_of(files))
+        return make_plan(project_of(side))
     except SideInvalidError as exc:
         problems.extend(exc.lines)
         return None

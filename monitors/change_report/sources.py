@@ -1,17 +1,19 @@
 """One side of a change report: a stack's files at a git ref or in the working tree, as a Project.
 
-Both sides go through the same in-memory path (file text -> the core validators), so the ref and
-the working tree are judged by exactly the rules `monitors plan` and the program use.
-Which files are declarations is decided by `monitors.declared.loader.classify_name` for both; at a
-ref, an entry's git mode says what it is (`git ls-tree`: 100644/100755 a file, 120000 a symbolic
-link, 040000 a directory, 160000 a submodule), and the same file rules apply as on disk.
-Errors name the side, e.g. `at origin/main: monitors/declarations/dim_host.yaml: monitor ...`.
+Each side is read into a `monitors.declared.project_input.ProjectInput`: the working tree by the
+disk reader `plan` and the program use, a ref by `read_at_ref` here (it runs git); both are then
+judged by `monitors.declared.project.build_project` alone, the rules `monitors plan` and the
+program apply. Which files are declarations is decided by `monitors.declared.loader.classify_name`
+for both; at a ref, an entry's git mode says what it is (`git ls-tree`: 100644/100755 a file,
+120000 a symbolic link, 040000 a directory, 160000 a submodule), and the same file rules apply as
+on disk. This module only adds the side to each error, e.g.
+`at origin/main: monitors/declarations/dim_host.yaml: monitor ...`.
 """
 
 from __future__ import annotations
 
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from monitors.declared.files import SYMLINK_PROBLEM, FileProblem, decode_text, printable
@@ -20,11 +22,9 @@ from monitors.declared.loader import (
     DeclarationFiles,
     NameKind,
     classify_name,
-    parse_declarations,
-    read_declaration_files,
 )
 from monitors.declared.project import Project, build_project
-from monitors.declared.settings import known_stacks, parse_stack_config, read_stack_text
+from monitors.declared.project_input import ConfigSource, ProjectInput, read_project_input
 from monitors.errors import (
     DeclarationError,
     GitRefError,
@@ -33,43 +33,14 @@ from monitors.errors import (
     SideInvalidError,
     StackConfigError,
 )
-from monitors.naming import DECLARATIONS_PATH, stack_file_name
+from monitors.naming import DECLARATIONS_PATH, stack_file_name, stack_name_of_file
 
-WORKING_TREE = "in the working tree"
 _REGULAR_MODES = ("100644", "100755")
 _MODE_PROBLEMS = {
     "120000": SYMLINK_PROBLEM,
     "040000": "is a directory, not a regular file",
     "160000": "is a git submodule, not a regular file",
 }
-
-
-@dataclass(frozen=True)
-class ProjectFiles:
-    """One side's input: the stack file's text (None when absent, or the reason it cannot be
-    used), and what the declarations reader found."""
-
-    label: str
-    stack: str
-    stack_text: str | None
-    declarations: DeclarationFiles = field(default_factory=DeclarationFiles)
-    known_stacks: tuple[str, ...] = ()
-    stack_problem: StackConfigError | None = None
-
-    @property
-    def stack_file(self) -> str:
-        """The stack file's name, as errors mention it."""
-        return stack_file_name(self.stack)
-
-    @property
-    def stack_present(self) -> bool:
-        """The stack file exists on this side (readable or not)."""
-        return self.stack_text is not None or self.stack_problem is not None
-
-    @property
-    def skipped(self) -> tuple[str, ...]:
-        """Skipped files, each line naming the side."""
-        return tuple(f"{self.label}: {line}" for line in self.declarations.skipped)
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
@@ -174,61 +145,40 @@ def _declarations_at(root: Path, commit: str) -> DeclarationFiles:
     return DeclarationFiles(texts, tuple(problems), tuple(skipped))
 
 
-def read_ref(root: Path, ref: str, commit: str, stack: str) -> ProjectFiles:
+def read_at_ref(root: Path, ref: str, commit: str, stack: str) -> ProjectInput:
     """A stack's files at `commit` (which `ref` resolved to)."""
     stack_name = stack_file_name(stack)
-    stack_text: str | None = None
-    stack_problem: StackConfigError | None = None
-    entries = [e for e in _ls_tree(root, commit, stack_name) if e.path == stack_name]
-    if entries:
+    config: ConfigSource = None
+    stacks: list[str] = []
+    for entry in _ls_tree(root, commit, "."):
+        name = stack_name_of_file(entry.path)
+        if name is not None:
+            stacks.append(name)
+        if entry.path != stack_name:
+            continue
         try:
-            stack_text = _text_at(root, commit, entries[0])
+            config = _text_at(root, commit, entry)
         except FileProblem as exc:
-            stack_problem = StackConfigError(stack_name, [Problem("", str(exc))])
-    return ProjectFiles(
-        f"at {ref}",
-        stack,
-        stack_text,
-        _declarations_at(root, commit),
-        tuple(known_stacks(root)),
-        stack_problem,
+            config = StackConfigError(stack_name, [Problem("", str(exc))])
+    return ProjectInput(
+        stack, config, _declarations_at(root, commit), tuple(sorted(stacks)), f"at {ref}"
     )
 
 
-def read_working_tree(root: Path, stack: str) -> ProjectFiles:
-    """A stack's files as they are on disk now (tracked or not)."""
-    stack_text: str | None = None
-    stack_problem: StackConfigError | None = None
-    try:
-        stack_text = read_stack_text(root / stack_file_name(stack))
-    except StackConfigError as exc:
-        stack_problem = exc
-    declarations = read_declaration_files(root / DECLARATIONS_PATH, shown_as=DECLARATIONS_PATH)
-    return ProjectFiles(
-        WORKING_TREE, stack, stack_text, declarations, tuple(known_stacks(root)), stack_problem
-    )
+def read_working_tree(root: Path, stack: str) -> ProjectInput:
+    """A stack's files as they are on disk now (tracked or not), declaration paths shown as
+    at a ref, so both sides name a file alike."""
+    return read_project_input(stack, root, shown_as=DECLARATIONS_PATH)
 
 
-def project_of(files: ProjectFiles) -> Project:
-    """Validate one side through `build_project`, as the program would; errors name the side."""
+def project_of(side: ProjectInput) -> Project:
+    """One side's Project; its errors name the side."""
     try:
-        if files.stack_problem is not None:
-            raise files.stack_problem
-        if files.stack_text is None:
-            stacks = ", ".join(files.known_stacks) or "none"
-            raise StackConfigError(
-                files.stack_file, [Problem("", f"no such stack file ({stacks})")]
-            )
-        config = parse_stack_config(files.stack_text, files.stack_file)
+        return build_project(side)
     except MonitorsError as exc:
-        # Still report every declaration's problems alongside the stack file's.
-        problems = [str(exc)]
-        try:
-            parse_declarations(files.declarations)
-        except MonitorsError as more:
-            problems.append(str(more))
-        raise SideInvalidError.at(files.label, "\n".join(problems)) from None
-    try:
-        return build_project(files.stack, config, files.declarations)
-    except MonitorsError as exc:
-        raise SideInvalidError.at(files.label, str(exc)) from None
+        raise SideInvalidError.at(side.label, str(exc)) from None
+
+
+def skipped_files(side: ProjectInput) -> tuple[str, ...]:
+    """The files one side skipped, each line naming the side."""
+    return tuple(f"{side.label}: {line}" for line in side.declarations.skipped)

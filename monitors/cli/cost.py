@@ -43,7 +43,8 @@ EXIT_CODES: tuple[tuple[ExitCode, str], ...] = (
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Handler of `cost`: see EXIT_CODES."""
-    from monitors.declared.project import load_project
+    from monitors.declared.project import build_project
+    from monitors.declared.project_input import read_project_input
     from monitors.stackops.provider_settings import stack_provider_settings
     from monitors.workspace.client import OPERATE_LIMITS, Deadline, connect
     from monitors.workspace.cost import CostTarget
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
 
     out = out or sys.stdout
     err = err or sys.stderr
-    project = load_project(args.stack, args.project_dir)
+    project = build_project(read_project_input(args.stack, args.project_dir))
     options.print_skipped(project.skipped, args)
     warehouse_id, setting = warehouse_for(project.settings, args.warehouse_id)
     settings = stack_provider_settings(args.stack, args.project_dir, args.pulumi_root)

@@ -40,7 +40,8 @@ PER_TABLE_S = 1.0
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Handler of `coverage`."""
-    from monitors.declared.project import load_project
+    from monitors.declared.project import build_project
+    from monitors.declared.project_input import read_project_input
     from monitors.stackops.provider_settings import stack_provider_settings
     from monitors.workspace.client import VERIFY_LIMITS, Deadline, connect
     from monitors.workspace.coverage import MonitorSeen
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
 
     out = out or sys.stdout
     err = err or sys.stderr
-    project = load_project(args.stack, args.project_dir)
+    project = build_project(read_project_input(args.stack, args.project_dir))
     options.print_skipped(project.skipped, args)
     settings = project.settings
     provider = stack_provider_settings(args.stack, args.project_dir, args.pulumi_root)

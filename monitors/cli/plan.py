@@ -194,10 +194,12 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     if args.against:
         return run_against(args, out)
     from monitors.declared.advice import project_warnings
-    from monitors.declared.project import load_project
+    from monitors.declared.project import build_project
+    from monitors.declared.project_input import read_project_input
     from monitors.desired.plan import make_plan, plan_document
 
-    project = load_project(args.stack, args.project_dir, _workspace_lister(args))
+    given = read_project_input(args.stack, args.project_dir)
+    project = build_project(given, _workspace_lister(args))
     options.print_skipped(project.skipped, args)
     for line in project_warnings(project):
         print(f"warning: {line}", file=sys.stderr)

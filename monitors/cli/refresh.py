@@ -34,7 +34,8 @@ EXIT_CODES: tuple[tuple[ExitCode, str], ...] = (
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Handler of `refresh`: see EXIT_CODES."""
-    from monitors.declared.project import load_project
+    from monitors.declared.project import build_project
+    from monitors.declared.project_input import read_project_input
     from monitors.errors import WorkspaceUnreachableError
     from monitors.stackops.provider_settings import stack_provider_settings
     from monitors.workspace.client import OPERATE_LIMITS, Deadline, connect
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
 
     out = out or sys.stdout
     err = err or sys.stderr
-    project = load_project(args.stack, args.project_dir)
+    project = build_project(read_project_input(args.stack, args.project_dir))
     options.print_skipped(project.skipped, args)
     targets = targets_for(project, args.table)
     settings = stack_provider_settings(args.stack, args.project_dir, args.pulumi_root)

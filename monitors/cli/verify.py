@@ -53,7 +53,8 @@ EXIT_CODES = (
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Handler of `verify`: 0 when every check passes, 1 when any fails or the workspace does not
     answer, 2 for bad input or missing credentials."""
-    from monitors.declared.project import load_project
+    from monitors.declared.project import build_project
+    from monitors.declared.project_input import read_project_input
     from monitors.stackops.provider_settings import stack_provider_settings
     from monitors.workspace.alerts import verify_alerts
     from monitors.workspace.alerts_report import AlertsReport
@@ -64,7 +65,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
 
     out = out or sys.stdout
     err = err or sys.stderr
-    project = load_project(args.stack, args.project_dir)
+    given = read_project_input(args.stack, args.project_dir)
+    project = build_project(given)
     options.print_skipped(project.skipped, args)
     # --table is checked before connecting, unless a pattern may declare it (known only after).
     expected = None if project.declared.patterns else expected_monitors(project, args.table)
@@ -77,7 +79,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     if project.declared.patterns:  # pattern templates: the tables the workspace lists now
         from monitors.workspace.tables import client_lister
 
-        project = load_project(args.stack, args.project_dir, client_lister(connection.client))
+        project = build_project(given, client_lister(connection.client))
     if expected is None:  # the pattern's tables get their share of the time budget too
         expected = expected_monitors(project, args.table)
         deadline.extend(

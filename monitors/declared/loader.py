@@ -1,8 +1,9 @@
 """Read monitor declarations: YAML files under monitors/declarations, one per table or templates.
 
 The rules for which files are declarations live here once, for both readers: the directory on
-disk (`read_declaration_files`, used by the program, `plan` and the stack operations) and a git
-ref (`monitors.change_report.sources`):
+disk (`read_declaration_files`, through `monitors.declared.project_input`: the program, `plan`,
+the stack operations and the working tree side of the change report) and a git ref
+(`monitors.change_report.sources`):
 
 - `<table>.yaml` is a declaration of `<table>`, unless it holds `tables:`: then it is a
   template of the tables it lists or matches (`monitors.declared.templates`), and its name is only

@@ -1,35 +1,31 @@
 """A stack's whole input: its settings and the declarations it enables, checked together.
 
-`build_project` is the one way a Project is made, from (stack config, declaration files): the
-program (config from the engine), `plan` (files on disk), the change report (files at a git ref),
-the tests and the benchmark all go through it, so all judge input by the same rules.
+`build_project` is the one way a Project is made, from a ProjectInput (the stack's settings
+source and declaration files, as one reader found them: `monitors.declared.project_input`). The
+program (config from the engine), `plan` (files on disk), both sides of the change report (the
+working tree and a git ref), the stack operations, the tests and the benchmark all go through it,
+so all judge input by the same rules, and every problem is reported at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from monitors.declared.backend import backend_problems
 from monitors.declared.claims import Declared, pattern_of, resolve
-from monitors.declared.loader import (
-    DeclarationFiles,
-    parse_all,
-    parse_declarations,
-    read_declaration_files,
-)
+from monitors.declared.loader import parse_all
 from monitors.declared.models import MonitorSpec
-from monitors.declared.settings import StackSettings, read_stack_config, settings_from_config
-from monitors.errors import DeclarationError, DeclarationErrors, Problem, StackConfigError
-from monitors.naming import (
-    DECLARATIONS_PATH,
-    PROJECT_ROOT,
-    RESETS_KEY,
-    short_stack,
-    stack_file_name,
+from monitors.declared.project_input import ProjectInput
+from monitors.declared.settings import (
+    StackSettings,
+    missing_stack_file,
+    parse_stack_config,
+    settings_from_config,
 )
+from monitors.errors import DeclarationError, DeclarationErrors, Problem, StackConfigError
+from monitors.naming import DECLARATIONS_PATH, RESETS_KEY, short_stack
 
 NO_LISTING = "the tables of the gold schema were not listed"
 
@@ -109,32 +105,31 @@ def select_monitors(
     return {table: declared[table] for table in sorted(enabled) if table in declared}
 
 
-def build_project(
-    stack: str,
-    config: Mapping[str, Any],
-    declarations: Mapping[str, str] | DeclarationFiles,
-    list_tables: TableLister | None = None,
-) -> Project:
-    """Validate a stack's config and the declarations (texts keyed by file path, or what a
-    reader found) together. Every problem of the stack file and of every file is raised at once.
+def build_project(given: ProjectInput, list_tables: TableLister | None = None) -> Project:
+    """Validate a stack's settings and its declarations together. Every problem of the stack
+    file (missing, unreadable or invalid) and of every declaration file is raised at once.
 
     Pattern templates are resolved with `list_tables` (asked only when there is a pattern);
     without it, or when it raises TablesUnavailable, they stay unresolved and the project says so.
     """
-    file = stack_file_name(stack)
+    file = given.stack_file
     errors: list[DeclarationError] = []
     settings: StackSettings | None = None
     declared: Declared | None = None
     try:
-        settings = settings_from_config(stack, config, file)
+        settings = settings_from_config(given.stack, stack_config(given), file)
     except DeclarationError as exc:
         errors.append(exc)
     try:
-        declared = parse_all(declarations)
+        declared = parse_all(given.declarations)
     except DeclarationErrors as exc:
         errors.extend(exc.errors)
+    if settings is None and declared is not None:
+        try:  # what can be checked without the settings: no table claimed twice
+            resolve(declared, None)
+        except DeclarationErrors as exc:
+            errors.extend(exc.errors)
     if settings is not None and declared is not None:
-        skipped = declarations.skipped if isinstance(declarations, DeclarationFiles) else ()
         tables: Collection[str] | None = None
         why = NO_LISTING
         if declared.patterns and list_tables is not None:
@@ -155,7 +150,7 @@ def build_project(
             project = Project(
                 settings,
                 monitors,
-                skipped,
+                given.declarations.skipped,
                 resolution.sources,
                 resolution.notes,
                 resolution.unresolved,
@@ -169,6 +164,19 @@ def build_project(
     raise DeclarationErrors(errors)
 
 
+def stack_config(given: ProjectInput) -> Mapping[str, Any]:
+    """The stack's `config:` mapping from its source; StackConfigError when the stack file is
+    missing or cannot be used."""
+    source = given.config
+    if source is None:
+        raise missing_stack_file(given.stack_file, given.known_stacks)
+    if isinstance(source, StackConfigError):
+        raise source
+    if isinstance(source, str):
+        return parse_stack_config(source, given.stack_file)
+    return source
+
+
 def unexpressible(project: Project) -> list[DeclarationError]:
     """One error per enabled declaration holding fields the stack's backend cannot express
     (monitors.declared.backend), naming the file, the monitor and each field."""
@@ -178,37 +186,3 @@ def unexpressible(project: Project) -> list[DeclarationError]:
         if problems:
             errors.append(DeclarationError(project.file_of(table), problems))
     return errors
-
-
-def declarations_dir(root: Path) -> Path:
-    """The declarations directory of the project checkout at `root`."""
-    return root / DECLARATIONS_PATH
-
-
-def load_project(
-    stack: str, root: Path = PROJECT_ROOT, list_tables: TableLister | None = None
-) -> Project:
-    """A stack's file and the declarations on disk, without Pulumi: what `plan` evaluates.
-
-    A stack file that cannot be read is reported together with the declarations' problems.
-    """
-    declarations = read_declaration_files(declarations_dir(root))
-    try:
-        config = read_stack_config(stack, root)
-    except StackConfigError as exc:
-        try:
-            parse_declarations(declarations)
-        except DeclarationErrors as more:
-            raise DeclarationErrors([exc, *more.errors]) from None
-        raise
-    return build_project(stack, config, declarations, list_tables)
-
-
-def project_from_config(
-    stack: str,
-    config: Mapping[str, Any],
-    root: Path = PROJECT_ROOT,
-    list_tables: TableLister | None = None,
-) -> Project:
-    """The same, from the config the Pulumi engine hands the program."""
-    return build_project(stack, config, read_declaration_files(declarations_dir(root)), list_tables)

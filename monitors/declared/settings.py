@@ -23,7 +23,7 @@ import contextlib
 import json
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -616,11 +616,15 @@ def read_stack_config(stack: str, root: Path = PROJECT_ROOT) -> dict[str, Any]:
     path = stack_file(stack, root)
     text = read_stack_text(path)
     if text is None:
-        raise StackConfigError(
-            path.name,
-            [Problem("", f"no such stack file (stacks: {', '.join(known_stacks(root))})")],
-        )
+        raise missing_stack_file(path.name, known_stacks(root))
     return parse_stack_config(text, path.name)
+
+
+def missing_stack_file(file: str, stacks: Sequence[str]) -> StackConfigError:
+    """The error for a stack file that does not exist, naming the stacks that have one."""
+    return StackConfigError(
+        file, [Problem("", f"no such stack file (stacks: {', '.join(stacks) or 'none'})")]
+    )
 
 
 def load_stack_settings(stack: str, root: Path = PROJECT_ROOT) -> StackSettings:

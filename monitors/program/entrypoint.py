@@ -10,7 +10,8 @@ import pulumi
 from pulumi.runtime.config import CONFIG, get_config_env
 
 from monitors.declared.advice import project_notes, project_warnings
-from monitors.declared.project import project_from_config
+from monitors.declared.project import build_project
+from monitors.declared.project_input import read_project_input
 from monitors.desired.plan import make_plan
 from monitors.errors import MonitorsError
 from monitors.naming import PROJECT_ROOT
@@ -34,9 +35,8 @@ def main(root: Path | None = None) -> None:
     config = engine_config()
     log.remember_config_secrets(config)
     try:
-        project = project_from_config(
-            pulumi.get_stack(), config, root or PROJECT_ROOT, list_gold_tables
-        )
+        given = read_project_input(pulumi.get_stack(), root or PROJECT_ROOT, config)
+        project = build_project(given, list_gold_tables)
         for line in project_warnings(project):
             log.warn(line)
         for line in project_notes(project):

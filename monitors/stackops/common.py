@@ -10,7 +10,8 @@ from pulumi.automation import CommandError, Deployment, Stack
 
 from monitors.declared.claims import pattern_of
 from monitors.declared.loader import load_declarations
-from monitors.declared.project import Project, declarations_dir, load_project
+from monitors.declared.project import Project, build_project
+from monitors.declared.project_input import declarations_dir, read_project_input
 from monitors.errors import (
     AbortedError,
     NoTerminalError,
@@ -45,7 +46,7 @@ class Env:
 
 def load(stack: str, env: Env) -> Project:
     """The project as the stack's file and the declarations in `env`'s checkout declare it."""
-    project = load_project(short_stack(stack), env.project_root)
+    project = build_project(read_project_input(short_stack(stack), env.project_root))
     if env.skipped is not None:
         for line in project.skipped:
             env.skipped(line)

@@ -12,7 +12,8 @@ import pytest
 import yaml
 
 from monitors.cli.main import main
-from monitors.declared.project import load_project
+from monitors.declared.project import build_project
+from monitors.declared.project_input import read_project_input
 from monitors.desired.alerts import ALERT_SETTING_EXAMPLE, alert_requests
 from tests.helpers.alerts import SHIPPED_ALERTS
 
@@ -55,9 +56,9 @@ def test_the_stack_files_commented_alert_block_once_uncommented_deploys_every_al
     project_copy: Path, stack: str
 ):
     path = project_copy / f"Pulumi.{stack}.yaml"
-    assert load_project(stack, project_copy).settings.alerts is None
+    assert build_project(read_project_input(stack, project_copy)).settings.alerts is None
     path.write_text(uncommented(path.read_text(encoding="utf-8")), encoding="utf-8")
-    project = load_project(stack, project_copy)
+    project = build_project(read_project_input(stack, project_copy))
     assert project.settings.alerts is not None
     assert sorted(alert_requests(project)) == sorted(SHIPPED_ALERTS)
 

@@ -108,7 +108,7 @@ def test_a_stack_without_a_file_in_the_working_tree_is_invalid(repo):
     report = repo.report("staging")
     assert report.code == 2
     assert report.err == (
-        "error: in the working tree: Pulumi.staging.yaml: no such stack file (dev, prod)\n"
+        "error: in the working tree: Pulumi.staging.yaml: no such stack file (stacks: dev, prod)\n"
     )
 
 

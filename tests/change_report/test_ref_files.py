@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import os
 import signal
+from dataclasses import replace
 
 import pytest
+
+from monitors.change_report.sources import read_at_ref, read_working_tree, resolve_ref
 
 DECLARATIONS = "monitors/declarations"
 TABLE = "dim_host"
@@ -185,3 +188,17 @@ def test_a_ref_without_a_declarations_directory_declared_nothing(repo):
     report = repo.report(ref="broken")
     assert report.code == 0
     assert set(report.outcomes().values()) == {"created"}
+
+
+def test_an_unchanged_ref_reads_as_the_same_input_as_the_working_tree(repo):
+    commit = resolve_ref(repo.path, "HEAD")
+    at_ref = read_at_ref(repo.path, "HEAD", commit, "dev")
+    assert at_ref.label == "at HEAD"
+    assert replace(at_ref, label="in the working tree") == read_working_tree(repo.path, "dev")
+
+
+def test_the_stacks_known_at_the_ref_are_those_committed_there(repo):
+    repo.stack_path("staging").write_text(repo.stack_path("dev").read_text())
+    at_ref = read_at_ref(repo.path, "HEAD", resolve_ref(repo.path, "HEAD"), "staging")
+    assert (at_ref.config, at_ref.known_stacks) == (None, ("dev", "prod"))
+    assert read_working_tree(repo.path, "staging").known_stacks == ("dev", "prod", "staging")

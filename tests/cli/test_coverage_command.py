@@ -13,7 +13,8 @@ import yaml
 from monitors.cli import coverage as coverage_command
 from monitors.cli.main import main
 from monitors.cli.output import ScrubbedStream
-from monitors.declared.project import load_project
+from monitors.declared.project import build_project
+from monitors.declared.project_input import read_project_input
 from monitors.errors import ExitCode
 from tests.cli.test_verify_command import isolated, project, workspace
 
@@ -72,7 +73,7 @@ def test_the_declared_tables_are_the_projects_monitors(workspace, project, monke
     monkeypatch.setenv("DATABRICKS_TOKEN", workspace.token)
     assert coverage(project, workspace, "--json") == 0
     document = json.loads(capsys.readouterr().out)
-    declared = list(load_project("dev", project).monitors)
+    declared = list(build_project(read_project_input("dev", project)).monitors)
     assert document["counts"]["declared"] == len(declared)
     assert sorted(t["table"] for t in document["tables"]) == sorted(declared)
 

@@ -119,10 +119,11 @@ def test_python_dash_m_monitors_runs_the_cli():
 def test_output_is_plain_text_without_a_terminal():
     out = io.StringIO()
     from monitors.cli.plan import render_plan
-    from monitors.declared.project import load_project
+    from monitors.declared.project import build_project
+    from monitors.declared.project_input import read_project_input
     from monitors.desired.plan import make_plan, plan_document
 
-    render_plan(plan_document(make_plan(load_project("dev"))), out)
+    render_plan(plan_document(make_plan(build_project(read_project_input("dev")))), out)
     assert "\x1b[" not in out.getvalue()
 
 

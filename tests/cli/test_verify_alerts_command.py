@@ -9,7 +9,8 @@ import yaml
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.config import Config
 
-from monitors.declared.project import load_project
+from monitors.declared.project import build_project
+from monitors.declared.project_input import read_project_input
 from tests.cli import test_verify_command as verify_command
 from tests.cli.test_verify_command import verify
 from tests.helpers.alerts import ALERTING
@@ -33,8 +34,8 @@ def test_verify_prints_the_alerts_after_the_monitors(workspace, project, monkeyp
     client = WorkspaceClient(
         config=Config(host=workspace.host, token=workspace.token, auth_type="pat")
     )
-    deploy(workspace, client, load_project("dev", project))
-    for table in load_project("dev", project).monitors:
+    deploy(workspace, client, build_project(read_project_input("dev", project)))
+    for table in build_project(read_project_input("dev", project)).monitors:
         workspace.add_refresh(f"wanderbricks_dev.wanderbricks_gold.{table}", "SUCCESS")
     monkeypatch.setenv("DATABRICKS_TOKEN", workspace.token)
     assert verify(project, "--host", workspace.host) == 0
@@ -52,7 +53,7 @@ def test_a_failing_alert_fails_verify_and_its_json(workspace, project, monkeypat
     client = WorkspaceClient(
         config=Config(host=workspace.host, token=workspace.token, auth_type="pat")
     )
-    deploy(workspace, client, load_project("dev", project))
+    deploy(workspace, client, build_project(read_project_input("dev", project)))
     del workspace.metric_rows[PROFILE]
     monkeypatch.setenv("DATABRICKS_TOKEN", workspace.token)
     assert verify(project, "--host", workspace.host, "--json") == 1

@@ -15,7 +15,8 @@ from databricks.sdk import WorkspaceClient
 from databricks.sdk.config import Config
 
 from monitors.cli.main import main
-from monitors.declared.project import load_project
+from monitors.declared.project import build_project
+from monitors.declared.project_input import read_project_input
 from monitors.desired.plan import make_plan
 from monitors.errors import MonitorsError
 from monitors.naming import PROJECT_ROOT
@@ -96,7 +97,7 @@ def set_stack_config(project: Path, **config) -> None:
 
 def deploy_dev(fake: FakeWorkspace) -> None:
     """Create every dev monitor with the exact body the program sends, then initialise it."""
-    project = load_project("dev")
+    project = build_project(read_project_input("dev"))
     client = WorkspaceClient(config=Config(host=fake.host, token=fake.token, auth_type="pat"))
     for table, request in make_plan(project).requests.items():
         full_name = project.settings.full_table_name(table)
@@ -116,7 +117,7 @@ def verify(project: Path, *extra: str) -> int:
 
 
 def test_snapshot_monitors_expect_no_drift_table_and_time_series_ones_do():
-    expected = {e.table: e for e in expected_monitors(load_project("dev"))}
+    expected = {e.table: e for e in expected_monitors(build_project(read_project_input("dev")))}
     assert expected["dim_host"].expects_drift_table is False
     assert expected["fact_booking_daily"].expects_drift_table is True
     assert "cancellation_rate_drift" in expected["fact_booking_daily"].custom_drift_metric_names
@@ -125,7 +126,7 @@ def test_snapshot_monitors_expect_no_drift_table_and_time_series_ones_do():
 
 def test_verify_of_an_unknown_table_is_an_error():
     with pytest.raises(MonitorsError, match="unknown table"):
-        expected_monitors(load_project("dev"), ["fact_booking_detail"])
+        expected_monitors(build_project(read_project_input("dev")), ["fact_booking_detail"])
 
 
 def test_verify_passes_when_every_declared_monitor_is_deployed(

@@ -8,6 +8,7 @@ from monitors.declared.advice import project_warnings
 from monitors.declared.project import build_project
 from monitors.declared.settings import read_stack_config
 from tests.helpers.declarations import TABLE, declaration, with_definition
+from tests.helpers.project import project_input
 
 
 def project_of(data: dict, stack: str = "prod", **settings: object):
@@ -15,7 +16,7 @@ def project_of(data: dict, stack: str = "prod", **settings: object):
     config.update({f"lakehouse-monitors:{k}": v for k, v in settings.items()})
     config.pop("lakehouse-monitors:enabled", None)
     texts = {f"monitors/declarations/{TABLE}.yaml": yaml.safe_dump(data)}
-    return build_project(stack, config, texts)
+    return build_project(project_input(stack, config, texts))
 
 
 def test_a_declaration_warning_names_the_file_the_monitor_and_the_field():

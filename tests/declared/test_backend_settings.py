@@ -14,6 +14,7 @@ from monitors.declared.settings import parse_stack_config, settings_from_config
 from monitors.errors import DeclarationError, DeclarationErrors, StackConfigError
 from monitors.naming import APIS
 from tests.declared.test_stack_settings import BASE, ENGINE_BASE, FILE, file_errors, from_file
+from tests.helpers.project import project_input
 
 DIM_HOST = """\
 snapshot: {}
@@ -137,7 +138,7 @@ def _config(api: str) -> dict:
 def test_what_the_data_quality_api_cannot_express_is_refused_naming_file_monitor_and_field(case):
     path = "monitors/declarations/dim_host.yaml"
     with pytest.raises(DeclarationError) as caught:
-        build_project("prod", _config("data_quality"), {path: _declaration(case)})
+        build_project(project_input("prod", _config("data_quality"), {path: _declaration(case)}))
     _, message = UNEXPRESSIBLE[case]
     assert str(caught.value).startswith(f"{path}: monitor dim_host: {message}")
 
@@ -145,7 +146,7 @@ def test_what_the_data_quality_api_cannot_express_is_refused_naming_file_monitor
 @pytest.mark.parametrize("case", UNEXPRESSIBLE, ids=UNEXPRESSIBLE)
 def test_the_legacy_api_accepts_those_fields(case):
     path = "monitors/declarations/dim_host.yaml"
-    project = build_project("prod", _config("legacy"), {path: _declaration(case)})
+    project = build_project(project_input("prod", _config("legacy"), {path: _declaration(case)}))
     assert list(project.monitors) == ["dim_host"]
 
 
@@ -154,6 +155,8 @@ def test_unexpressible_fields_are_reported_with_every_other_problem_at_once():
     config["lakehouse-monitors:protect"] = "maybe"
     with pytest.raises((DeclarationErrors, StackConfigError)) as caught:
         build_project(
-            "prod", config, {"d/dim_host.yaml": _declaration("data_classification_config")}
+            project_input(
+                "prod", config, {"d/dim_host.yaml": _declaration("data_classification_config")}
+            )
         )
     assert "protect: must be true or false" in str(caught.value)

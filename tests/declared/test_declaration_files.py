@@ -25,7 +25,8 @@ from monitors.declared.loader import (
     parse_declarations,
     read_declaration_files,
 )
-from monitors.declared.project import project_from_config
+from monitors.declared.project import build_project
+from monitors.declared.project_input import read_project_input
 from monitors.errors import DeclarationErrors, MonitorsError
 from monitors.naming import DECLARATIONS_PATH, PROJECT_ROOT
 
@@ -273,7 +274,7 @@ def test_plan_lists_skipped_files_only_with_verbose(project, declarations):
 def test_the_program_reports_file_problems_as_an_error_not_a_crash(project, declarations):
     (declarations / "x_table.yaml").mkdir()
     with pytest.raises(MonitorsError, match=r"x_table\.yaml: is a directory, not a regular file"):
-        project_from_config("dev", {}, project)
+        build_project(read_project_input("dev", project, config={}))
 
 
 def test_the_stack_operations_report_file_problems_as_an_error_not_a_crash(project, declarations):

@@ -28,6 +28,7 @@ from monitors.declared.settings import engine_text, parse_stack_config, settings
 from monitors.desired.plan import make_plan, plan_document
 from monitors.errors import DeclarationError, MonitorsError, StackConfigError
 from tests.helpers.declarations import BASE, INFERENCE_LOG
+from tests.helpers.project import project_input
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE = "fact_booking_daily"
@@ -192,7 +193,7 @@ def test_a_field_of_the_wrong_kind_is_named_in_yaml_words():
 def _plan_lines(config: dict[str, Any], data: dict[str, Any]) -> list[str]:
     """Everything `plan` computes for one declaration: its error lines, or [] once it rendered."""
     try:
-        project = build_project("dev", config, {FILE: yaml.safe_dump(data)})
+        project = build_project(project_input("dev", config, {FILE: yaml.safe_dump(data)}))
         project_warnings(project)
         render_plan(plan_document(make_plan(project)), io.StringIO())
     except MonitorsError as exc:

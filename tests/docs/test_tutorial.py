@@ -27,7 +27,8 @@ from databricks.sdk import WorkspaceClient
 from databricks.sdk.config import Config
 
 from monitors.cli.main import main
-from monitors.declared.project import load_project
+from monitors.declared.project import build_project
+from monitors.declared.project_input import read_project_input
 from monitors.desired.plan import make_plan
 from monitors.naming import PROJECT_ROOT
 from tests.docs.tutorial import BOTH, commands, filled
@@ -63,7 +64,7 @@ def project(tmp_path) -> Path:
 
 def pulumi_up(workspace: FakeWorkspace, project: Path) -> None:
     """What `pulumi up` leaves in the workspace: each planned monitor created and initialised."""
-    plan = make_plan(load_project(STACK, project))
+    plan = make_plan(build_project(read_project_input(STACK, project)))
     client = WorkspaceClient(
         config=Config(host=workspace.host, token=workspace.token, auth_type="pat")
     )

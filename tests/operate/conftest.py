@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from monitors.declared.project import load_project
+from monitors.declared.project import build_project
+from monitors.declared.project_input import read_project_input
 from monitors.naming import API_DATA_QUALITY, API_LEGACY, PROJECT_ROOT
 from monitors.workspace import client as client_module
 from monitors.workspace.client import Limits
@@ -48,7 +49,7 @@ class Scene:
     tables: tuple[str, ...]
 
     def full_name(self, table: str) -> str:
-        return load_project("dev", self.root).settings.full_table_name(table)
+        return build_project(read_project_input("dev", self.root)).settings.full_table_name(table)
 
     def refreshes_path(self, table: str) -> str:
         """The path a queue of `table`'s refresh takes on this scene's API."""
@@ -79,7 +80,7 @@ def scene(request, tmp_path, monkeypatch) -> Iterator[Scene]:
         monkeypatch.setenv("DATABRICKS_TOKEN", fake.token)  # a token is never in the file
         document["config"]["lakehouse-monitors:api"] = request.param
         stack.write_text(yaml.safe_dump(document, sort_keys=False))
-        project = load_project("dev", root)
+        project = build_project(read_project_input("dev", root))
         for table in project.monitors:
             full_name = project.settings.full_table_name(table)
             fake.add_monitor(full_name, output_schema_name=project.settings.output_schema_name)

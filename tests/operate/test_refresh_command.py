@@ -229,7 +229,8 @@ def test_once_the_workspace_stops_answering_the_rest_are_told_not_asked(scene, m
     from databricks.sdk import WorkspaceClient
     from databricks.sdk.config import Config
 
-    from monitors.declared.project import load_project
+    from monitors.declared.project import build_project
+    from monitors.declared.project_input import read_project_input
     from monitors.workspace.client import Deadline
     from monitors.workspace.refresh_run import RefreshRun, targets_for
 
@@ -244,7 +245,7 @@ def test_once_the_workspace_stops_answering_the_rest_are_told_not_asked(scene, m
     client = WorkspaceClient(
         config=Config(host=scene.fake.host, token=scene.fake.token, auth_type="pat")
     )
-    targets = targets_for(load_project("dev", scene.root), None)
+    targets = targets_for(build_project(read_project_input("dev", scene.root)), None)
     report = RefreshRun(client, stack="dev", deadline=Deadline(60)).run("queue", targets)
     assert calls == [targets[0].table]  # nothing more is asked of a workspace that is gone
     first, *rest = report.monitors

@@ -20,7 +20,8 @@ from databricks.sdk.config import Config
 
 from monitors import atomic, scrubber
 from monitors.cli.main import main
-from monitors.declared.project import load_project
+from monitors.declared.project import build_project
+from monitors.declared.project_input import read_project_input
 from monitors.program import hooks
 from tests.cli import test_verify_command as verify_command
 from tests.cli.test_verify_command import deploy_dev, verify
@@ -80,7 +81,7 @@ def test_a_statement_error_echoing_the_token_is_masked_in_verify(
     the request carried."""
     with_alerts(project)
     client = WorkspaceClient(config=Config(host=workspace.host, token=TOKEN, auth_type="pat"))
-    deploy_with_alerts(workspace, client, load_project("dev", project))
+    deploy_with_alerts(workspace, client, build_project(read_project_input("dev", project)))
     workspace.fail_next_statement(f"[PARSE_SYNTAX_ERROR] near 'Bearer {TOKEN}' (token {TOKEN})")
     extra = ["--json"] if as_json else []
     assert verify(project, "--host", workspace.host, *extra) == 1
@@ -166,7 +167,7 @@ def test_an_unforeseen_error_echoing_a_secret_of_the_environment_is_masked(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError(f"unexpected: {TOKEN}")
 
-    monkeypatch.setattr("monitors.declared.project.load_project", broken)
+    monkeypatch.setattr("monitors.declared.project.build_project", broken)
     assert verify(project, "--host", workspace.host) == 1
     assert "error: RuntimeError: unexpected: ***" in assert_nowhere(TOKEN, capsys, project)
 

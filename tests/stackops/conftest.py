@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from monitors.declared.project import load_project
+from monitors.declared.project import build_project
+from monitors.declared.project_input import read_project_input
 from monitors.desired.plan import make_plan
 from monitors.desired.record import MONITORS_OUTPUT, STRUCTURE_OUTPUT, entry
 from monitors.desired.replacement import Structure
@@ -47,7 +48,7 @@ def deployed_outputs(
     """The stack outputs a completed deployment of the project copy recorded: its
     `monitor_structure`, each table's structure passed through `edits[table]` (what was deployed
     differently), and a `monitors` entry per table (its registration completed)."""
-    plan = make_plan(load_project(stack, project))
+    plan = make_plan(build_project(read_project_input(stack, project)))
     record = {
         t: entry(edits.get(t, lambda s: s)(structure)) for t, structure in plan.structures.items()
     }

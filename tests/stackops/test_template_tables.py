@@ -8,12 +8,13 @@ from monitors.declared.project import build_project
 from monitors.declared.settings import read_stack_config
 from monitors.errors import UnknownTableError
 from monitors.stackops.common import Env, resolve_tables
+from tests.helpers.project import project_input
 
 FACTS = "tables: {like: 'fact\\_%'}\nsnapshot: {}\n"
 
 
 def project():
-    return build_project("dev", read_stack_config("dev"), {"d/facts.yaml": FACTS})
+    return build_project(project_input("dev", read_stack_config("dev"), {"d/facts.yaml": FACTS}))
 
 
 def test_a_table_a_pattern_covers_is_accepted_by_name():

@@ -289,13 +289,14 @@ def test_verify_expects_each_monitor_on_the_stacks_backend_and_the_schema_monito
     from monitors.declared.project import build_project
     from monitors.declared.settings import read_stack_config
     from monitors.workspace.expected import expected_monitors
+    from tests.helpers.project import project_input
 
     config = {
         **read_stack_config("prod"),
         "lakehouse-monitors:api": "data_quality",
         "lakehouse-monitors:anomalyDetection": {"enabled": True, "excludedTables": ["dim_user"]},
     }
-    project = build_project("prod", config, read_declaration_files())
+    project = build_project(project_input("prod", config, read_declaration_files()))
     every = expected_monitors(project)
     assert {e.api for e in every[:-1]} == {"data_quality"}
     assert every[-1] == ExpectedMonitor(

@@ -353,11 +353,14 @@ def test_the_sdk_retry_loop_ends_at_the_deadline_not_at_its_own_budget(fake_work
 
 
 def test_hooks_tell_the_engine_their_errors_are_warnings():
-    from monitors.declared.project import load_project
+    from monitors.declared.project import build_project
+    from monitors.declared.project_input import read_project_input
     from tests.fakes.mock_runtime import run_program
 
     made: list[hooks.Hooks] = []
-    run_program(lambda: made.append(hooks.make_hooks(load_project("dev"))), stack="dev")
+    run_program(
+        lambda: made.append(hooks.make_hooks(build_project(read_project_input("dev")))), stack="dev"
+    )
     binding = made[0].binding
     assert binding is not None
     registered = [*(binding.after_update or []), *(binding.after_delete or [])]
