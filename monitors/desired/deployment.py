@@ -152,6 +152,16 @@ def ignored_inputs(decision: Decision, data_quality: bool = False) -> tuple[str,
     return CREATE_ONLY_INPUTS if data_quality else UNREADABLE_INPUTS
 
 
+def monitor_step(plan: Plan, decision: Decision) -> MonitorStep:
+    """One monitor's options in this run: its `protect` (on in a protected stack except in the
+    run that applies its reset: `is_protected`), its trigger and its `ignore_changes`."""
+    return MonitorStep(
+        decision,
+        is_protected(plan.project.settings.protect, decision.reset),
+        ignored_inputs(decision, plan.data_quality),
+    )
+
+
 def decide_monitors(plan: Plan, last: LastDeployment) -> dict[str, Decision]:
     """One decision per declared monitor, against its record and whether its last
     registration completed (`last` as `monitors.desired.backend.prepare_last` gives it)."""
@@ -172,20 +182,13 @@ def decide_deployment(
     """
     settings = plan.project.settings
     # The protection rule, asked once: for every resource no reset of this run touches (what a
-    # deleted one has recorded, too), and for each monitor below (lifted by its reset).
-    standing = is_protected(settings.protect, reset_applied_now=False)
+    # deleted one has recorded, too), and for each monitor in `monitor_step` (lifted by its reset).
+    standing = plan.protect
     alerts, messages = _alerts_reading_recorded_tables(plan, outputs)
     messages += _alert_deletes(plan, alerts, deployed_alerts(outputs), standing)
     last, migrating = prepare_last(settings, last, plan.structures)
     decisions = decide_monitors(plan, last)
-    monitors = {
-        table: MonitorStep(
-            decision,
-            is_protected(settings.protect, decision.reset),
-            ignored_inputs(decision, plan.data_quality),
-        )
-        for table, decision in decisions.items()
-    }
+    monitors = {table: monitor_step(plan, decision) for table, decision in decisions.items()}
     messages += _monitor_messages(monitors, last, plan.project, standing)
     messages += _paused(plan, standing)
     readers = _readers(plan, outputs)
