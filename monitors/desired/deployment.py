@@ -1,13 +1,14 @@
 """What this deployment does to every resource, decided once before anything is registered (pure).
 
 From the plan and the last deployment's record (`decide_deployment`): each monitor's decision
-(`monitors.desired.replacement.decide`), its `protect` (`monitors.desired.protection.is_protected`,
-asked here and nowhere else in a run: every option and every sentence that depends on it reads
-the answer from here), its replacement trigger and `ignore_changes`; the alerts (reading the
-metric tables their monitor reported) with their `protect`; the readers' resources with theirs;
-the schema monitor's; the tables whose reset this run applies with `purge: true`; and every
-sentence the preview says about them, in order. The program logs those sentences and registers
-the resources exactly as given (`monitors.program.register`); it decides nothing.
+(`monitors.desired.replacement.decide`), its `protect`, its replacement trigger and
+`ignore_changes`; the alerts (reading the metric tables their monitor reported) with their
+`protect`; the readers' resources with theirs; the schema monitor's; the tables whose reset this
+run applies with `purge: true`; and every sentence the preview says about them, in order. The
+protection rule (`monitors.desired.protection.is_protected`) is asked once per monitor
+(`monitor_step`) and once for everything no reset touches (`Plan.protect`); every option and
+every sentence that depends on it reads those answers. The program logs the sentences and
+registers the resources exactly as given (`monitors.program.register`); it decides nothing.
 """
 
 from __future__ import annotations
@@ -181,8 +182,7 @@ def decide_deployment(
     backend and the stack is not migrating to its own.
     """
     settings = plan.project.settings
-    # The protection rule, asked once: for every resource no reset of this run touches (what a
-    # deleted one has recorded, too), and for each monitor in `monitor_step` (lifted by its reset).
+    # `protect` of every resource no reset of this run touches, and what a deleted one recorded.
     standing = plan.protect
     alerts, messages = _alerts_reading_recorded_tables(plan, outputs)
     messages += _alert_deletes(plan, alerts, deployed_alerts(outputs), standing)
@@ -225,6 +225,7 @@ def decide_deployment(
 
 
 def _purged(plan: Plan, decisions: Mapping[str, Decision]) -> frozenset[str]:
+    """The monitors whose reset this run applies and asks for their assets to be dropped."""
     resets = plan.project.settings.resets
     return frozenset(
         table
