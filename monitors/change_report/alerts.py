@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from monitors.change_report.diff import FieldChange, diff_values
 from monitors.desired.alerts import AlertRequest
 from monitors.desired.plan import Plan
-from monitors.desired.protection import is_protected
 
 QUERY = "query_text"
 CREATE_ONLY = ("parent_path",)
@@ -66,8 +65,6 @@ def _classify(
 def compare_alerts(last: Plan | None, now: Plan) -> dict[str, AlertChange]:
     """Every alert of either side, in a stable order (table, then alert)."""
     before = last.alerts if last is not None else {}
-    protect = is_protected(
-        last.project.settings.protect if last is not None else False, reset_applied_now=False
-    )
+    protect = last.protect if last is not None else False
     keys = sorted(set(before) | set(now.alerts))
     return {key: _classify(key, before.get(key), now.alerts.get(key), protect) for key in keys}

@@ -36,8 +36,8 @@ from monitors.change_report.sources import (
 from monitors.change_report.templates import TemplateChange, compare_templates
 from monitors.declared.project_input import ProjectInput
 from monitors.desired.anomaly_alert import UPDATE_REMOVES_RECIPIENTS
+from monitors.desired.deployment import monitor_step
 from monitors.desired.plan import Plan, make_plan
-from monitors.desired.protection import is_protected
 from monitors.desired.replacement import AnomalyChange, decide
 from monitors.errors import ExitCode, SideInvalidError
 from monitors.naming import API_LEGACY, CONFIG_NAMESPACE, migrate_command
@@ -203,7 +203,7 @@ def _classify(table: str, last: Plan | None, now: Plan) -> MonitorChange:
             last.project.settings.full_table_name(table),
             Outcome.DELETED,
             last.structures[table].profile_type,
-            needs_unprotect=last.project.settings.protect,
+            needs_unprotect=last.protect,
         )
     decision = decide(table, last.structures[table], now.structures[table])
     diff = diff_requests(last.requests[table], now.requests[table])
@@ -217,7 +217,7 @@ def _classify(table: str, last: Plan | None, now: Plan) -> MonitorChange:
             profile,
             reasons=decision.reasons,
             reset_requested=decision.reset,
-            needs_reset=is_protected(now.project.settings.protect, decision.reset),
+            needs_reset=monitor_step(now, decision).protect,
             diff=diff,
         )
     outcome = Outcome.UPDATED if diff else Outcome.UNCHANGED
@@ -232,7 +232,7 @@ def compare_anomaly(last: Plan | None, now: Plan) -> AnomalyDetectionChange | No
     change = AnomalyChange(before, after)
     reasons = (change.reason,) if change.reason else ()
     # The engine refuses a delete when the recorded `protect` is on, a replace when both are.
-    protected_before = last is not None and last.project.settings.protect
+    protected_before = last is not None and last.protect
     if change.created and after is not None:
         return AnomalyDetectionChange(after, Outcome.CREATED)
     if change.deleted and before is not None:
@@ -243,7 +243,7 @@ def compare_anomaly(last: Plan | None, now: Plan) -> AnomalyDetectionChange | No
         return None
     changes = diff_values(last.anomaly, now.anomaly)
     if change.replaced:
-        protected = protected_before and now.project.settings.protect
+        protected = protected_before and now.protect
         return AnomalyDetectionChange(after, Outcome.REPLACED, reasons, protected, changes)
     if not changes:
         return AnomalyDetectionChange(after, Outcome.UNCHANGED)

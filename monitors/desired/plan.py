@@ -46,6 +46,14 @@ class Plan:
         """True when the stack deploys through the Data Quality Monitoring API."""
         return self.project.settings.api == API_DATA_QUALITY
 
+    @property
+    def protect(self) -> bool:
+        """`protect` of every resource of this plan that no reset lifts in the run
+        (`monitors.desired.protection.is_protected`): what `plan` shows, what a deployed
+        resource has recorded, and what a run registers for all but a monitor it resets (and
+        that monitor's alerts: `monitors.desired.deployment.monitor_step`)."""
+        return is_protected(self.project.settings.protect, reset_applied_now=False)
+
 
 def make_plan(project: Project) -> Plan:
     """Compute every monitor's API body and structure, with no Pulumi calls."""
@@ -105,7 +113,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         monitors[table] = {
             "table_name": settings.full_table_name(table),
             "urn": monitor_urn(settings.stack, table, settings.api),
-            "protect": is_protected(settings.protect, reset_applied_now=False),
+            "protect": plan.protect,
             "delete_before_replace": True,
             "reset": reset.model_dump() if reset else None,
             "request": plan.dq_requests[table] if plan.data_quality else request,
@@ -118,7 +126,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         key: {
             "table": request.table,
             "urn": alert_urn(settings.stack, request.table, request.name),
-            "protect": is_protected(settings.protect, reset_applied_now=False),
+            "protect": plan.protect,
             "rule": request.rule,
             "destinations": list(request.destinations),
             "request": request.body,
@@ -155,7 +163,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         document["readers"] = {
             "use_catalog": settings.readers.use_catalog,
             "grants": [
-                {"name": g.name, "protect": settings.protect, **g.inputs}
+                {"name": g.name, "protect": plan.protect, **g.inputs}
                 for g in grant_requests(settings)
             ],
             "dashboard_permission": DASHBOARD_PERMISSION,
@@ -164,7 +172,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         document["anomaly_detection"] = {
             "schema_name": settings.gold_schema_name,
             "urn": anomaly_urn(settings.stack),
-            "protect": is_protected(settings.protect, reset_applied_now=False),
+            "protect": plan.protect,
             "endpoint": ENDPOINT,
             "request": plan.anomaly,
             "on_update": UPDATE_REMOVES_RECIPIENTS,

@@ -9,7 +9,7 @@ filled with the table's and the stack's output schema's ids) is compared with th
 settable fields: what the provider sends and what the next `pulumi up` diffs.
 
 The create-only inputs (`assets_dir`, `warehouse_id`, `skip_builtin_dashboard`) are ignored by
-the program outside a replace on this backend (`monitors.program.register_dq`
+the program outside a replace on this backend (`monitors.desired.deployment`
 `CREATE_ONLY_INPUTS`), so a difference there changes nothing: it is a note.
 """
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 import pulumi
@@ -216,7 +216,7 @@ def refresh_after_update(args: pulumi.ResourceHookArgs, run: HookRun) -> str | N
 
 
 def purge_after_delete(
-    args: pulumi.ResourceHookArgs, purge_tables: set[str], run: HookRun, output_schema: str
+    args: pulumi.ResourceHookArgs, purge_tables: Collection[str], run: HookRun, output_schema: str
 ) -> PurgeResult | None:
     """Drop the deleted monitor's metric tables and dashboard if this run purges it.
 
@@ -278,7 +278,8 @@ def in_thread(
 
 
 def make_hooks(project: Project, run: HookRun | None = None) -> Hooks:
-    """The hooks for one run: refresh (if the stack wants it) and the purge guard."""
+    """The hooks for one run: refresh (if the stack wants it) and the purge guard, which reads
+    the purge set of the run's decided deployment when it runs (`Hooks`)."""
     run = run or HookRun()
     hooks = Hooks()
     output_schema = f"{project.settings.catalog}.{project.settings.output_schema}"

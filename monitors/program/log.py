@@ -16,6 +16,7 @@ import pulumi
 from pulumi.runtime.config import get_config_secret_keys_env
 
 from monitors import scrubber
+from monitors.desired.deployment import WARN, Message
 
 
 def info(message: str) -> None:
@@ -40,3 +41,8 @@ def remember_config_secrets(config: Mapping[str, Any]) -> None:
     secret_keys = set(get_config_secret_keys_env())
     scrubber.remember(*(str(v) for k, v in config.items() if k in secret_keys and v is not None))
     scrubber.remember_url(config.get("databricks:host"))
+
+
+def say(message: Message) -> None:
+    """A sentence the run decided to say (`monitors.desired.deployment`), at its level."""
+    (warn if message.level == WARN else info)(message.text)

@@ -9,8 +9,9 @@ What keeps an alert alive through its monitor's replace or reset:
   instead of unknown. A recreated monitor writes to the same tables, so nothing changes.
 - `depends_on` its monitor orders a first creation after the monitor and its folder; a
   `dependsOn` edge alone never makes a dependent replaced (same function, its comment).
-- `protect` is the monitor's: a delete in a protected stack fails until unprotected, exactly as
-  a monitor's, and a reset lifts it for the reset monitor's alerts in that run only.
+- `protect` is the monitor's (decided with it, `monitors.desired.deployment`): a delete in a
+  protected stack fails until unprotected, exactly as a monitor's, and a reset lifts it for the
+  reset monitor's alerts in that run only.
 - `parent_path` can only be set on create (AlertV2 API), so a changed folder replaces the alert
   (`replace_on_changes`), deleting first: two alerts of one name in one folder would make the
   service rename the new one "... (1)" (terraform-provider-databricks issue 4867).
@@ -25,7 +26,6 @@ or several, stops the run naming the file and field that wrote it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -33,16 +33,10 @@ import pulumi_databricks as databricks
 from pulumi.output import Unknown
 
 from monitors.declared.alerts import alert_field
-from monitors.desired.alert_record import (
-    ALERTS_OUTPUT,
-    deployed_alerts,
-    recorded_metric_tables,
-)
-from monitors.desired.alerts import AlertRequest, alert_requests, documented_metric_tables
+from monitors.desired.alert_record import ALERTS_OUTPUT
+from monitors.desired.alerts import AlertRequest
+from monitors.desired.deployment import ALERT_REPLACE_ON_CHANGES, Deployment
 from monitors.desired.plan import Plan
-from monitors.desired.protection import alert_delete_needs_unprotect, is_protected
-from monitors.desired.record import MONITORS_OUTPUT, recorded_table_names
-from monitors.desired.replacement import Decision
 from monitors.errors import DeclarationError, DeclarationErrors, Problem
 from monitors.naming import (
     CONFIG_NAMESPACE,
@@ -50,63 +44,6 @@ from monitors.naming import (
     alert_resource_name,
     stack_file_name,
 )
-from monitors.program import log
-
-# Top-level input keys (camelCase, as the engine diffs them) whose change replaces the alert.
-CREATE_ONLY_INPUTS = ["parentPath"]
-
-
-def _announce_deletes(plan: Plan, requests: Mapping[str, AlertRequest], last: set[str]) -> None:
-    settings = plan.project.settings
-    for key in sorted(last - requests.keys()):
-        table, _, name = key.partition(".")
-        why = (
-            "is no longer declared"
-            if settings.alerts is not None
-            else "is in a stack that no longer sets lakehouse-monitors:alerts"
-        )
-        message = f"alert '{key}' {why}: it will be DELETED."
-        if settings.protect:
-            message += " " + alert_delete_needs_unprotect(settings.stack, table, name)
-        log.warn(message)
-
-
-def _with_recorded_tables(plan: Plan, outputs: Mapping[str, Any] | None) -> dict[str, AlertRequest]:
-    """The plan's alert inputs, re-made for monitors whose record names other metric tables
-    than the documented ones (said once per monitor: `plan` shows the documented ones).
-
-    Only a record of the same monitored table counts: after `catalog` or `goldSchema` changed,
-    the recorded tables are the old monitor's, which this run deletes (a replace), so the
-    alerts follow the new monitor's documented tables in the same run."""
-    if not plan.alerts:
-        return plan.alerts
-    settings = plan.project.settings
-    recorded = recorded_metric_tables(outputs)
-    monitored = recorded_table_names((outputs or {}).get(MONITORS_OUTPUT))
-    differing = {
-        table: names
-        for table, names in recorded.items()
-        if table in plan.project.monitors
-        and monitored.get(table, "").lower() == settings.full_table_name(table)
-        and names != documented_metric_tables(settings, table)
-    }
-    if not differing:
-        return plan.alerts
-    for table, names in sorted(differing.items()):
-        log.warn(
-            f"monitor '{table}' reported its metric tables as {names.profile} and {names.drift}, "
-            "not the documented names `plan` shows: its alerts read the reported ones."
-        )
-    return alert_requests(plan.project, recorded)
-
-
-@dataclass(frozen=True)
-class PreparedAlerts:
-    """The alerts of this run, checked before anything is registered: their inputs (metric
-    tables as recorded), and the ids of the destinations they name."""
-
-    requests: dict[str, AlertRequest]
-    destination_ids: dict[str, str] = field(default_factory=dict)
 
 
 def destinations_lookup(plan: Plan) -> pulumi.Output[Any] | None:
@@ -157,15 +94,10 @@ def _resolve(plan: Plan, found: Any) -> dict[str, str]:
     return ids
 
 
-def prepare_alerts(
-    plan: Plan, outputs: Mapping[str, Any] | None, destinations: Any = None
-) -> PreparedAlerts:
-    """Check this run's alerts before any resource is registered: resolve the destinations they
-    name (`destinations` is the lookup's answer), and say which alerts this run deletes."""
-    requests = _with_recorded_tables(plan, outputs)
-    ids = _resolve(plan, destinations) if destinations is not None else {}
-    _announce_deletes(plan, requests, deployed_alerts(outputs))
-    return PreparedAlerts(requests, ids)
+def resolve_destinations(plan: Plan, destinations: Any) -> dict[str, str]:
+    """Each destination name some alert uses, to its id (`destinations` is the lookup's answer,
+    None when no alert names one); checked before any resource is registered."""
+    return _resolve(plan, destinations) if destinations is not None else {}
 
 
 def _evaluation(request: AlertRequest, ids: Mapping[str, str]) -> Any:
@@ -195,26 +127,24 @@ def _alert_outputs(alert: databricks.AlertV2, display_name: str) -> Any:
 
 
 def register_alerts(
-    prepared: PreparedAlerts,
-    plan: Plan,
-    decisions: Mapping[str, Decision],
+    deployment: Deployment,
+    destination_ids: Mapping[str, str],
     monitors: Mapping[str, pulumi.Resource],
 ) -> dict[str, Any]:
     """Register every alert the stack deploys; return the `alerts` stack output (as inputs)."""
-    settings = plan.project.settings
     entries: dict[str, Any] = {}
-    for key, request in prepared.requests.items():
-        decision = decisions[request.table]
+    for key, alert in deployment.alerts.items():
+        request = alert.resource
         opts = pulumi.ResourceOptions(
-            protect=is_protected(settings.protect, decision.reset),
+            protect=alert.protect,
             delete_before_replace=True,
-            replace_on_changes=CREATE_ONLY_INPUTS,
+            replace_on_changes=list(ALERT_REPLACE_ON_CHANGES),
             depends_on=[monitors[request.table]],
         )
-        alert = databricks.AlertV2(
+        resource = databricks.AlertV2(
             alert_resource_name(request.table, request.name),
-            **{**request.body, "evaluation": _evaluation(request, prepared.destination_ids)},
+            **{**request.body, "evaluation": _evaluation(request, destination_ids)},
             opts=opts,
         )
-        entries[key] = _alert_outputs(alert, request.body["display_name"])
+        entries[key] = _alert_outputs(resource, request.body["display_name"])
     return {ALERTS_OUTPUT: entries}

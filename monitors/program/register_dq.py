@@ -27,16 +27,6 @@ from monitors.desired.payload_dq import OBJECT_SCHEMA, OBJECT_TABLE, placeholder
 from monitors.errors import IdLookupError
 from monitors.naming import ANOMALY_RESOURCE_NAME, resource_name
 
-# Create-only inputs by our replace rule (monitors.desired.replacement.CREATE_ONLY_FIELDS), as
-# the paths under this resource. Whether the new API's GET echoes them is not documented, and the
-# provider keeps none of them from the prior state (`dataquality_tf/model.go`
-# `DataProfilingConfig.SyncFieldsDuringRead`), so outside a replace changes to them are ignored:
-# a change to any of them is a replace by our rule, which ignores nothing.
-CREATE_ONLY_INPUTS: tuple[str, ...] = (
-    "dataProfilingConfig.assetsDir",
-    "dataProfilingConfig.skipBuiltinDashboard",
-    "dataProfilingConfig.warehouseId",
-)
 # The monitor's outputs that fill its entry of the `monitors` stack output.
 PROFILE_OUTPUTS: tuple[str, ...] = (
     "status",

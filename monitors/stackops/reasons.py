@@ -18,12 +18,12 @@ from pulumi.automation import CommandError, Stack
 
 from monitors.declared.project import Project
 from monitors.desired.backend import prepare_last
+from monitors.desired.deployment import decide_monitors
 from monitors.desired.plan import make_plan
 from monitors.desired.record import LastDeployment, read_last_deployment
 from monitors.desired.replacement import (
     Decision,
     Structure,
-    decide,
     describe_held,
     describe_unknown,
 )
@@ -105,7 +105,7 @@ class Explanation:
 
 def explain(project: Project, record: LastRecord) -> Explanation:
     """Run the program's replace rule for every enabled monitor, as the program does
-    (`monitors.program.register.decide_all`: `decide` with whether the last registration
+    (`monitors.desired.deployment.decide_monitors`: `decide` with whether the last registration
     of the monitor completed)."""
     if record.problem is not None:
         return Explanation(problem=record.problem)
@@ -114,8 +114,4 @@ def explain(project: Project, record: LastRecord) -> Explanation:
         last, _ = prepare_last(project.settings, record.deployment, plan.structures)
     except BackendMismatchError as exc:
         return Explanation(problem=str(exc))
-    decisions = {
-        t: decide(t, last.structures.get(t), now, applied=last.applied(t))
-        for t, now in plan.structures.items()
-    }
-    return Explanation(decisions, frozenset(last.registered))
+    return Explanation(decide_monitors(plan, last), frozenset(last.registered))
