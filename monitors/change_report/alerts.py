@@ -15,11 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from monitors.change_report.diff import FieldChange, diff_values
-from monitors.desired.alerts import AlertRequest
+from monitors.desired.alerts import ALERT_CREATE_ONLY_FIELDS, AlertRequest
 from monitors.desired.plan import Plan
 
 QUERY = "query_text"
-CREATE_ONLY = ("parent_path",)
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,7 @@ def _classify(
     changes = diff_values(last.body, now.body)
     if not changes:
         return AlertChange(key, now.table, "unchanged", now.rule)
-    replaced = any(c.field in CREATE_ONLY for c in changes)
+    replaced = any(c.field in ALERT_CREATE_ONLY_FIELDS for c in changes)
     return AlertChange(
         key,
         now.table,

@@ -35,6 +35,9 @@ from monitors.naming import CONFIG_NAMESPACE, alert_display_name, alert_key, sho
 PAUSE_STATUS = "UNPAUSED"
 EMPTY_RESULT_STATE = "OK"
 COMPARISON = ALERT_OPERATORS[">="]
+# The alert fields the API takes on create only (its folder): changing one replaces the alert.
+# One owner for the program (as camelCase inputs) and the change report (as request fields).
+ALERT_CREATE_ONLY_FIELDS: tuple[str, ...] = ("parent_path",)
 
 
 @dataclass(frozen=True)

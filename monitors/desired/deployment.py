@@ -13,6 +13,7 @@ registers the resources exactly as given (`monitors.program.register`); it decid
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
@@ -20,7 +21,12 @@ from typing import Any, Generic, Literal, TypeVar
 from monitors.declared.claims import pattern_of
 from monitors.declared.project import Project
 from monitors.desired.alert_record import deployed_alerts, recorded_metric_tables
-from monitors.desired.alerts import AlertRequest, alert_requests, documented_metric_tables
+from monitors.desired.alerts import (
+    ALERT_CREATE_ONLY_FIELDS,
+    AlertRequest,
+    alert_requests,
+    documented_metric_tables,
+)
 from monitors.desired.anomaly_alert import describe_update, excluded_change
 from monitors.desired.backend import describe_migrating, prepare_last
 from monitors.desired.plan import Plan, describe_paused
@@ -73,8 +79,11 @@ CREATE_ONLY_INPUTS: tuple[str, ...] = (
     "dataProfilingConfig.skipBuiltinDashboard",
     "dataProfilingConfig.warehouseId",
 )
-# An alert's top-level input keys (camelCase, as the engine diffs them) whose change replaces it.
-ALERT_REPLACE_ON_CHANGES: tuple[str, ...] = ("parentPath",)
+# An alert's top-level input keys whose change replaces it: its create-only fields
+# (`monitors.desired.alerts.ALERT_CREATE_ONLY_FIELDS`) in camelCase, as the engine diffs inputs.
+ALERT_REPLACE_ON_CHANGES: tuple[str, ...] = tuple(
+    re.sub(r"_([a-z])", lambda m: m.group(1).upper(), name) for name in ALERT_CREATE_ONLY_FIELDS
+)
 
 INFO: Literal["info"] = "info"
 WARN: Literal["warn"] = "warn"
