@@ -111,6 +111,8 @@ UNREADABLE = [
     ("format-2", changed(format=2), "not a format 1 journal"),
     ("format-missing", changed(format=GONE), "not a format 1 journal"),
     ("format-text", changed(format="1"), "not a format 1 journal"),
+    ("format-true", changed(format=True), "not a format 1 journal"),
+    ("format-float", changed(format=1.0), "not a format 1 journal"),
     ("format-first", changed(format=GONE, source="x"), "not a format 1 journal"),
     ("source-missing", changed(source=GONE), "'source'"),
     ("target-other", changed(target="v3"), f"target must be one of {APIS}, got 'v3'"),
