@@ -24,9 +24,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from annotated_types import MinLen
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    OnErrorOmit,
+    Strict,
+    StrictStr,
+    TypeAdapter,
+    ValidationError,
+)
 from pydantic_core import ErrorDetails, PydanticCustomError
+from typing_extensions import TypedDict
 
 from monitors.declared.problems import field_path
 from monitors.desired.replacement import PROFILE_TYPES, MetricShape, Structure
@@ -86,7 +96,8 @@ def entry(structure: Structure) -> str:
 
 # ---------------------------------------------------------------------------- reading an entry
 
-_Text = Annotated[str, MinLen(1)]
+_NON_EMPTY = Field(min_length=1)
+_Text = Annotated[str, _NON_EMPTY]
 if TYPE_CHECKING:  # the choices are the tuples above: one owner each
     _ProfileType = str
     _MetricType = str
@@ -106,7 +117,7 @@ def _four_values(value: Any) -> Any:
 
 
 _Metric = Annotated[
-    tuple[_MetricType, Annotated[list[_Text], MinLen(1)], _Text, _Text],
+    tuple[_MetricType, Annotated[list[_Text], _NON_EMPTY], _Text, _Text],
     Strict(False),  # a list of four, checked just above
     BeforeValidator(_four_values),
 ]
@@ -296,30 +307,56 @@ def read_last_structures(raw: Any) -> dict[str, Structure]:
     return _read_structures(raw, {})
 
 
+# ---------------------------------------------------------------------------- lenient outputs
+
+
+class MonitorOutputs(TypedDict, total=False):
+    """What a later run reads of a monitor's `monitors` entry (the provider's answers; its other
+    outputs are ignored). A value of another kind is left out: a failed registration leaves
+    them unknown (None, or `Unknown` in a preview)."""
+
+    table_name: OnErrorOmit[StrictStr]
+    dashboard_id: OnErrorOmit[Annotated[StrictStr, _NON_EMPTY]]
+    profile_metrics_table_name: OnErrorOmit[StrictStr]
+    drift_metrics_table_name: OnErrorOmit[StrictStr]
+
+
+class AnomalyOutputs(TypedDict, total=False):
+    """What a later run reads of the `anomaly_detection` output; unreadable values left out."""
+
+    schema_name: OnErrorOmit[Annotated[StrictStr, _NON_EMPTY]]
+    excluded_table_full_names: OnErrorOmit[Annotated[list[StrictStr], Strict()]]
+
+
+# An entry that is not an object is left out.
+_MONITOR_OUTPUTS = TypeAdapter(dict[Any, OnErrorOmit[MonitorOutputs]])
+_ANOMALY_OUTPUTS = TypeAdapter(AnomalyOutputs)
+
+
+def monitor_outputs(raw: Any) -> dict[Any, MonitorOutputs]:
+    """Each monitor's `monitors` entry as far as it is readable ({} when the output is not an
+    object): the record only says what the last run's registrations reported."""
+    if not isinstance(raw, Mapping):
+        return {}
+    return _MONITOR_OUTPUTS.validate_python(raw)
+
+
 def registered_tables(raw: Any) -> set[str]:
     """The monitors whose registration completed in the last run, from its `monitors` output.
 
     A completed registration exported the resource's `table_name` as a string; a failed one left
     it unknown (None or `Unknown` when read back). Anything unreadable counts as not completed.
     """
-    if not isinstance(raw, Mapping):
-        return set()
-    return {
-        table
-        for table, outputs in raw.items()
-        if isinstance(outputs, Mapping) and isinstance(outputs.get("table_name"), str)
-    }
+    return set(recorded_table_names(raw))
 
 
 def recorded_table_names(raw: Any) -> dict[str, str]:
     """The table each monitor was on at its last completed registration: its `monitors` entry's
     `table_name` (the provider's answer). Records of every earlier version hold it."""
-    if not isinstance(raw, Mapping):
-        return {}
     return {
         table: outputs["table_name"]
-        for table, outputs in raw.items()
-        if isinstance(outputs, Mapping) and isinstance(outputs.get("table_name"), str)
+        for table, outputs in monitor_outputs(raw).items()
+        if "table_name" in outputs
     }
 
 
@@ -346,10 +383,14 @@ def read_last_deployment(outputs: Mapping[str, Any] | None) -> LastDeployment:
     names = recorded_table_names(outputs.get(MONITORS_OUTPUT))
     return LastDeployment(
         _read_structures(outputs.get(STRUCTURE_OUTPUT), names),
-        registered_tables(outputs.get(MONITORS_OUTPUT)),
+        set(names),
         anomaly_schema(outputs.get(ANOMALY_OUTPUT)),
         anomaly_excluded(outputs.get(ANOMALY_OUTPUT)),
     )
+
+
+def _anomaly_outputs(raw: Any) -> AnomalyOutputs:
+    return _ANOMALY_OUTPUTS.validate_python(raw) if isinstance(raw, Mapping) else {}
 
 
 def anomaly_schema(raw: Any) -> str | None:
@@ -357,14 +398,11 @@ def anomaly_schema(raw: Any) -> str | None:
     entry without a readable name still counts as deployed (`?`), so removing it is announced."""
     if raw is None:
         return None
-    name = raw.get("schema_name") if isinstance(raw, Mapping) else None
-    return name if isinstance(name, str) and name else "?"
+    return _anomaly_outputs(raw).get("schema_name", "?")
 
 
 def anomaly_excluded(raw: Any) -> tuple[str, ...] | None:
     """The exclusions the last run's anomaly detection monitor sent, in order; None when the
     entry holds no readable list."""
-    names = raw.get("excluded_table_full_names") if isinstance(raw, Mapping) else None
-    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        return None
-    return tuple(names)
+    names = _anomaly_outputs(raw).get("excluded_table_full_names")
+    return None if names is None else tuple(names)
