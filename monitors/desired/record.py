@@ -41,7 +41,7 @@ from typing_extensions import TypedDict
 from monitors.declared.problems import field_path
 from monitors.desired.replacement import PROFILE_TYPES, MetricShape, Structure
 from monitors.errors import Problem, RecordError
-from monitors.naming import API_LEGACY, APIS
+from monitors.naming import API_LEGACY, APIS, ApiName
 
 STRUCTURE_OUTPUT = "monitor_structure"
 MONITORS_OUTPUT = "monitors"
@@ -98,14 +98,12 @@ def entry(structure: Structure) -> str:
 
 _NON_EMPTY = Field(min_length=1)
 _Text = Annotated[str, _NON_EMPTY]
-if TYPE_CHECKING:  # the choices are the tuples above: one owner each
+if TYPE_CHECKING:  # the choices are the tuples: one owner each
     _ProfileType = str
     _MetricType = str
-    _Api = str
 else:
     _ProfileType = Literal[PROFILE_TYPES]
     _MetricType = Literal[METRIC_TYPES]
-    _Api = Literal[APIS]
 _SHAPE = "must be [type, input_columns, output_type, definition_digest]"
 
 
@@ -140,7 +138,7 @@ class RecordEntry(BaseModel):
     resetting: bool = False
     no_trigger: bool = False
     first_trigger: bool = False
-    api: _Api = API_LEGACY
+    api: ApiName = API_LEGACY
 
 
 # The order the record's problems are reported in, one at a time: a missing field, then an

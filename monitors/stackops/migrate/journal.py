@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pulumi.automation import Deployment
 from pydantic import (
@@ -34,7 +34,7 @@ from pydantic_core import ErrorDetails
 
 from monitors.atomic import write_text
 from monitors.errors import StackOpsError
-from monitors.naming import APIS, short_stack
+from monitors.naming import APIS, ApiName, short_stack
 from monitors.workspace.migration import MonitorFacts
 
 JOURNAL_DIR = ".migrations"
@@ -140,12 +140,6 @@ def _check_stack(deployment: Mapping[str, Any], stack: str) -> None:
             )
 
 
-if TYPE_CHECKING:  # the choices are `monitors.naming.APIS`
-    _Api = str
-else:
-    _Api = Literal[APIS]
-
-
 class JournalFile(BaseModel):
     """The journal as `Journal.save` writes it, read strictly (fields it does not know are
     ignored); validated with the stack's short name as context (`stack`)."""
@@ -153,8 +147,8 @@ class JournalFile(BaseModel):
     model_config = ConfigDict(strict=True)
 
     format: Annotated[int, Field(ge=FORMAT, le=FORMAT)]  # exactly FORMAT, never true or 1.0
-    source: _Api
-    target: _Api
+    source: ApiName
+    target: ApiName
     stack_file: str
     started: str
     resumed: bool
