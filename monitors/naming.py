@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 PROJECT_NAME = "lakehouse-monitors"
 # The config namespace of our stack settings (`lakehouse-monitors:catalog`, ...).
@@ -26,6 +27,10 @@ RESETS_KEY = "resets"
 API_LEGACY = "legacy"
 API_DATA_QUALITY = "data_quality"
 APIS: tuple[str, ...] = (API_LEGACY, API_DATA_QUALITY)
+if TYPE_CHECKING:
+    ApiName = str
+else:  # one of APIS, as a type pydantic checks (the record, the migration journal)
+    ApiName = Literal[APIS]
 # The resource type of a monitor on the `data_quality` backend (pulumi-databricks 1.118
 # `data_quality_monitor.py`). A monitor's URN depends on it: one table's monitor has a different
 # URN on each backend, so switching backends is never a plain edit (see `migrate_command`).

@@ -19,7 +19,7 @@ from typing import Any
 
 from monitors.declared.identifiers import name_problem
 from monitors.desired.alerts import MetricTables
-from monitors.desired.record import MONITORS_OUTPUT
+from monitors.desired.record import MONITORS_OUTPUT, monitor_outputs
 
 ALERTS_OUTPUT = "alerts"
 
@@ -44,12 +44,9 @@ def _plain_table_name(value: Any) -> str | None:
 
 def recorded_metric_tables(outputs: Mapping[str, Any] | None) -> dict[str, MetricTables]:
     """Per monitor, the metric tables its last registration reported (both plain names)."""
-    raw = (outputs or {}).get(MONITORS_OUTPUT)
-    if not isinstance(raw, Mapping):
-        return {}
     found: dict[str, MetricTables] = {}
-    for table, entry in raw.items():
-        if not isinstance(table, str) or not isinstance(entry, Mapping):
+    for table, entry in monitor_outputs((outputs or {}).get(MONITORS_OUTPUT)).items():
+        if not isinstance(table, str):
             continue
         profile = _plain_table_name(entry.get("profile_metrics_table_name"))
         drift = _plain_table_name(entry.get("drift_metrics_table_name"))

@@ -34,7 +34,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import OnErrorOmit, Strict, StrictStr, TypeAdapter
+from typing_extensions import TypedDict
 
 from monitors.declared.readers import Readers
 from monitors.declared.settings import StackSettings
@@ -43,6 +46,7 @@ from monitors.desired.protection import (
     reader_delete_needs_unprotect,
     reader_grant_unprotect_urn,
 )
+from monitors.desired.record import monitor_outputs
 from monitors.naming import dashboard_permissions_name, reader_grant_name
 
 READERS_OUTPUT = "readers"
@@ -164,14 +168,21 @@ def access_controls(readers: Readers) -> tuple[tuple[str, str], ...]:
 def reported_dashboards(monitors_output: Any) -> dict[str, str]:
     """Each monitor's dashboard id as its last registration reported it (`monitors` output);
     a monitor with none (pending, skipped, unknown in a preview) is left out."""
-    if not isinstance(monitors_output, Mapping):
-        return {}
-    found: dict[str, str] = {}
-    for table, outputs in monitors_output.items():
-        value = outputs.get("dashboard_id") if isinstance(outputs, Mapping) else None
-        if isinstance(value, str) and value:
-            found[table] = value
-    return found
+    return {
+        table: outputs["dashboard_id"]
+        for table, outputs in monitor_outputs(monitors_output).items()
+        if "dashboard_id" in outputs
+    }
+
+
+class ReadersRecord(TypedDict, total=False):
+    """The `readers` output as a later run reads it: what is not text is left out."""
+
+    grants: OnErrorOmit[Annotated[list[OnErrorOmit[StrictStr]], Strict()]]
+    dashboards: OnErrorOmit[dict[Any, OnErrorOmit[StrictStr]]]
+
+
+_READERS_RECORD = TypeAdapter(ReadersRecord)
 
 
 def read_last_readers(raw: Any) -> LastReaders:
@@ -179,15 +190,10 @@ def read_last_readers(raw: Any) -> LastReaders:
     record only words the preview's warnings: the engine's state decides the steps)."""
     if not isinstance(raw, Mapping):
         return LastReaders()
-    grants = raw.get("grants")
-    dashboards = raw.get("dashboards")
+    record = _READERS_RECORD.validate_python(raw)
     return LastReaders(
-        tuple(g for g in grants if isinstance(g, str)) if isinstance(grants, list) else (),
-        {
-            str(t): d
-            for t, d in (dashboards.items() if isinstance(dashboards, Mapping) else ())
-            if isinstance(d, str)
-        },
+        tuple(record.get("grants", ())),
+        {str(table): dashboard for table, dashboard in record.get("dashboards", {}).items()},
     )
 
 

@@ -21,12 +21,27 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    OnErrorOmit,
+    Strict,
+    StrictStr,
+    TypeAdapter,
+    ValidationError,
+)
+from pydantic_core import ErrorDetails, PydanticCustomError
+from typing_extensions import TypedDict
+
+from monitors.declared.problems import field_path
 from monitors.desired.replacement import PROFILE_TYPES, MetricShape, Structure
 from monitors.errors import Problem, RecordError
-from monitors.naming import API_LEGACY, APIS
+from monitors.naming import API_LEGACY, APIS, ApiName
 
 STRUCTURE_OUTPUT = "monitor_structure"
 MONITORS_OUTPUT = "monitors"
@@ -37,17 +52,6 @@ METRIC_TYPES = (
     "CUSTOM_METRIC_TYPE_AGGREGATE",
     "CUSTOM_METRIC_TYPE_DERIVED",
     "CUSTOM_METRIC_TYPE_DRIFT",
-)
-_REQUIRED = ("profile_type", "assets_dir", "metrics")
-_OPTIONAL = (
-    "warehouse_id",
-    "skip_builtin_dashboard",
-    "reset_token",
-    "generation",
-    "resetting",
-    "no_trigger",
-    "first_trigger",
-    "api",
 )
 FIX_HINT = (
     "Nothing was registered. If you cannot restore the output, remove that monitor's entry "
@@ -90,50 +94,183 @@ def entry(structure: Structure) -> str:
     return json.dumps(data, separators=(",", ":"))
 
 
-def _refuse(table: str | None, field_name: str, message: str) -> RecordError:
-    problem = Problem(field_name, f"{message}; refusing to guess what was deployed", table)
+# ---------------------------------------------------------------------------- reading an entry
+
+_NON_EMPTY = Field(min_length=1)
+_Text = Annotated[str, _NON_EMPTY]
+if TYPE_CHECKING:  # the choices are the tuples: one owner each
+    _ProfileType = str
+    _MetricType = str
+else:
+    _ProfileType = Literal[PROFILE_TYPES]
+    _MetricType = Literal[METRIC_TYPES]
+_SHAPE = "must be [type, input_columns, output_type, definition_digest]"
+
+
+def _four_values(value: Any) -> Any:
+    """A metric is written as a list of exactly four values: anything else is refused whole."""
+    if isinstance(value, list) and len(value) == 4:
+        return value
+    raise PydanticCustomError("metric_shape", _SHAPE)
+
+
+_Metric = Annotated[
+    tuple[_MetricType, Annotated[list[_Text], _NON_EMPTY], _Text, _Text],
+    Strict(False),  # a list of four, checked just above
+    BeforeValidator(_four_values),
+]
+
+
+class RecordEntry(BaseModel):
+    """One monitor's `monitor_structure` entry, exactly as `entry` writes it: strict, so a wrong
+    type is refused (a whole number is never a boolean or text, a flag never 0 or "false")."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    profile_type: _ProfileType
+    assets_dir: _Text
+    warehouse_id: _Text | None = None
+    skip_builtin_dashboard: bool = False
+    metrics: dict[_Text, _Metric]
+    reset_token: _Text | None = None
+    # Absent: the monitor's history is unknown (`monitors.desired.replacement.decide`).
+    generation: Annotated[int, Field(ge=0)] | None = None
+    resetting: bool = False
+    no_trigger: bool = False
+    first_trigger: bool = False
+    api: ApiName = API_LEGACY
+
+
+# The order the record's problems are reported in, one at a time: a missing field, then an
+# unknown one, then the fields' values in this order ("metrics.*" is one metric's contents).
+_REQUIRED = ("profile_type", "assets_dir", "metrics")
+_CHECKED = (
+    "profile_type",
+    "generation",
+    "metrics",
+    "api",
+    "assets_dir",
+    "warehouse_id",
+    "skip_builtin_dashboard",
+    "metrics.*",
+    "reset_token",
+    "resetting",
+    "no_trigger",
+    "first_trigger",
+)
+# What a field must be, said of the value read (`{!r}`).
+_MUST_BE = {
+    "profile_type": f"must be one of {list(PROFILE_TYPES)}, got {{!r}}",
+    "generation": "must be a whole number >= 0, got {!r}",
+    "api": f"must be one of {list(APIS)}, got {{!r}}",
+    "assets_dir": "must be a non-empty string, got {!r}",
+    "warehouse_id": "must be a non-empty string or null, got {!r}",
+    "reset_token": "must be a non-empty string or null, got {!r}",
+    "skip_builtin_dashboard": "must be true or false, got {!r}",
+    "resetting": "must be true or false, got {!r}",
+    "no_trigger": "must be true or false, got {!r}",
+    "first_trigger": "must be true or false, got {!r}",
+}
+# What each of a metric's four values must be (the input columns as a whole: [1]).
+_METRIC_MUST_BE = (
+    "unknown metric type {!r}",
+    "must be a non-empty list, got {!r}",
+    "must be a type name, got {!r}",
+    "must be a digest, got {!r}",
+)
+_UNKNOWN = ("extra_forbidden", "invalid_key")  # a key that is not a field, text or not
+
+
+def _rank(error: ErrorDetails) -> tuple[int, int, str]:
+    loc = error["loc"]
+    if not loc:
+        return (0, 0, "")
+    if error["type"] == "missing" and len(loc) == 1:
+        return (1, _REQUIRED.index(str(loc[0])), "")
+    if error["type"] in _UNKNOWN:
+        return (2, 0, str(loc[0]))
+    checked = "metrics.*" if loc[0] == "metrics" and len(loc) > 1 else str(loc[0])
+    return (3, _CHECKED.index(checked), "")
+
+
+def _problem(table: str, error: ErrorDetails, data: Any) -> Problem:
+    """The first problem of an entry (`data`, as read), in the record's words."""
+    loc = error["loc"]
+    kind = error["type"]
+    if not loc:
+        return Problem("", f"must be a JSON object, got {type(data).__name__}", table)
+    name = str(loc[0])
+    if kind == "missing":
+        return Problem(name, "is missing", table)
+    if kind in _UNKNOWN:
+        return Problem(name, "is not a field of the record", table)
+    value = data[name]
+    if name != "metrics":
+        return Problem(name, _MUST_BE[name].format(value), table)
+    if len(loc) == 1:
+        return Problem(name, f"must be an object, got {type(value).__name__}", table)
+    if loc[-1] == "[key]":
+        return Problem(name, f"metric names must be non-empty strings, got {loc[1]!r}", table)
+    if len(loc) == 2:
+        return Problem(field_path(loc), str(error["msg"]), table)
+    position = int(loc[2])
+    shown = value[loc[1]][position]
+    if len(loc) > 3:
+        message = f"input columns must be strings, got {shown!r}"
+    else:
+        message = _METRIC_MUST_BE[position].format(shown)
+    return Problem(field_path(loc[:3]), message, table)
+
+
+def _refuse(problem: Problem) -> RecordError:
+    problem = Problem(
+        problem.field, f"{problem.message}; refusing to guess what was deployed", problem.monitor
+    )
     return RecordError(f"{problem.describe(_WHERE)}. {FIX_HINT}")
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+def _validated(table: str, raw: Any) -> RecordEntry:
+    """The entry checked by its model; RecordError naming its first problem. Text is read by
+    pydantic's JSON reader, and again by `json` only when it is refused, so a message shows the
+    values (and a JSON error) as `json` reads them."""
+    if isinstance(raw, str):
+        try:
+            return RecordEntry.model_validate_json(raw)
+        except ValidationError:
+            pass
+        try:
+            data = json.loads(raw)
+        except ValueError as exc:
+            raise _refuse(Problem("", f"is not valid JSON ({exc})", table)) from None
+    else:
+        data = raw
+    if isinstance(data, Mapping) and not isinstance(data, dict):
+        data = dict(data)
+    try:
+        return RecordEntry.model_validate(data)
+    except ValidationError as exc:
+        first = min(exc.errors(), key=_rank)
+        raise _refuse(_problem(table, first, data)) from None
 
 
-def _text(table: str, data: Mapping[str, Any], key: str, *, optional: bool = False) -> Any:
-    value = data.get(key)
-    if value is None and optional:
-        return None
-    if not isinstance(value, str) or not value:
-        expected = "a non-empty string or null" if optional else "a non-empty string"
-        raise _refuse(table, key, f"must be {expected}, got {value!r}")
-    return value
-
-
-def _flag(table: str, data: Mapping[str, Any], key: str) -> bool:
-    value = data.get(key, False)
-    if not isinstance(value, bool):
-        raise _refuse(table, key, f"must be true or false, got {value!r}")
-    return value
-
-
-def _metric(table: str, name: Any, value: Any) -> MetricShape:
-    where = f"metrics.{name}"
-    if not isinstance(name, str) or not name:
-        raise _refuse(table, "metrics", f"metric names must be non-empty strings, got {name!r}")
-    if not isinstance(value, list) or len(value) != 4:
-        raise _refuse(table, where, "must be [type, input_columns, output_type, definition_digest]")
-    kind, columns, output_type, digest = value
-    if kind not in METRIC_TYPES:
-        raise _refuse(table, f"{where}[0]", f"unknown metric type {kind!r}")
-    if not isinstance(columns, list) or not columns:
-        raise _refuse(table, f"{where}[1]", f"must be a non-empty list, got {columns!r}")
-    if not all(isinstance(c, str) and c for c in columns):
-        raise _refuse(table, f"{where}[1]", f"input columns must be strings, got {columns!r}")
-    if not isinstance(output_type, str) or not output_type:
-        raise _refuse(table, f"{where}[2]", f"must be a type name, got {output_type!r}")
-    if not isinstance(digest, str) or not digest:
-        raise _refuse(table, f"{where}[3]", f"must be a digest, got {digest!r}")
-    return MetricShape(kind, tuple(columns), output_type, digest)
+def _structure(model: RecordEntry, table_name: str | None = None) -> Structure:
+    return Structure(
+        profile_type=model.profile_type,
+        assets_dir=model.assets_dir,
+        warehouse_id=model.warehouse_id,
+        skip_builtin_dashboard=model.skip_builtin_dashboard,
+        metrics={
+            name: MetricShape(kind, tuple(columns), output_type, digest)
+            for name, (kind, columns, output_type, digest) in model.metrics.items()
+        },
+        reset_token=model.reset_token,
+        generation=model.generation,
+        resetting=model.resetting,
+        no_trigger=model.no_trigger,
+        first_trigger=model.first_trigger,
+        api=model.api,
+        table_name=table_name,
+    )
 
 
 def parse_entry(table: str, raw: Any) -> Structure:
@@ -142,48 +279,20 @@ def parse_entry(table: str, raw: Any) -> Structure:
     A missing `generation` is not an error: it means the monitor's history is unknown (see
     `monitors.desired.replacement.decide`).
     """
-    if isinstance(raw, str):
-        try:
-            data = json.loads(raw)
-        except ValueError as exc:
-            raise _refuse(table, "", f"is not valid JSON ({exc})") from None
-    else:
-        data = raw
-    if not isinstance(data, Mapping):
-        raise _refuse(table, "", f"must be a JSON object, got {type(data).__name__}")
-    for key in _REQUIRED:
-        if key not in data:
-            raise _refuse(table, key, "is missing")
-    unknown = sorted(str(k) for k in data if k not in _REQUIRED + _OPTIONAL)
-    if unknown:
-        raise _refuse(table, unknown[0], "is not a field of the record")
-    profile = data["profile_type"]
-    if profile not in PROFILE_TYPES:
-        raise _refuse(
-            table, "profile_type", f"must be one of {list(PROFILE_TYPES)}, got {profile!r}"
-        )
-    generation = data.get("generation")
-    if generation is not None and (not _is_int(generation) or generation < 0):
-        raise _refuse(table, "generation", f"must be a whole number >= 0, got {generation!r}")
-    metrics = data["metrics"]
-    if not isinstance(metrics, Mapping):
-        raise _refuse(table, "metrics", f"must be an object, got {type(metrics).__name__}")
-    api = data.get("api", API_LEGACY)
-    if api not in APIS:
-        raise _refuse(table, "api", f"must be one of {list(APIS)}, got {api!r}")
-    return Structure(
-        profile_type=profile,
-        assets_dir=_text(table, data, "assets_dir"),
-        warehouse_id=_text(table, data, "warehouse_id", optional=True),
-        skip_builtin_dashboard=_flag(table, data, "skip_builtin_dashboard"),
-        metrics={name: _metric(table, name, value) for name, value in metrics.items()},
-        reset_token=_text(table, data, "reset_token", optional=True),
-        generation=generation,
-        resetting=_flag(table, data, "resetting"),
-        no_trigger=_flag(table, data, "no_trigger"),
-        first_trigger=_flag(table, data, "first_trigger"),
-        api=api,
-    )
+    return _structure(_validated(table, raw))
+
+
+def _read_structures(raw: Any, table_names: Mapping[str, str]) -> dict[str, Structure]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise _refuse(Problem("", f"must be an object of monitors, got {type(raw).__name__}"))
+    structures: dict[str, Structure] = {}
+    for table, data in raw.items():
+        if not isinstance(table, str) or not table:
+            raise _refuse(Problem("", f"monitor names must be non-empty strings, got {table!r}"))
+        structures[table] = _structure(_validated(table, data), table_names.get(table))
+    return structures
 
 
 def read_last_structures(raw: Any) -> dict[str, Structure]:
@@ -193,16 +302,41 @@ def read_last_structures(raw: Any) -> dict[str, Structure]:
     then counts as having unknown history. Anything else that is not exactly what `entry`
     writes is refused: guessing could replace a monitor or lift its protection.
     """
-    if raw is None:
-        return {}
+    return _read_structures(raw, {})
+
+
+# ---------------------------------------------------------------------------- lenient outputs
+
+
+class MonitorOutputs(TypedDict, total=False):
+    """What a later run reads of a monitor's `monitors` entry (the provider's answers; its other
+    outputs are ignored). A value of another kind is left out: a failed registration leaves
+    them unknown (None, or `Unknown` in a preview)."""
+
+    table_name: OnErrorOmit[StrictStr]
+    dashboard_id: OnErrorOmit[Annotated[StrictStr, _NON_EMPTY]]
+    profile_metrics_table_name: OnErrorOmit[StrictStr]
+    drift_metrics_table_name: OnErrorOmit[StrictStr]
+
+
+class AnomalyOutputs(TypedDict, total=False):
+    """What a later run reads of the `anomaly_detection` output; unreadable values left out."""
+
+    schema_name: OnErrorOmit[Annotated[StrictStr, _NON_EMPTY]]
+    excluded_table_full_names: OnErrorOmit[Annotated[list[StrictStr], Strict()]]
+
+
+# An entry that is not an object is left out.
+_MONITOR_OUTPUTS = TypeAdapter(dict[Any, OnErrorOmit[MonitorOutputs]])
+_ANOMALY_OUTPUTS = TypeAdapter(AnomalyOutputs)
+
+
+def monitor_outputs(raw: Any) -> dict[Any, MonitorOutputs]:
+    """Each monitor's `monitors` entry as far as it is readable ({} when the output is not an
+    object): the record only says what the last run's registrations reported."""
     if not isinstance(raw, Mapping):
-        raise _refuse(None, "", f"must be an object of monitors, got {type(raw).__name__}")
-    structures: dict[str, Structure] = {}
-    for table, data in raw.items():
-        if not isinstance(table, str) or not table:
-            raise _refuse(None, "", f"monitor names must be non-empty strings, got {table!r}")
-        structures[table] = parse_entry(table, data)
-    return structures
+        return {}
+    return _MONITOR_OUTPUTS.validate_python(raw)
 
 
 def registered_tables(raw: Any) -> set[str]:
@@ -211,24 +345,16 @@ def registered_tables(raw: Any) -> set[str]:
     A completed registration exported the resource's `table_name` as a string; a failed one left
     it unknown (None or `Unknown` when read back). Anything unreadable counts as not completed.
     """
-    if not isinstance(raw, Mapping):
-        return set()
-    return {
-        table
-        for table, outputs in raw.items()
-        if isinstance(outputs, Mapping) and isinstance(outputs.get("table_name"), str)
-    }
+    return set(recorded_table_names(raw))
 
 
 def recorded_table_names(raw: Any) -> dict[str, str]:
     """The table each monitor was on at its last completed registration: its `monitors` entry's
     `table_name` (the provider's answer). Records of every earlier version hold it."""
-    if not isinstance(raw, Mapping):
-        return {}
     return {
         table: outputs["table_name"]
-        for table, outputs in raw.items()
-        if isinstance(outputs, Mapping) and isinstance(outputs.get("table_name"), str)
+        for table, outputs in monitor_outputs(raw).items()
+        if "table_name" in outputs
     }
 
 
@@ -252,14 +378,17 @@ class LastDeployment:
 def read_last_deployment(outputs: Mapping[str, Any] | None) -> LastDeployment:
     """Read the stack's own last outputs (as its StackReference serves them)."""
     outputs = outputs or {}
-    structures = read_last_structures(outputs.get(STRUCTURE_OUTPUT))
     names = recorded_table_names(outputs.get(MONITORS_OUTPUT))
     return LastDeployment(
-        {t: replace(s, table_name=names.get(t)) for t, s in structures.items()},
-        registered_tables(outputs.get(MONITORS_OUTPUT)),
+        _read_structures(outputs.get(STRUCTURE_OUTPUT), names),
+        set(names),
         anomaly_schema(outputs.get(ANOMALY_OUTPUT)),
         anomaly_excluded(outputs.get(ANOMALY_OUTPUT)),
     )
+
+
+def _anomaly_outputs(raw: Any) -> AnomalyOutputs:
+    return _ANOMALY_OUTPUTS.validate_python(raw) if isinstance(raw, Mapping) else {}
 
 
 def anomaly_schema(raw: Any) -> str | None:
@@ -267,14 +396,11 @@ def anomaly_schema(raw: Any) -> str | None:
     entry without a readable name still counts as deployed (`?`), so removing it is announced."""
     if raw is None:
         return None
-    name = raw.get("schema_name") if isinstance(raw, Mapping) else None
-    return name if isinstance(name, str) and name else "?"
+    return _anomaly_outputs(raw).get("schema_name", "?")
 
 
 def anomaly_excluded(raw: Any) -> tuple[str, ...] | None:
     """The exclusions the last run's anomaly detection monitor sent, in order; None when the
     entry holds no readable list."""
-    names = raw.get("excluded_table_full_names") if isinstance(raw, Mapping) else None
-    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        return None
-    return tuple(names)
+    names = _anomaly_outputs(raw).get("excluded_table_full_names")
+    return None if names is None else tuple(names)

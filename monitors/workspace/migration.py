@@ -15,12 +15,12 @@ Import IDs (the provider's ImportState): `databricks.QualityMonitor` takes the f
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.service.catalog import MonitorInfo
+from pydantic import ConfigDict, with_config
 
 from monitors.naming import API_DATA_QUALITY
 from monitors.workspace import dq, legacy
@@ -41,6 +41,7 @@ _LABELS = {
 }
 
 
+@with_config(ConfigDict(strict=True, extra="forbid"))  # how the migration journal reads them
 @dataclass(frozen=True)
 class MonitorFacts:
     """One monitor's history facts as the API answered them (None where it gave none)."""
@@ -67,20 +68,6 @@ class MonitorFacts:
     def to_json(self) -> dict[str, Any]:
         """The facts as plain JSON (for the migration journal)."""
         return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> MonitorFacts:
-        """Read facts written by `to_json`; ValueError for anything else."""
-        names = {f.name for f in fields(cls)}
-        if not isinstance(data, Mapping) or set(data) != names:
-            raise ValueError(f"expected the keys {sorted(names)}, got {data!r}")
-        version = data["monitor_version"]
-        if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
-            raise ValueError(f"monitor_version must be a whole number, got {version!r}")
-        for name in names - {"monitor_version"}:
-            if data[name] is not None and not isinstance(data[name], str):
-                raise ValueError(f"{name} must be text, got {data[name]!r}")
-        return cls(**{name: data[name] for name in names})
 
     def changes(self, after: MonitorFacts) -> list[str]:
         """Each history fact that differs in `after`, as `what: before -> after`."""

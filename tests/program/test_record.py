@@ -16,7 +16,6 @@ from monitors.desired.record import (
     entry,
     parse_entry,
     read_last_structures,
-    registered_tables,
 )
 from monitors.errors import RecordError
 from tests.fakes.engine import Checkpoint, Engine, ResourceState
@@ -151,22 +150,6 @@ def test_a_missing_generation_reads_as_unknown_not_as_zero(settled):
     data = copy.deepcopy(settled)
     del data["generation"]
     assert parse_entry(TABLE, json.dumps(data)).generation is None
-
-
-@pytest.mark.parametrize(
-    ("monitors", "registered"),
-    [
-        ({TABLE: {"table_name": "c.s.t", "status": "x"}}, {TABLE}),
-        ({TABLE: {"table_name": None, "status": None}}, set()),
-        ({TABLE: {"status": "x"}}, set()),
-        ({TABLE: "text"}, set()),
-        (None, set()),
-        ("text", set()),
-    ],
-    ids=["completed", "unknown-after-failure", "no-table-name", "not-an-object", "absent", "junk"],
-)
-def test_a_registration_counts_as_completed_only_with_its_table_name(monitors, registered):
-    assert registered_tables(monitors) == registered
 
 
 def legacy_engine() -> tuple[Engine, dict]:

@@ -16,16 +16,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pulumi.automation import Deployment
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import ErrorDetails
 
 from monitors.atomic import write_text
 from monitors.errors import StackOpsError
-from monitors.naming import APIS, short_stack
+from monitors.naming import APIS, ApiName, short_stack
 from monitors.workspace.migration import MonitorFacts
 
 JOURNAL_DIR = ".migrations"
@@ -104,8 +113,7 @@ def load_journal(project_root: Path, stack: str) -> Journal | None:
     if not path.exists():
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return _parse(path, data, short_stack(stack))
+        return _parse(path, path.read_text(encoding="utf-8"), short_stack(stack))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise JournalError(
             f"the migration journal {path} cannot be read ({exc}). It keeps the facts the "
@@ -132,33 +140,86 @@ def _check_stack(deployment: Mapping[str, Any], stack: str) -> None:
             )
 
 
-def _parse(path: Path, data: Any, stack: str) -> Journal:
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ValueError(f"not a format {FORMAT} journal")
-    for key in ("source", "target"):
-        if data[key] not in APIS:
-            raise ValueError(f"{key} must be one of {list(APIS)}, got {data[key]!r}")
-    if data["source"] == data["target"]:
-        raise ValueError(f"source and target are both {data['source']!r}")
-    for key in ("stack_file", "started"):
-        if not isinstance(data[key], str):
-            raise ValueError(f"{key} must be text")
-    if not isinstance(data["resumed"], bool):
-        raise ValueError("resumed must be true or false")
-    checkpoint = data["checkpoint"]
-    if not isinstance(checkpoint, dict) or not isinstance(checkpoint.get("deployment"), dict):
-        raise ValueError("checkpoint must be a `pulumi stack export` document")
-    _check_stack(checkpoint["deployment"], stack)
-    before = data["before"]
-    if not isinstance(before, dict):
-        raise ValueError("before must map tables to facts")
+class JournalFile(BaseModel):
+    """The journal as `Journal.save` writes it, read strictly (fields it does not know are
+    ignored); validated with the stack's short name as context (`stack`)."""
+
+    model_config = ConfigDict(strict=True)
+
+    format: Annotated[int, Field(ge=FORMAT, le=FORMAT)]  # exactly FORMAT, never true or 1.0
+    source: ApiName
+    target: ApiName
+    stack_file: str
+    started: str
+    resumed: bool
+    checkpoint: dict[str, Any]
+    before: dict[str, MonitorFacts]
+
+    @field_validator("target")
+    @classmethod
+    def _moves(cls, target: str, info: ValidationInfo) -> str:
+        if info.data.get("source") == target:
+            raise ValueError(f"source and target are both {target!r}")
+        return target
+
+    @field_validator("checkpoint")
+    @classmethod
+    def _restores_this_stack(cls, checkpoint: dict[str, Any], info: ValidationInfo) -> Any:
+        if not isinstance(checkpoint.get("deployment"), dict):
+            raise ValueError("checkpoint must be a `pulumi stack export` document")
+        _check_stack(checkpoint["deployment"], (info.context or {})["stack"])
+        return checkpoint
+
+
+_FACTS = sorted(f.name for f in fields(MonitorFacts))
+_NOT_FACTS = ("dataclass_type", "missing", "unexpected_keyword_argument")
+
+
+def _reason(errors: list[ErrorDetails], data: Any) -> str:
+    """Why the journal (`data`, as `json` reads it) is refused: its first problem, in the words
+    of the journal's checks."""
+    error = errors[0]
+    loc = error["loc"]
+    if error["type"] == "json_invalid":  # text `json` reads but pydantic's reader does not
+        return str(error["msg"])
+    if not loc or loc[0] == "format":
+        return f"not a format {FORMAT} journal"
+    key = str(loc[0])
+    if error["type"] == "missing" and len(loc) == 1:
+        return repr(key)  # how the journal has always named a missing field
+    if error["type"] == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ")
+    if key in ("source", "target"):
+        return f"{key} must be one of {list(APIS)}, got {data[key]!r}"
+    if key == "resumed":
+        return "resumed must be true or false"
+    if key == "checkpoint":
+        return "checkpoint must be a `pulumi stack export` document"
+    if len(loc) == 1:
+        return "before must map tables to facts" if key == "before" else f"{key} must be text"
+    facts = data["before"][loc[1]]
+    if any(e["loc"][:2] == loc[:2] and e["type"] in _NOT_FACTS for e in errors):
+        return f"expected the keys {_FACTS}, got {facts!r}"
+    name = str(loc[2])
+    if name == "monitor_version":
+        return f"monitor_version must be a whole number, got {facts[name]!r}"
+    return f"{name} must be text, got {facts[name]!r}"
+
+
+def _parse(path: Path, text: str, stack: str) -> Journal:
+    """The journal read from its text; ValueError saying why it cannot be."""
+    try:
+        model = JournalFile.model_validate_json(text, context={"stack": stack})
+    except ValidationError as exc:
+        data = json.loads(text)  # its message when the text is not JSON
+        raise ValueError(_reason(exc.errors(), data)) from None
     return Journal(
         path=path,
-        source=data["source"],
-        target=data["target"],
-        stack_file=data["stack_file"],
-        checkpoint=checkpoint,
-        before={str(t): MonitorFacts.from_json(f) for t, f in before.items()},
-        resumed=data["resumed"],
-        started=data["started"],
+        source=model.source,
+        target=model.target,
+        stack_file=model.stack_file,
+        checkpoint=model.checkpoint,
+        before=model.before,
+        resumed=model.resumed,
+        started=model.started,
     )
