@@ -9,7 +9,7 @@ Checks that span several fields live in `monitors.declared.checks`.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -30,6 +30,8 @@ from monitors.declared.yamlfile import written_differently
 from monitors.naming import ALERT_SEVERITIES
 
 ProfileType = Literal["time_series", "snapshot", "inference_log"]
+# The one list of profile types: the replace rule, the record and export read it from here.
+PROFILE_TYPES: tuple[str, ...] = get_args(ProfileType)
 
 METRIC_TYPES: tuple[str, ...] = (
     "CUSTOM_METRIC_TYPE_AGGREGATE",

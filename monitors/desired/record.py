@@ -38,8 +38,9 @@ from pydantic import (
 from pydantic_core import ErrorDetails, PydanticCustomError
 from typing_extensions import TypedDict
 
+from monitors.declared.models import METRIC_TYPES, PROFILE_TYPES
 from monitors.declared.problems import field_path
-from monitors.desired.replacement import PROFILE_TYPES, MetricShape, Structure
+from monitors.desired.replacement import MetricShape, Structure
 from monitors.errors import Problem, RecordError
 from monitors.naming import API_LEGACY, APIS, ApiName
 
@@ -48,11 +49,6 @@ MONITORS_OUTPUT = "monitors"
 # Written only by a stack with schema-level anomaly detection on: {schema_name, ...}.
 ANOMALY_OUTPUT = "anomaly_detection"
 _WHERE = f"stack output '{STRUCTURE_OUTPUT}'"
-METRIC_TYPES = (
-    "CUSTOM_METRIC_TYPE_AGGREGATE",
-    "CUSTOM_METRIC_TYPE_DERIVED",
-    "CUSTOM_METRIC_TYPE_DRIFT",
-)
 FIX_HINT = (
     "Nothing was registered. If you cannot restore the output, remove that monitor's entry "
     f"from '{STRUCTURE_OUTPUT}' (`pulumi stack export --file state.json`, edit the stack "

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from monitors.declared.datatypes import output_type_label
+from monitors.declared.models import PROFILE_TYPES
 from monitors.naming import API_LEGACY
 
 HISTORY_WARNING = (
@@ -56,9 +57,6 @@ class MetricShape:
     def body(self) -> tuple[str, tuple[str, ...], str, str]:
         """Everything but the name: two metrics with the same body are a rename."""
         return (self.type, self.input_columns, self.output_type, self.definition_digest)
-
-
-PROFILE_TYPES: tuple[str, ...] = ("time_series", "snapshot", "inference_log")
 
 
 @dataclass(frozen=True)

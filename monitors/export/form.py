@@ -32,11 +32,10 @@ from monitors.declared.datatypes import (
 )
 from monitors.declared.files import printable
 from monitors.declared.loader import parse_declaration
-from monitors.declared.models import GRANULARITIES, MonitorSpec
+from monitors.declared.models import GRANULARITIES, PROFILE_TYPES, MonitorSpec
 from monitors.declared.settings import StackSettings
 from monitors.errors import DeclarationError, MonitorsError, Problem
 
-PROFILE_TYPES: tuple[str, ...] = ("time_series", "snapshot", "inference_log")
 # Fields of the answer the declaration does not hold: computed by the service, or stack-level
 # (assets_dir, output_schema_name: compared by the payload check), or said in a Gap.
 STACK_LEVEL_FIELDS = ("assets_dir", "output_schema_name")

@@ -186,7 +186,7 @@ def _reason(errors: list[ErrorDetails], data: Any) -> str:
         return f"not a format {FORMAT} journal"
     key = str(loc[0])
     if error["type"] == "missing" and len(loc) == 1:
-        return repr(key)  # how the journal has always named a missing field
+        return f"{key} is missing"
     if error["type"] == "value_error":
         return str(error["msg"]).removeprefix("Value error, ")
     if key in ("source", "target"):
