@@ -4,7 +4,6 @@ provider's credentials, within a bounded time, with a clear message and exit cod
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -18,7 +17,6 @@ from monitors.cli.main import main
 from monitors.declared.project import load_project
 from monitors.desired.plan import make_plan
 from monitors.errors import MonitorsError
-from monitors.naming import PROJECT_ROOT
 from monitors.workspace import client as client_module
 from monitors.workspace.client import Limits
 from monitors.workspace.expected import expected_monitors
@@ -51,17 +49,6 @@ def isolated(monkeypatch, tmp_path):
 def workspace():
     with FakeWorkspace() as fake:
         yield fake
-
-
-@pytest.fixture
-def project(tmp_path) -> Path:
-    """A copy of the project whose stack files the test may edit."""
-    root = tmp_path / "project"
-    (root / "monitors").mkdir(parents=True)
-    for path in PROJECT_ROOT.glob("Pulumi*.yaml"):
-        shutil.copyfile(path, root / path.name)
-    shutil.copytree(PROJECT_ROOT / "monitors" / "declarations", root / "monitors" / "declarations")
-    return root
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -48,17 +47,6 @@ def isolated(monkeypatch, tmp_path):
     monkeypatch.setenv("HOME", str(home))
     path = [d for d in os.environ["PATH"].split(os.pathsep) if not Path(d, "pulumi").exists()]
     monkeypatch.setenv("PATH", os.pathsep.join(path))
-
-
-@pytest.fixture
-def project(tmp_path) -> Path:
-    """A fresh clone's files the tutorial touches: stack files and declarations."""
-    root = tmp_path / "project"
-    (root / "monitors").mkdir(parents=True)
-    for path in PROJECT_ROOT.glob("Pulumi*.yaml"):
-        shutil.copyfile(path, root / path.name)
-    shutil.copytree(PROJECT_ROOT / "monitors" / "declarations", root / "monitors" / "declarations")
-    return root
 
 
 def pulumi_up(workspace: FakeWorkspace, project: Path) -> None:
