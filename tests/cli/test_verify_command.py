@@ -22,6 +22,7 @@ from monitors.workspace.client import Limits
 from monitors.workspace.expected import expected_monitors
 from monitors.workspace.verify import wait as wait_module
 from tests.fakes.workspace import Blackhole, FakeWorkspace, refused_host
+from tests.helpers.machine import isolate_from_the_machine
 
 FAKE_CLI = Path(__file__).resolve().parent.parent / "fakes" / "pulumi_cli"
 CIPHERTEXT = "v1:AAAAfake-ciphertext"
@@ -32,17 +33,7 @@ MONITOR = f"/api/2.1/unity-catalog/tables/{CATALOG}.dim_user/monitor"
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch, tmp_path):
     """No DATABRICKS_* variables, no ~/.databrickscfg, no passphrase, no real `pulumi`."""
-    import os
-
-    for name in list(os.environ):
-        if name.startswith(("DATABRICKS_", "ARM_", "PULUMI_CONFIG_PASSPHRASE")):
-            monkeypatch.delenv(name)
-    monkeypatch.delenv("GOOGLE_CREDENTIALS", raising=False)
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    path = [d for d in os.environ["PATH"].split(os.pathsep) if not Path(d, "pulumi").exists()]
-    monkeypatch.setenv("PATH", os.pathsep.join(path))
+    isolate_from_the_machine(monkeypatch, tmp_path)
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ from monitors.desired.plan import make_plan
 from monitors.naming import PROJECT_ROOT
 from tests.docs.tutorial import BOTH, commands, filled
 from tests.fakes.workspace import FakeWorkspace
+from tests.helpers.machine import isolate_from_the_machine
 
 FAKE_PULUMI = PROJECT_ROOT / "tests" / "fakes" / "pulumi_cli" / "bin" / "pulumi"
 STACK = "dev"
@@ -39,14 +40,7 @@ STACK = "dev"
 @pytest.fixture
 def isolated(monkeypatch, tmp_path):
     """No DATABRICKS_* variables, no ~/.databrickscfg, no real `pulumi` on PATH."""
-    for name in list(os.environ):
-        if name.startswith(("DATABRICKS_", "ARM_", "PULUMI_CONFIG_PASSPHRASE")):
-            monkeypatch.delenv(name)
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    path = [d for d in os.environ["PATH"].split(os.pathsep) if not Path(d, "pulumi").exists()]
-    monkeypatch.setenv("PATH", os.pathsep.join(path))
+    isolate_from_the_machine(monkeypatch, tmp_path)
 
 
 def pulumi_up(workspace: FakeWorkspace, project: Path) -> None:

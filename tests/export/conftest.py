@@ -8,7 +8,6 @@ seed's scripts made, with `FakeWorkspace.add_monitor` and any body a script coul
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,19 +19,13 @@ from databricks.sdk.config import Config
 from monitors.naming import DECLARATIONS_PATH, PROJECT_ROOT
 from tests.fakes.provider_read import BridgedMonitors
 from tests.fakes.workspace import FakeWorkspace, VirtualClock
+from tests.helpers.machine import isolate_from_the_machine
 
 
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch, tmp_path):
     """No DATABRICKS_* variables, no ~/.databrickscfg, no real `pulumi` on PATH."""
-    for name in list(os.environ):
-        if name.startswith(("DATABRICKS_", "ARM_", "PULUMI_CONFIG_PASSPHRASE")):
-            monkeypatch.delenv(name)
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    path = [d for d in os.environ["PATH"].split(os.pathsep) if not Path(d, "pulumi").exists()]
-    monkeypatch.setenv("PATH", os.pathsep.join(path))
+    isolate_from_the_machine(monkeypatch, tmp_path)
 
 
 @pytest.fixture

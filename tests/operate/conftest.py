@@ -4,9 +4,7 @@ tests/helpers/operate_scene.py)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import yaml
@@ -14,6 +12,7 @@ import yaml
 from monitors.declared.project import load_project
 from monitors.workspace import client as client_module
 from tests.fakes.workspace import FakeWorkspace
+from tests.helpers.machine import isolate_from_the_machine
 from tests.helpers.operate_scene import APIS, TEST_LIMITS, Scene
 from tests.helpers.project_copy import copy_project
 
@@ -21,15 +20,7 @@ from tests.helpers.project_copy import copy_project
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch, tmp_path):
     """No DATABRICKS_* variables, no ~/.databrickscfg, no real `pulumi`, short budgets."""
-    for name in list(os.environ):
-        if name.startswith(("DATABRICKS_", "ARM_", "PULUMI_CONFIG_PASSPHRASE")):
-            monkeypatch.delenv(name)
-    monkeypatch.delenv("GOOGLE_CREDENTIALS", raising=False)
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    path = [d for d in os.environ["PATH"].split(os.pathsep) if not Path(d, "pulumi").exists()]
-    monkeypatch.setenv("PATH", os.pathsep.join(path))
+    isolate_from_the_machine(monkeypatch, tmp_path)
     monkeypatch.setattr(client_module, "OPERATE_LIMITS", TEST_LIMITS)
 
 
