@@ -11,7 +11,7 @@ import yaml
 
 from monitors.declared.project import load_project
 from monitors.workspace import client as client_module
-from tests.fakes.workspace import FakeWorkspace
+from tests.fakes.workspace import FakeWorkspace, VirtualClock
 from tests.helpers.machine import isolate_from_the_machine
 from tests.helpers.operate_scene import APIS, TEST_LIMITS, Scene
 from tests.helpers.project_copy import copy_project
@@ -22,6 +22,8 @@ def isolated(monkeypatch, tmp_path):
     """No DATABRICKS_* variables, no ~/.databrickscfg, no real `pulumi`, short budgets."""
     isolate_from_the_machine(monkeypatch, tmp_path)
     monkeypatch.setattr(client_module, "OPERATE_LIMITS", TEST_LIMITS)
+    # The SDK's retry backoff sleeps on a virtual clock: the same attempts, no wall time.
+    monkeypatch.setattr(client_module, "RealClock", VirtualClock)
 
 
 @pytest.fixture(params=APIS)
