@@ -27,7 +27,9 @@ from tests.helpers.fake_cli import full_name
 from tests.helpers.migrate import DQ, VERSION, Migrated, Scene, alert_id, alert_keys, records
 
 # A whole migrate per test (1.2-2.6 s each, measured with --durations): `-m 'not slow'` skips.
-pytestmark = pytest.mark.slow
+# One xdist worker runs the module (`--dist loadgroup`), so its module-scoped migrations
+# (`migrated_dev`, `migrated_prod`) run once, not once on each worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("migrate_paths")]
 
 
 def state_commands(scene: Scene) -> list[list[str]]:
