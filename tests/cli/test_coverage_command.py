@@ -16,9 +16,9 @@ from monitors.cli.output import ScrubbedStream
 from monitors.declared.project import build_project
 from monitors.declared.project_input import read_project_input
 from monitors.errors import ExitCode
-from tests.cli.test_verify_command import isolated, project, workspace
+from tests.cli.test_verify_command import isolated, workspace
 
-__all__ = ["isolated", "project", "workspace"]  # fixtures, shared with test_verify_command
+__all__ = ["isolated", "workspace"]  # fixtures, shared with test_verify_command
 
 GOLD = "wanderbricks_dev.wanderbricks_gold"
 TABLES = "/api/2.1/unity-catalog/tables"

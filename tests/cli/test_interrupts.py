@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,20 +21,24 @@ import pytest
 from monitors.naming import PROJECT_ROOT, stack_file_name
 from monitors.stackops.migrate.journal import journal_path
 from tests.fakes.workspace import FakeWorkspace
-from tests.stackops.conftest import (  # noqa: F401
-    TABLES,
-    FakePulumi,
-    fake,
-    full_name,
-    monitor_resource,
-    project,
-    same_all,
-)
-from tests.stackops.migrate.conftest import scene, workspace  # noqa: F401
-from tests.stackops.migrate.scene import Scene
+from tests.helpers.declarations import TABLES
+from tests.helpers.fake_cli import FakePulumi, full_name, monitor_resource, same_all
+from tests.helpers.migrate import Scene, started_workspace
 
 HARNESS = Path(__file__).resolve().parent.parent / "fakes" / "interrupt_at.py"
 NOTHING_CHANGED = "Nothing was changed"
+
+
+@pytest.fixture
+def workspace(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeWorkspace]:
+    """The migrate tests' workspace: both stacks' monitors, reached through the environment."""
+    with started_workspace(monkeypatch, tmp_path) as fake:
+        yield fake
+
+
+@pytest.fixture
+def scene(fake: FakePulumi, project: Path, workspace: FakeWorkspace) -> Scene:
+    return Scene(fake, project, workspace)
 
 
 def interrupted(moment: str, *argv: str) -> subprocess.CompletedProcess[str]:
@@ -57,14 +62,14 @@ def assert_clean(result: subprocess.CompletedProcess[str], code: int, *sentences
         assert sentence in result.stderr, result.stderr
 
 
-def stack_args(project: Path, fake: FakePulumi) -> list[str]:  # noqa: F811
+def stack_args(project: Path, fake: FakePulumi) -> list[str]:
     return ["--project-dir", str(project), "--pulumi-root", str(fake.root)]
 
 
 # ---------------------------------------------------------------------------- migrate
 
 
-def migrate_argv(scene: Scene) -> list[str]:  # noqa: F811
+def migrate_argv(scene: Scene) -> list[str]:
     extra = stack_args(scene.project, scene.fake)
     return ["migrate", "--stack", "dev", "--to", "data_quality", "--yes", *extra]
 
@@ -85,7 +90,7 @@ pytestmark = pytest.mark.slow
     ],
 )
 def test_migrate_interrupted_before_any_change_exits_4_and_changed_nothing(
-    scene: Scene,  # noqa: F811
+    scene: Scene,
     moment: str,
 ) -> None:
     scene.install()
@@ -97,7 +102,7 @@ def test_migrate_interrupted_before_any_change_exits_4_and_changed_nothing(
 
 
 def test_migrate_interrupted_while_a_pulumi_command_reads_the_state_exits_4(
-    scene: Scene,  # noqa: F811
+    scene: Scene,
 ) -> None:
     """The Ctrl-C reaches the CLI too, which dies of it; no reader thread of its output fails."""
     scene.install(interrupt_commands={"stack export": "before"})
@@ -107,7 +112,7 @@ def test_migrate_interrupted_while_a_pulumi_command_reads_the_state_exits_4(
 
 
 def test_migrate_interrupted_part_way_exits_1_saying_where_each_monitor_stands(
-    scene: Scene,  # noqa: F811
+    scene: Scene,
 ) -> None:
     scene.install(interrupt_commands={"state remove": "after"})
     result = interrupted("none", *migrate_argv(scene))
@@ -120,7 +125,7 @@ def test_migrate_interrupted_part_way_exits_1_saying_where_each_monitor_stands(
 
 
 def test_migrate_interrupted_again_while_it_reports_exits_1_saying_how_to_go_on(
-    scene: Scene,  # noqa: F811
+    scene: Scene,
 ) -> None:
     scene.install(fail_commands={"import": "error: the import failed"})
     result = interrupted("call:monitors.stackops.migrate.stopped:stopped", *migrate_argv(scene))
@@ -132,7 +137,7 @@ def test_migrate_interrupted_again_while_it_reports_exits_1_saying_how_to_go_on(
     )
 
 
-def test_migrate_interrupted_as_it_ends_keeps_its_result(scene: Scene) -> None:  # noqa: F811
+def test_migrate_interrupted_as_it_ends_keeps_its_result(scene: Scene) -> None:
     scene.install()
     result = interrupted("call:sys:exit", *migrate_argv(scene))
     assert_clean(result, 0)
@@ -142,7 +147,7 @@ def test_migrate_interrupted_as_it_ends_keeps_its_result(scene: Scene) -> None: 
 # ---------------------------------------------------------------------------- reset
 
 
-def reset_scenario(fake: FakePulumi, **extra: object) -> None:  # noqa: F811
+def reset_scenario(fake: FakePulumi, **extra: object) -> None:
     steps = same_all("dev", but={"dim_host": "replace"})
     steps.sort(key=lambda s: s["op"] != "replace")
     stacks = fake.scenario["stacks"]
@@ -150,7 +155,7 @@ def reset_scenario(fake: FakePulumi, **extra: object) -> None:  # noqa: F811
     fake.write(stacks=stacks, preview={"steps": steps}, up={"steps": steps}, **extra)
 
 
-def reset_argv(project: Path, fake: FakePulumi) -> list[str]:  # noqa: F811
+def reset_argv(project: Path, fake: FakePulumi) -> list[str]:
     return ["reset", "--stack", "dev", "--table", "dim_host", "--yes", *stack_args(project, fake)]
 
 
@@ -163,8 +168,8 @@ def reset_argv(project: Path, fake: FakePulumi) -> list[str]:  # noqa: F811
     ],
 )
 def test_reset_interrupted_before_the_update_exits_4_and_puts_the_stack_file_back(
-    fake: FakePulumi,  # noqa: F811
-    project: Path,  # noqa: F811
+    fake: FakePulumi,
+    project: Path,
     moment: str,
 ) -> None:
     reset_scenario(fake)
@@ -174,8 +179,8 @@ def test_reset_interrupted_before_the_update_exits_4_and_puts_the_stack_file_bac
 
 
 def test_reset_interrupted_while_the_preview_runs_exits_4(
-    fake: FakePulumi,  # noqa: F811
-    project: Path,  # noqa: F811
+    fake: FakePulumi,
+    project: Path,
 ) -> None:
     reset_scenario(fake, interrupt_commands={"preview": "before"})
     before = (project / stack_file_name("dev")).read_bytes()
@@ -185,8 +190,8 @@ def test_reset_interrupted_while_the_preview_runs_exits_4(
 
 
 def test_reset_interrupted_while_the_engine_reports_events_exits_4_without_a_thread_traceback(
-    fake: FakePulumi,  # noqa: F811
-    project: Path,  # noqa: F811
+    fake: FakePulumi,
+    project: Path,
 ) -> None:
     """The interrupt arrives while the Automation API's threads read the preview's output: the
     main thread used to unwind through `Popen`, closing the pipes those threads read ("Exception
@@ -199,8 +204,8 @@ def test_reset_interrupted_while_the_engine_reports_events_exits_4_without_a_thr
 
 
 def test_reset_interrupted_while_putting_the_stack_file_back_says_what_is_left(
-    fake: FakePulumi,  # noqa: F811
-    project: Path,  # noqa: F811
+    fake: FakePulumi,
+    project: Path,
 ) -> None:
     reset_scenario(fake, fail_commands={"preview": "error: the preview failed"})
     result = interrupted("call:monitors.stackops.reset.restore:restore", *reset_argv(project, fake))
@@ -209,8 +214,8 @@ def test_reset_interrupted_while_putting_the_stack_file_back_says_what_is_left(
 
 
 def test_reset_interrupted_as_it_ends_keeps_its_result(
-    fake: FakePulumi,  # noqa: F811
-    project: Path,  # noqa: F811
+    fake: FakePulumi,
+    project: Path,
 ) -> None:
     reset_scenario(fake)
     result = interrupted("call:sys:exit", *reset_argv(project, fake))
@@ -220,7 +225,7 @@ def test_reset_interrupted_as_it_ends_keeps_its_result(
 # ---------------------------------------------------------------------------- adopt
 
 
-def adopt_scenario(fake: FakePulumi, **extra: object) -> None:  # noqa: F811
+def adopt_scenario(fake: FakePulumi, **extra: object) -> None:
     stacks = fake.scenario["stacks"]
     stacks["dev"] = {"resources": []}
     fake.write(
@@ -231,13 +236,13 @@ def adopt_scenario(fake: FakePulumi, **extra: object) -> None:  # noqa: F811
     )
 
 
-def adopt_argv(project: Path, fake: FakePulumi) -> list[str]:  # noqa: F811
+def adopt_argv(project: Path, fake: FakePulumi) -> list[str]:
     return ["adopt", "--stack", "dev", *stack_args(project, fake)]
 
 
 def test_adopt_interrupted_before_the_import_exits_4_and_imported_nothing(
-    fake: FakePulumi,  # noqa: F811
-    project: Path,  # noqa: F811
+    fake: FakePulumi,
+    project: Path,
 ) -> None:
     adopt_scenario(fake)
     result = interrupted("import:monitors.stackops.adopt", *adopt_argv(project, fake))
@@ -246,8 +251,8 @@ def test_adopt_interrupted_before_the_import_exits_4_and_imported_nothing(
 
 
 def test_adopt_interrupted_during_the_import_exits_1_with_each_monitors_state(
-    fake: FakePulumi,  # noqa: F811
-    project: Path,  # noqa: F811
+    fake: FakePulumi,
+    project: Path,
 ) -> None:
     adopt_scenario(fake, interrupt_commands={"import": "after"})
     result = interrupted("none", *adopt_argv(project, fake))
@@ -255,9 +260,9 @@ def test_adopt_interrupted_during_the_import_exits_1_with_each_monitors_state(
 
 
 def test_adopt_interrupted_after_the_import_exits_1_saying_what_was_imported(
-    fake: FakePulumi,  # noqa: F811
-    project: Path,  # noqa: F811
-    workspace: FakeWorkspace,  # noqa: F811
+    fake: FakePulumi,
+    project: Path,
+    workspace: FakeWorkspace,
 ) -> None:
     adopt_scenario(fake)
     result = interrupted("call:monitors.stackops.adopt:_show_alignment", *adopt_argv(project, fake))
@@ -277,8 +282,8 @@ def test_adopt_interrupted_after_the_import_exits_1_saying_what_was_imported(
     ],
 )
 def test_export_interrupted_anywhere_exits_4_saying_it_changed_nothing_in_databricks(
-    project: Path,  # noqa: F811
-    workspace: FakeWorkspace,  # noqa: F811
+    project: Path,
+    workspace: FakeWorkspace,
     moment: str,
 ) -> None:
     argv = ["export", "--stack", "dev", "--table", "dim_user", "--force"]
@@ -296,8 +301,8 @@ def test_export_interrupted_anywhere_exits_4_saying_it_changed_nothing_in_databr
     ],
 )
 def test_verify_interrupted_anywhere_exits_4_saying_it_changed_nothing(
-    project: Path,  # noqa: F811
-    workspace: FakeWorkspace,  # noqa: F811
+    project: Path,
+    workspace: FakeWorkspace,
     moment: str,
 ) -> None:
     argv = ["verify", "--stack", "dev", "--wait", "--timeout", "5"]
@@ -306,8 +311,8 @@ def test_verify_interrupted_anywhere_exits_4_saying_it_changed_nothing(
 
 
 def test_verify_interrupted_as_it_ends_keeps_its_result(
-    project: Path,  # noqa: F811
-    workspace: FakeWorkspace,  # noqa: F811
+    project: Path,
+    workspace: FakeWorkspace,
 ) -> None:
     argv = ["verify", "--stack", "dev", "--project-dir", str(project)]
     result = interrupted("call:sys:exit", *argv)
@@ -324,8 +329,8 @@ def test_verify_interrupted_as_it_ends_keeps_its_result(
     ],
 )
 def test_coverage_interrupted_anywhere_exits_4_saying_it_changed_nothing(
-    project: Path,  # noqa: F811
-    workspace: FakeWorkspace,  # noqa: F811
+    project: Path,
+    workspace: FakeWorkspace,
     moment: str,
 ) -> None:
     argv = ["coverage", "--stack", "dev", "--workers", "4"]

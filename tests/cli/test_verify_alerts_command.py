@@ -16,10 +16,10 @@ from tests.cli.test_verify_command import verify
 from tests.helpers.alerts import ALERTING
 from tests.workspace.test_verify_alerts import PROFILE, deploy
 
-# The verify command tests' fixtures: no developer credentials, a fake workspace, a project copy.
+# The verify command tests' fixtures: no developer credentials, a fake workspace (the project
+# copy is tests/conftest.py's).
 isolated = verify_command.isolated
 workspace = verify_command.workspace
-project = verify_command.project
 
 
 def with_alerts(root) -> None:

@@ -4,7 +4,6 @@ provider's credentials, within a bounded time, with a clear message and exit cod
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -19,12 +18,12 @@ from monitors.declared.project import build_project
 from monitors.declared.project_input import read_project_input
 from monitors.desired.plan import make_plan
 from monitors.errors import MonitorsError
-from monitors.naming import PROJECT_ROOT
 from monitors.workspace import client as client_module
 from monitors.workspace.client import Limits
 from monitors.workspace.expected import expected_monitors
 from monitors.workspace.verify import wait as wait_module
 from tests.fakes.workspace import Blackhole, FakeWorkspace, refused_host
+from tests.helpers.machine import isolate_from_the_machine
 
 FAKE_CLI = Path(__file__).resolve().parent.parent / "fakes" / "pulumi_cli"
 CIPHERTEXT = "v1:AAAAfake-ciphertext"
@@ -35,34 +34,13 @@ MONITOR = f"/api/2.1/unity-catalog/tables/{CATALOG}.dim_user/monitor"
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch, tmp_path):
     """No DATABRICKS_* variables, no ~/.databrickscfg, no passphrase, no real `pulumi`."""
-    import os
-
-    for name in list(os.environ):
-        if name.startswith(("DATABRICKS_", "ARM_", "PULUMI_CONFIG_PASSPHRASE")):
-            monkeypatch.delenv(name)
-    monkeypatch.delenv("GOOGLE_CREDENTIALS", raising=False)
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    path = [d for d in os.environ["PATH"].split(os.pathsep) if not Path(d, "pulumi").exists()]
-    monkeypatch.setenv("PATH", os.pathsep.join(path))
+    isolate_from_the_machine(monkeypatch, tmp_path)
 
 
 @pytest.fixture
 def workspace():
     with FakeWorkspace() as fake:
         yield fake
-
-
-@pytest.fixture
-def project(tmp_path) -> Path:
-    """A copy of the project whose stack files the test may edit."""
-    root = tmp_path / "project"
-    (root / "monitors").mkdir(parents=True)
-    for path in PROJECT_ROOT.glob("Pulumi*.yaml"):
-        shutil.copyfile(path, root / path.name)
-    shutil.copytree(PROJECT_ROOT / "monitors" / "declarations", root / "monitors" / "declarations")
-    return root
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import pytest
 
 from monitors.cli.output import ScrubbedStream
 from monitors.cli.verify import PER_MONITOR_S, time_budget
-from tests.cli.test_verify_command import deploy_dev, isolated, project, verify, workspace
+from tests.cli.test_verify_command import deploy_dev, isolated, verify, workspace
 
-__all__ = ["isolated", "project", "workspace"]  # fixtures, shared with test_verify_command
+__all__ = ["isolated", "workspace"]  # fixtures, shared with test_verify_command
 
 DEV_MONITORS = 5
 

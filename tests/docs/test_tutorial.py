@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -33,6 +32,7 @@ from monitors.desired.plan import make_plan
 from monitors.naming import PROJECT_ROOT
 from tests.docs.tutorial import BOTH, commands, filled
 from tests.fakes.workspace import FakeWorkspace
+from tests.helpers.machine import isolate_from_the_machine
 
 FAKE_PULUMI = PROJECT_ROOT / "tests" / "fakes" / "pulumi_cli" / "bin" / "pulumi"
 STACK = "dev"
@@ -41,25 +41,7 @@ STACK = "dev"
 @pytest.fixture
 def isolated(monkeypatch, tmp_path):
     """No DATABRICKS_* variables, no ~/.databrickscfg, no real `pulumi` on PATH."""
-    for name in list(os.environ):
-        if name.startswith(("DATABRICKS_", "ARM_", "PULUMI_CONFIG_PASSPHRASE")):
-            monkeypatch.delenv(name)
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    path = [d for d in os.environ["PATH"].split(os.pathsep) if not Path(d, "pulumi").exists()]
-    monkeypatch.setenv("PATH", os.pathsep.join(path))
-
-
-@pytest.fixture
-def project(tmp_path) -> Path:
-    """A fresh clone's files the tutorial touches: stack files and declarations."""
-    root = tmp_path / "project"
-    (root / "monitors").mkdir(parents=True)
-    for path in PROJECT_ROOT.glob("Pulumi*.yaml"):
-        shutil.copyfile(path, root / path.name)
-    shutil.copytree(PROJECT_ROOT / "monitors" / "declarations", root / "monitors" / "declarations")
-    return root
+    isolate_from_the_machine(monkeypatch, tmp_path)
 
 
 def pulumi_up(workspace: FakeWorkspace, project: Path) -> None:

@@ -15,7 +15,7 @@ import json
 import pytest
 
 from tests.change_table import ROW_IDS, ROWS, Row
-from tests.engine.conftest import Project
+from tests.helpers.real_engine import Project
 
 BACKENDS = ("legacy", "data_quality")
 # The engine's steps for a monitor, as `pulumi preview --json` names them, by row outcome

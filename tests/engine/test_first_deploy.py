@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.engine.conftest import TABLES, Project, full_name
+from tests.helpers.real_engine import TABLES, Project, full_name
 
 MONITOR_PATH = "/api/2.1/unity-catalog/tables/{}/monitor"
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from monitors.naming import alert_urn, monitor_urn
-from tests.engine.conftest import TABLES, Project, full_name
+from tests.helpers.real_engine import TABLES, Project, full_name
 
 WAREHOUSE = "0123456789abcdef"
 ALERTING: dict[str, Any] = {

@@ -18,7 +18,7 @@ import pytest
 
 from monitors.naming import GRANT_RESOURCE_TYPE
 from tests.change_table import NEW_AGGREGATE, TABLE
-from tests.engine.conftest import CATALOGS, OUTPUT, TABLES, Project, full_name
+from tests.helpers.real_engine import CATALOGS, OUTPUT, TABLES, Project, full_name
 
 SCHEDULE = {"quartz_cron_expression": "0 0 6 * * ?", "timezone_id": "UTC"}
 OTHER_TEAM = "finance-auditors"  # granted outside the stack: must never be touched

@@ -4,8 +4,8 @@ host and provider: adopt, migrate both ways, export, verify, and the refresh-aft
 from __future__ import annotations
 
 from monitors.naming import DQ_RESOURCE_TYPE, RESOURCE_TYPE
-from tests.engine.conftest import TABLES, TOKEN, Project
 from tests.engine.test_operations import TABLE, settled
+from tests.helpers.real_engine import TABLES, TOKEN, Project
 
 
 def test_adopt_imports_monitors_made_outside_and_the_next_up_creates_and_deletes_nothing(

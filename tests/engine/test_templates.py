@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import copy
 
-from tests.engine.conftest import TABLES, Project, full_name
+from tests.helpers.real_engine import TABLES, Project, full_name
 from tests.templates import as_templates
 
 LISTING = "/api/2.1/unity-catalog/tables"

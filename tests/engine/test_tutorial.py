@@ -8,7 +8,7 @@ so a failure ends within the command timeout instead of retrying forever."""
 from __future__ import annotations
 
 from tests.docs.tutorial import BOTH, ENGINE_ONLY, commands, filled
-from tests.engine.conftest import RETRY_TIMEOUT_SECONDS, TOKEN, Project
+from tests.helpers.real_engine import RETRY_TIMEOUT_SECONDS, TOKEN, Project
 
 
 def test_every_command_of_the_tutorial_succeeds_under_the_real_engine(project: Project) -> None:

@@ -18,14 +18,9 @@ from monitors.naming import DECLARATIONS_PATH
 from monitors.workspace import export as export_module
 from monitors.workspace.export import export_monitors
 from monitors.workspace.export_report import Outcome
-from tests.export.conftest import (
-    SHIPPED,
-    create_through_program,
-    registered,
-    settings_of,
-)
 from tests.fakes.terminal import Terminal
 from tests.fakes.workspace import refused_host
+from tests.helpers.shipped_monitors import SHIPPED, create_through_program, registered, settings_of
 
 DEV = "wanderbricks_dev.wanderbricks_gold"
 MONITOR = "/api/2.1/unity-catalog/tables/{}/monitor"

@@ -13,7 +13,7 @@ from monitors.export.form import (
     suggested_definition,
 )
 from monitors.export.render import MODELINE, RenderError, render_declaration, scalar
-from tests.export.conftest import settings_of
+from tests.helpers.shipped_monitors import settings_of
 
 PLAIN = [
     "COUNT_IF(is_current AND (email IS NULL OR email = ''))",

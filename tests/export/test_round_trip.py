@@ -17,7 +17,8 @@ from monitors.export.check import compared_part, held_configuration
 from monitors.naming import DECLARATIONS_DIR, DECLARATIONS_PATH
 from monitors.workspace.export import export_monitors
 from monitors.workspace.export_report import Outcome
-from tests.export.conftest import (
+from tests.fakes.provider_read import planned_changes
+from tests.helpers.shipped_monitors import (
     EVERY_MONITOR,
     SHIPPED,
     STACKS,
@@ -27,7 +28,6 @@ from tests.export.conftest import (
     run_declarations,
     settings_of,
 )
-from tests.fakes.provider_read import planned_changes
 
 
 def export_one(client, project, stack, table):

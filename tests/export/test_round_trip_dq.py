@@ -24,10 +24,10 @@ from monitors.naming import API_DATA_QUALITY, DECLARATIONS_PATH
 from monitors.program.register import deploy
 from monitors.workspace.export import export_monitors
 from monitors.workspace.export_report import Outcome
-from tests.export.conftest import EVERY_MONITOR, SHIPPED, STACKS, settings_of
 from tests.export.test_round_trip import OTHER_SHAPES
 from tests.fakes.mock_runtime import ProgramRun, mock_object_id, run_program
 from tests.fakes.provider_read_dq import BridgedDataQualityMonitors, planned_changes
+from tests.helpers.shipped_monitors import EVERY_MONITOR, SHIPPED, STACKS, settings_of
 
 DQ_BASE = "/api/data-quality/v1/monitors"
 # What a declaration says that this API cannot (refused on the data_quality backend).

@@ -17,8 +17,8 @@ from monitors.declared.loader import load_declarations
 from monitors.naming import DECLARATIONS_PATH
 from monitors.workspace.export import export_monitors
 from monitors.workspace.export_report import Outcome
-from tests.export.conftest import SHIPPED, run_declarations, settings_of
 from tests.fakes.provider_read import planned_changes, pulumi_name
+from tests.helpers.shipped_monitors import SHIPPED, run_declarations, settings_of
 
 FULL_NAME = "wanderbricks.wanderbricks_gold.dim_host"
 

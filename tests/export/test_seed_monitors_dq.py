@@ -13,7 +13,6 @@ from monitors.declared.loader import load_declarations
 from monitors.naming import DECLARATIONS_PATH
 from monitors.workspace.export import export_monitors
 from monitors.workspace.export_report import Outcome, next_step
-from tests.export.conftest import SHIPPED
 from tests.export.test_round_trip_dq import dq_settings, run_dq
 from tests.export.test_seed_monitors import (
     BRACES,
@@ -27,6 +26,7 @@ from tests.export.test_seed_monitors import (
 )
 from tests.fakes.mock_runtime import mock_object_id
 from tests.fakes.provider_read_dq import BridgedDataQualityMonitors, planned_changes
+from tests.helpers.shipped_monitors import SHIPPED
 
 OUTPUT = "wanderbricks.wanderbricks_gold_monitoring"
 TABLE_ID = mock_object_id("table", FULL_NAME)

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -52,12 +53,17 @@ INFERENCE_LOG: dict[str, Any] = {
 }
 
 
+@functools.cache
+def _shipped() -> dict[str, dict[str, Any]]:
+    """The shipped declaration files parsed once per session (YAML parsing is most of a program
+    test's time otherwise); never handed out, only copied."""
+    return {p.stem: yaml.safe_load(p.read_text()) for p in sorted(DECLARATIONS_DIR.glob("*.yaml"))}
+
+
 def shipped_declarations(*, alerts: bool = True) -> dict[str, dict[str, Any]]:
     """The shipped declarations as raw YAML data by table, a fresh copy to edit (without their
     alerts when `alerts` is False)."""
-    declarations = {
-        p.stem: yaml.safe_load(p.read_text()) for p in sorted(DECLARATIONS_DIR.glob("*.yaml"))
-    }
+    declarations = copy.deepcopy(_shipped())
     if not alerts:
         for data in declarations.values():
             data.pop("alerts", None)

@@ -7,6 +7,8 @@ twice, so every monitor holds its replacement trigger, as any stack that has run
 
 from __future__ import annotations
 
+import copy
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,9 +25,15 @@ from tests.fakes.mock_runtime import ProgramRun, run_program
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@functools.cache
+def _stack_file_config(stack: str) -> dict[str, Any]:
+    """A real stack file's config, read once per session; never handed out, only copied."""
+    return read_stack_config(stack)
+
+
 def stack_config(stack: str, **overrides: Any) -> dict[str, Any]:
     """A real stack file's config with `key=value` overrides in the project namespace."""
-    config = dict(read_stack_config(stack))
+    config = copy.deepcopy(_stack_file_config(stack))
     for key, value in overrides.items():
         config[f"lakehouse-monitors:{key}"] = value
     return config
@@ -154,8 +162,27 @@ def deployed(
     config: dict[str, Any] | None = None,
     settled: bool = True,
 ) -> Deployed:
-    """A stack deployed with these declarations (settled: deployed twice, triggers held)."""
+    """A stack deployed with these declarations (settled: deployed twice, triggers held).
+
+    The program and the engine model are deterministic, so a stack deployed from the same
+    declarations, stack, config and `settled` is deployed once per session and handed out as a
+    copy, holding the caller's `declarations` (and `config`) as a fresh deployment would."""
     config = config or stack_config(stack)
+    key = (repr(declarations), stack, repr(config), settled)
+    if key not in _DEPLOYED:
+        _DEPLOYED[key] = _deploy(copy.deepcopy(declarations), stack, copy.deepcopy(config), settled)
+    result = copy.deepcopy(_DEPLOYED[key])
+    result.declarations, result.config = declarations, config
+    return result
+
+
+# Stacks `deployed` made, by what they were made from; never handed out, only copied.
+_DEPLOYED: dict[tuple[str, str, str, bool], Deployed] = {}
+
+
+def _deploy(
+    declarations: dict[str, dict[str, Any]], stack: str, config: dict[str, Any], settled: bool
+) -> Deployed:
     api = config.get("lakehouse-monitors:api", "legacy")
     result = Deployed(Engine(stack, api=api), declarations, config)
     first = result.up()

@@ -30,9 +30,9 @@ from tests.helpers.alerts import ALERTING
 from tests.workspace.test_hooks import logged, update_args, warnings  # noqa: F401
 from tests.workspace.test_verify_alerts import deploy as deploy_with_alerts
 
-# No DATABRICKS_* variables, no profile file, no real `pulumi`; a copy of the project.
+# No DATABRICKS_* variables, no profile file, no real `pulumi` (the project copy is
+# tests/conftest.py's).
 isolated = verify_command.isolated
-project = verify_command.project
 
 TOKEN = "PLANTED-token-7f3a9c2e41"
 PASSWORD = "PLANTED-pw-5b8d0e"

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from monitors.naming import stack_file_name
-from tests.stackops.conftest import TABLES, fake, monitor_resource, project, same_all  # noqa: F401
+from tests.helpers.declarations import TABLES
+from tests.helpers.fake_cli import monitor_resource, same_all
 from tests.stackops.test_reset_recovery import run_cli, scenario
 
 TOKEN = "PLANTED-token-0c4e8a1f77"
@@ -15,8 +16,8 @@ TOKEN = "PLANTED-token-0c4e8a1f77"
 
 @pytest.mark.parametrize("failing", ["preview", "config set"])
 def test_a_pulumi_error_echoing_the_token_is_masked_in_reset(
-    fake,  # noqa: F811
-    project,  # noqa: F811
+    fake,
+    project,
     capsys,
     monkeypatch,
     failing,

@@ -9,13 +9,8 @@ import pytest
 from monitors.errors import OperationFailedError, RefusedError, UnknownTableError
 from monitors.naming import RESOURCE_TYPE, monitor_urn
 from monitors.stackops.adopt import adopt, databricks_provider_version
-from tests.stackops.conftest import (
-    TABLES,
-    deployed_outputs,
-    full_name,
-    monitor_resource,
-    same_all,
-)
+from tests.helpers.declarations import TABLES
+from tests.helpers.fake_cli import deployed_outputs, full_name, monitor_resource, same_all
 
 # Subcommands that could create, replace or delete something in Databricks or in state.
 MUTATING = {"up", "update", "destroy", "refresh", "state", "cancel"}

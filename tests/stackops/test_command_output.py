@@ -10,7 +10,8 @@ import pytest
 
 from monitors.cli.main import main
 from tests.fakes.terminal import Terminal
-from tests.stackops.conftest import TABLES, full_name, same_all
+from tests.helpers.declarations import TABLES
+from tests.helpers.fake_cli import full_name, same_all
 
 
 def run(argv, project, fake):

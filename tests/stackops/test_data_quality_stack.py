@@ -11,7 +11,8 @@ from monitors.naming import API_DATA_QUALITY, DQ_RESOURCE_TYPE, monitor_urn
 from monitors.stackops.adopt import adopt
 from monitors.stackops.reset.command import reset
 from monitors.stackops.urns import urns
-from tests.stackops.conftest import TABLES, full_name
+from tests.helpers.declarations import TABLES
+from tests.helpers.fake_cli import full_name
 
 DQ = API_DATA_QUALITY
 

@@ -12,7 +12,8 @@ import subprocess
 import pytest
 
 from monitors.naming import monitor_urn
-from tests.stackops.conftest import TABLES, monitor_resource, same_all, step
+from tests.helpers.declarations import TABLES
+from tests.helpers.fake_cli import monitor_resource, same_all, step
 
 DIM_HOST = monitor_urn("dev", "dim_host")
 

@@ -13,7 +13,8 @@ import subprocess
 import pytest
 
 from monitors.naming import ALERT_RESOURCE_TYPE, DQ_RESOURCE_TYPE, alert_urn, monitor_urn
-from tests.stackops.conftest import TABLES, monitor_resource
+from tests.helpers.declarations import TABLES
+from tests.helpers.fake_cli import monitor_resource
 
 DIM_HOST = monitor_urn("dev", "dim_host")
 ALERT = alert_urn("dev", "dim_host", "missing_host_emails")

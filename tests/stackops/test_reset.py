@@ -18,7 +18,8 @@ from monitors.errors import (
 )
 from monitors.naming import monitor_urn
 from monitors.stackops.reset.command import reset
-from tests.stackops.conftest import TABLES, same_all, step
+from tests.helpers.declarations import TABLES
+from tests.helpers.fake_cli import same_all, step
 
 TOKEN = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ-[0-9a-f]{4}$")
 

@@ -9,7 +9,7 @@ import pytest
 from monitors.errors import RefusedError
 from monitors.naming import monitor_urn
 from monitors.stackops.reset.command import reset
-from tests.stackops.conftest import deployed_outputs, same_all
+from tests.helpers.fake_cli import deployed_outputs, same_all
 
 
 def renamed_from(old: str, new: str):

@@ -15,7 +15,8 @@ from monitors.errors import ExitCode, OperationFailedError, RefusedError, StackO
 from monitors.naming import monitor_urn
 from monitors.stackops.reset import tokens
 from monitors.stackops.reset.command import reset
-from tests.stackops.conftest import TABLES, deployed_outputs, monitor_resource, same_all
+from tests.helpers.declarations import TABLES
+from tests.helpers.fake_cli import deployed_outputs, monitor_resource, same_all
 
 TOKEN = "2026-11-20T08:00:00Z-abcd"
 

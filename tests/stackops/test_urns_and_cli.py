@@ -16,7 +16,8 @@ from monitors.naming import monitor_urn
 from monitors.stackops.pulumi_cli import MIN_CLI_VERSION, check_cli_version
 from monitors.stackops.urns import urns
 from tests.fakes.terminal import Terminal
-from tests.stackops.conftest import CATALOG, TABLES, monitor_resource, same_all
+from tests.helpers.declarations import TABLES
+from tests.helpers.fake_cli import CATALOG, monitor_resource, same_all
 
 
 def run(argv, project, fake):

@@ -7,6 +7,7 @@ from databricks.sdk import WorkspaceClient
 from databricks.sdk.config import Config
 
 from tests.fakes.workspace import FakeWorkspace, VirtualClock
+from tests.helpers.workspace_monitors import SCHEMA, custom_metric
 
 
 @pytest.fixture(autouse=True)
@@ -42,20 +43,6 @@ def workspace_client(fake_workspace, sdk_clock) -> WorkspaceClient:
         retry_timeout_seconds=60,
     )
     return WorkspaceClient(config=config)
-
-
-SCHEMA = "main.wanderbricks_gold"
-
-
-def custom_metric(name: str, kind: str = "AGGREGATE") -> dict:
-    """A custom metric as the monitor API carries it."""
-    return {
-        "type": f"CUSTOM_METRIC_TYPE_{kind}",
-        "name": name,
-        "input_columns": [":table"],
-        "definition": "COUNT(*)",
-        "output_data_type": '{"metadata":{},"name":"output","nullable":true,"type":"double"}',
-    }
 
 
 @pytest.fixture

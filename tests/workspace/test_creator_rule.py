@@ -3,13 +3,8 @@ monitor (only the creator may update it through the legacy API)."""
 
 from __future__ import annotations
 
-import shutil
-import sys
-from pathlib import Path
-
 import pytest
 
-from monitors.naming import PROJECT_ROOT
 from monitors.stackops.adopt import adopt
 from monitors.stackops.common import Env
 from monitors.workspace.creator import (
@@ -18,14 +13,9 @@ from monitors.workspace.creator import (
     creator_rule_lines,
     home_owner,
 )
-from tests.stackops.conftest import (
-    FAKE_ROOT,
-    TABLES,
-    Console,
-    FakePulumi,
-    full_name,
-    same_all,
-)
+from tests.helpers.console import Console
+from tests.helpers.declarations import TABLES
+from tests.helpers.fake_cli import FakePulumi, fake_pulumi, full_name, same_all
 
 ALICE_HOME = "/Workspace/Users/alice@example.com/databricks_lakehouse_monitoring"
 
@@ -89,23 +79,8 @@ def test_an_unknown_creator_is_a_note_not_a_warning():
 
 
 @pytest.fixture
-def project(tmp_path) -> Path:
-    """A copy of the project (stack files and declarations) the fake CLI may edit."""
-    root = tmp_path / "project"
-    (root / "monitors").mkdir(parents=True)
-    for path in PROJECT_ROOT.glob("Pulumi*.yaml"):
-        shutil.copyfile(path, root / path.name)
-    shutil.copytree(PROJECT_ROOT / "monitors" / "declarations", root / "monitors" / "declarations")
-    return root
-
-
-@pytest.fixture
 def fake_cli(tmp_path, monkeypatch) -> FakePulumi:
-    directory = tmp_path / "fake-cli"
-    directory.mkdir()
-    monkeypatch.setenv("FAKE_PULUMI_SCENARIO", str(directory / "scenario.json"))
-    monkeypatch.setenv("FAKE_PULUMI_PYTHON", sys.executable)
-    fake = FakePulumi(directory, root=FAKE_ROOT)
+    fake = fake_pulumi(tmp_path / "fake-cli", monkeypatch)
     fake.write(
         stacks={"dev": {"resources": []}},
         cloud={full_name("dev", t): {"tableName": full_name("dev", t)} for t in TABLES},

@@ -25,7 +25,7 @@ from monitors.workspace.expected import ExpectedMonitor
 from monitors.workspace.verify.checks import verify_monitor
 from monitors.workspace.verify.run import verify_monitors
 from tests.fakes.provider_read_dq import BridgedDataQualityMonitors
-from tests.workspace.conftest import SCHEMA
+from tests.helpers.workspace_monitors import SCHEMA
 from tests.workspace.test_hooks import hook_args, purge, warnings, with_client
 
 PASS, FAIL, WARN, SKIP = CheckStatus.PASS, CheckStatus.FAIL, CheckStatus.WARN, CheckStatus.SKIP

@@ -10,7 +10,7 @@ from databricks.sdk.errors import (
 )
 from databricks.sdk.service.catalog import MonitorInfoStatus, MonitorSnapshot
 
-from tests.workspace.conftest import SCHEMA
+from tests.helpers.workspace_monitors import SCHEMA
 
 TABLE = f"{SCHEMA}.dim_host"
 

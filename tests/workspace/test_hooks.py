@@ -19,7 +19,7 @@ from monitors.program import hooks
 from monitors.program.hooks import HookRun
 from monitors.workspace.client import HOOK_LIMITS, Deadline, DeadlineClock, Limits
 from tests.fakes.workspace import Blackhole, VirtualClock, refused_host
-from tests.workspace.conftest import SCHEMA
+from tests.helpers.workspace_monitors import SCHEMA
 
 SHORT = "fact_booking_daily"
 TABLE = f"{SCHEMA}.{SHORT}"

@@ -24,7 +24,7 @@ from monitors.workspace.pool import (
 from monitors.workspace.verify.checks import verify_monitor
 from monitors.workspace.verify.run import verify_monitors
 from monitors.workspace.verify.wait import wait_until_active
-from tests.workspace.conftest import SCHEMA
+from tests.helpers.workspace_monitors import SCHEMA
 
 WORKER_COUNTS = (1, 3, 8)
 

@@ -5,7 +5,7 @@ import pytest
 from databricks.sdk.service.catalog import MonitorSnapshot
 
 from monitors.workspace.purge import ReportedAssets, purge_monitor_assets
-from tests.workspace.conftest import SCHEMA
+from tests.helpers.workspace_monitors import SCHEMA
 
 SHORT = "dim_host"
 TABLE = f"{SCHEMA}.{SHORT}"

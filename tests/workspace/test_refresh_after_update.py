@@ -1,7 +1,7 @@
 """After an in-place update a refresh is queued; any failure warns and never raises."""
 
 from monitors.workspace.refresh import queue_refresh_after_update
-from tests.workspace.conftest import SCHEMA
+from tests.helpers.workspace_monitors import SCHEMA
 
 TABLE = f"{SCHEMA}.fact_booking_daily"
 REFRESHES = f"/api/2.1/unity-catalog/tables/{TABLE}/monitor/refreshes"

@@ -6,7 +6,7 @@ from monitors.workspace import legacy as workspace
 from monitors.workspace.client import Deadline, Limits, connect, describe_error
 from monitors.workspace.credentials import settings_from_config
 from tests.fakes.workspace import VirtualClock
-from tests.workspace.conftest import SCHEMA
+from tests.helpers.workspace_monitors import SCHEMA
 
 TABLE = f"{SCHEMA}.fact_booking_daily"
 MONITOR = f"/api/2.1/unity-catalog/tables/{TABLE}/monitor"

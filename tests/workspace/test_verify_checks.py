@@ -4,7 +4,7 @@ from dataclasses import replace
 
 from monitors.workspace.check_results import CheckStatus
 from monitors.workspace.verify.checks import verify_monitor
-from tests.workspace.conftest import SCHEMA
+from tests.helpers.workspace_monitors import SCHEMA
 
 PASS, FAIL, WARN, SKIP = CheckStatus.PASS, CheckStatus.FAIL, CheckStatus.WARN, CheckStatus.SKIP
 

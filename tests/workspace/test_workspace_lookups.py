@@ -4,7 +4,7 @@ import pytest
 from databricks.sdk.errors import InternalError
 
 from monitors.workspace import legacy as workspace
-from tests.workspace.conftest import SCHEMA
+from tests.helpers.workspace_monitors import SCHEMA
 
 TABLE = f"{SCHEMA}.dim_user"
 

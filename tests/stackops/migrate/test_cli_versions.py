@@ -8,7 +8,7 @@ from semver import VersionInfo
 
 from monitors.naming import DQ_RESOURCE_TYPE
 from monitors.stackops.state_edit import state_remove_verb
-from tests.stackops.migrate.conftest import Migrated
+from tests.helpers.migrate import Migrated
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import pytest
 from monitors.naming import API_LEGACY
 from monitors.stackops.migrate.journal import Journal, JournalError, journal_path, load_journal
 from monitors.workspace.migration import MonitorFacts
-from tests.stackops.migrate.scene import DQ
+from tests.helpers.migrate import DQ
 
 URN = "urn:pulumi:prod::lakehouse-monitors::pulumi:pulumi:Stack::lakehouse-monitors-prod"
 FACTS = MonitorFacts(3, "dash", "c.s.t_profile_metrics", "c.s.t_drift_metrics", "ACTIVE")

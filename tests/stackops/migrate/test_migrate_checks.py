@@ -22,8 +22,8 @@ from monitors.naming import API_LEGACY, monitor_urn
 from monitors.stackops.migrate.command import migrate
 from monitors.stackops.migrate.journal import Journal, JournalError
 from tests.fakes.terminal import Terminal
-from tests.stackops.conftest import full_name
-from tests.stackops.migrate.scene import DQ, Scene
+from tests.helpers.fake_cli import full_name
+from tests.helpers.migrate import DQ, Scene
 
 
 def nothing_changed(scene: Scene, original: bytes) -> None:

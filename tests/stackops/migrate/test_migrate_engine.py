@@ -23,10 +23,9 @@ from monitors.stackops.migrate.command import migrate
 from tests.fakes.engine import resource_urn
 from tests.fakes.engine_state_edits import Import, StateEditError, import_resources, state_remove
 from tests.helpers.alerts import SHIPPED_ALERTS, alerting
-from tests.helpers.declarations import shipped_declarations
+from tests.helpers.declarations import TABLES, shipped_declarations
+from tests.helpers.migrate import DQ, Scene
 from tests.helpers.program import Deployed, deployed, program_for
-from tests.stackops.conftest import TABLES
-from tests.stackops.migrate.scene import DQ, Scene
 
 ANOMALY = {"enabled": True, "excludedTables": ["dim_user"]}
 

@@ -22,12 +22,14 @@ from monitors.stackops.migrate.command import migrate
 from monitors.stackops.migrate.placement import Placement
 from monitors.stackops.state_edit import databricks_provider_version
 from tests.fakes.terminal import Terminal
-from tests.stackops.conftest import TABLES, full_name
-from tests.stackops.migrate.conftest import Migrated
-from tests.stackops.migrate.scene import DQ, VERSION, Scene, alert_id, alert_keys, records
+from tests.helpers.declarations import TABLES
+from tests.helpers.fake_cli import full_name
+from tests.helpers.migrate import DQ, VERSION, Migrated, Scene, alert_id, alert_keys, records
 
 # A whole migrate per test (1.2-2.6 s each, measured with --durations): `-m 'not slow'` skips.
-pytestmark = pytest.mark.slow
+# One xdist worker runs the module (`--dist loadgroup`), so its module-scoped migrations
+# (`migrated_dev`, `migrated_prod`) run once, not once on each worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("migrate_paths")]
 
 
 def state_commands(scene: Scene) -> list[list[str]]:

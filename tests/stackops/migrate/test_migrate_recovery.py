@@ -14,8 +14,9 @@ from monitors.stackops.common import Env
 from monitors.stackops.migrate import facts as migration
 from monitors.stackops.migrate.command import migrate
 from monitors.stackops.migrate.placement import Placement
-from tests.stackops.conftest import TABLES, full_name
-from tests.stackops.migrate.scene import DQ, VERSION, Scene, alert_keys, records
+from tests.helpers.declarations import TABLES
+from tests.helpers.fake_cli import full_name
+from tests.helpers.migrate import DQ, VERSION, Scene, alert_keys, records
 
 IMPORTED, RECORDED, REMOVED, SOURCE = (
     Placement.IMPORTED,

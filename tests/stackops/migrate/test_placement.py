@@ -22,7 +22,7 @@ from monitors.stackops.migrate.placement import (
     root_urn,
     unknown_to,
 )
-from tests.stackops.migrate.scene import DQ
+from tests.helpers.migrate import DQ
 
 TABLE = "dim_host"
 OLD, NEW = monitor_urn("dev", TABLE), monitor_urn("dev", TABLE, DQ)

@@ -1,4 +1,5 @@
-"""A stack ready to migrate: the fake CLI's state and scripted runs, and the fake workspace.
+"""A stack ready to migrate: the fake CLI's state and scripted runs, and the fake workspace; and
+a migration run to its end (`migrated`), which tests that only look at the result share.
 
 The workspace (tests/fakes/workspace.py) holds each table's one monitor, which both APIs read;
 the fake CLI (tests/fakes/pulumi_cli) holds the stack's state, with each monitor as a
@@ -11,10 +12,13 @@ and for `pulumi up`.
 from __future__ import annotations
 
 import copy
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from monitors.desired.alert_record import ALERTS_OUTPUT
@@ -29,9 +33,15 @@ from monitors.naming import (
     anomaly_urn,
     monitor_urn,
 )
+from monitors.stackops.common import Env
+from monitors.stackops.migrate.command import migrate
+from monitors.stackops.migrate.context import MigrateReport
 from monitors.stackops.migrate.journal import journal_path
 from tests.fakes.workspace import FakeWorkspace
-from tests.stackops.conftest import CATALOG, TABLES, FakePulumi, deployed_outputs, full_name
+from tests.helpers.console import Console
+from tests.helpers.declarations import TABLES
+from tests.helpers.fake_cli import CATALOG, FakePulumi, deployed_outputs, fake_pulumi, full_name
+from tests.helpers.project_copy import copy_project
 
 DQ = API_DATA_QUALITY
 # The shipped alerts (monitors/declarations), by the monitor they watch.
@@ -239,3 +249,73 @@ def records(outputs: dict[str, Any]) -> dict[str, str]:
     return {
         t: json.loads(raw).get("api", API_LEGACY) for t, raw in outputs[STRUCTURE_OUTPUT].items()
     }
+
+
+class started_workspace:
+    """The fake workspace with both stacks' monitors, and the environment pointing at it."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, tmp: Path) -> None:
+        self.monkeypatch, self.tmp = monkeypatch, tmp
+        self.fake = FakeWorkspace()
+
+    def __enter__(self) -> FakeWorkspace:
+        for name in list(os.environ):
+            if name.startswith(("DATABRICKS_", "ARM_")):
+                self.monkeypatch.delenv(name)
+        home = self.tmp / "home"
+        home.mkdir()
+        self.monkeypatch.setenv("HOME", str(home))
+        fake = self.fake.start()
+        self.monkeypatch.setenv("DATABRICKS_HOST", fake.host)
+        self.monkeypatch.setenv("DATABRICKS_TOKEN", fake.token)
+        for stack in ("dev", "prod"):
+            fake.add_schema(output_schema(stack))
+            for table in TABLES:
+                name = full_name(stack, table)
+                fake.add_monitor(name, output_schema_name=output_schema(stack))
+                fake.initialise_monitor(name)
+                fake.set_monitor_status(name, "MONITOR_STATUS_ACTIVE", monitor_version=VERSION)
+        return fake
+
+    def __exit__(self, *exc: object) -> None:
+        self.fake.stop()
+
+
+@dataclass
+class Migrated:
+    """A migration that ran to its end, and what it printed."""
+
+    scene: Scene
+    report: MigrateReport
+    console: Console
+    journal_seen: dict[str, object]
+    anomaly: dict[str, object] | None = None
+
+
+def migrated(
+    factory: pytest.TempPathFactory,
+    stack: str,
+    alerts: bool,
+    anomaly: bool = False,
+    cli_version: str = "3.272.0",
+) -> Iterator[Migrated]:
+    """`stack` migrated to data_quality in directories and an environment of its own (for a
+    fixture to yield from: the workspace stops and the environment is put back after)."""
+    tmp = factory.mktemp(f"migrated-{stack}")
+    with pytest.MonkeyPatch.context() as mp, started_workspace(mp, tmp) as workspace:
+        fake = fake_pulumi(tmp / "fake-cli", mp)
+        fake.write(stacks={})
+        scene = Scene(fake, copy_project(tmp / "project"), workspace, stack=stack, alerts=alerts)
+        scene.install(version=cli_version)
+        schema_monitor = scene.add_anomaly_detection() if anomaly else None
+        console = Console()
+        seen: dict[str, object] = {}
+
+        def out(line: str) -> None:
+            console.out(line)
+            if line.startswith("Wrote lakehouse-monitors:api"):  # the journal, mid-way
+                seen["text"] = scene.journal.read_text()
+                seen["mode"] = scene.journal.stat().st_mode & 0o777
+
+        report = migrate(stack, DQ, assume_yes=True, env=Env(scene.project, fake.root, out))
+        yield Migrated(scene, report, console, seen, schema_monitor)
