@@ -222,7 +222,9 @@ def main() -> int:
         from bench.verify_bench import main as verify_main
 
         counts = [int(w) for w in args.workers.split(",")]
-        return verify_main(args.monitors, args.metrics, args.api, args.latency, counts, args.repeat)
+        return verify_main(
+            args.monitors, args.metrics, args.api, args.latency, counts, args.repeat, args.templates
+        )
     chosen = [m for m in args.modes.split(",") if m]
     unknown = sorted(set(chosen) - set(MODES))
     if unknown:

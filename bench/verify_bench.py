@@ -8,6 +8,7 @@ runs as a whole process (imports included) once per worker count, interleaved ov
 
     .venv/bin/python bench/benchmark.py --verify [--monitors 500] [--latency 0.1]
                                         [--workers 1,8] [--repeat 1] [--api legacy|data_quality]
+                                        [--templates K]
 """
 
 from __future__ import annotations
@@ -61,9 +62,16 @@ def run_verify(project: Path, host: str, token: str, workers: int) -> tuple[floa
 
 
 def main(
-    monitors: int, metrics: int, api: str, latency: float, workers: list[int], repeat: int
+    monitors: int,
+    metrics: int,
+    api: str,
+    latency: float,
+    workers: list[int],
+    repeat: int,
+    templates: int = 0,
 ) -> int:
-    """Deploy, then time verify at each worker count; print a table and a JSON line."""
+    """Deploy, then time verify at each worker count; print a table and a JSON line. With
+    `templates` > 0 the tables are declared through that many list templates."""
     sys.path.insert(0, str(ROOT))
     from bench.benchmark import make_project
     from tests.fakes.workspace import FakeWorkspace
@@ -72,7 +80,7 @@ def main(
     passed: dict[int, str] = {}
     with tempfile.TemporaryDirectory() as tmp, FakeWorkspace() as fake:
         project = Path(tmp)
-        make_project(project, monitors, metrics, api)
+        make_project(project, monitors, metrics, api, templates=templates)
         deployed = deploy(fake, project)
         fake.latency_s = latency
         for _ in range(repeat):
@@ -83,8 +91,9 @@ def main(
                 ok = sum(m["ok"] for m in report["monitors"])
                 requests = len(fake.calls) - calls
                 passed[count] = f"{ok}/{len(report['monitors'])} pass, {requests} requests"
+    declared = f" through {templates} list templates" if templates else ""
     print(
-        f"verify: {deployed} monitors, {api} API, {latency * 1000:g} ms per request, "
+        f"verify: {deployed} monitors{declared}, {api} API, {latency * 1000:g} ms per request, "
         f"median of {repeat} ({os.cpu_count()} CPUs); whole processes, imports included"
     )
     for count in workers:
