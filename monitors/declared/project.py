@@ -22,6 +22,7 @@ from monitors.declared.loader import (
 )
 from monitors.declared.models import MonitorSpec
 from monitors.declared.settings import StackSettings, read_stack_config, settings_from_config
+from monitors.declared.sql_cache import kept_analyses
 from monitors.errors import DeclarationError, DeclarationErrors, Problem, StackConfigError
 from monitors.naming import (
     DECLARATIONS_PATH,
@@ -192,16 +193,17 @@ def load_project(
 
     A stack file that cannot be read is reported together with the declarations' problems.
     """
-    declarations = read_declaration_files(declarations_dir(root))
-    try:
-        config = read_stack_config(stack, root)
-    except StackConfigError as exc:
+    with kept_analyses(root):
+        declarations = read_declaration_files(declarations_dir(root))
         try:
-            parse_declarations(declarations)
-        except DeclarationErrors as more:
-            raise DeclarationErrors([exc, *more.errors]) from None
-        raise
-    return build_project(stack, config, declarations, list_tables)
+            config = read_stack_config(stack, root)
+        except StackConfigError as exc:
+            try:
+                parse_declarations(declarations)
+            except DeclarationErrors as more:
+                raise DeclarationErrors([exc, *more.errors]) from None
+            raise
+        return build_project(stack, config, declarations, list_tables)
 
 
 def project_from_config(
@@ -211,4 +213,6 @@ def project_from_config(
     list_tables: TableLister | None = None,
 ) -> Project:
     """The same, from the config the Pulumi engine hands the program."""
-    return build_project(stack, config, read_declaration_files(declarations_dir(root)), list_tables)
+    with kept_analyses(root):
+        declarations = read_declaration_files(declarations_dir(root))
+        return build_project(stack, config, declarations, list_tables)
