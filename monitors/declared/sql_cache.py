@@ -172,6 +172,12 @@ def analyse(text: str) -> SqlAnalysis:
     return _remembered.get(text) or _analysed(text)
 
 
+def forget() -> None:
+    """Drop what this process remembered: for the program, once its warnings are made, so the
+    analyses are not held through the registration of every resource (peak memory)."""
+    _remembered.clear()
+
+
 @contextmanager
 def kept_analyses(root: Path) -> Iterator[None]:
     """Answer `analyse` from the file under `root` while inside; write it back when done."""

@@ -9,6 +9,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime.config import CONFIG, get_config_env
 
+from monitors.declared import sql_cache
 from monitors.declared.advice import project_notes, project_warnings
 from monitors.declared.project import project_from_config
 from monitors.desired.plan import make_plan
@@ -39,6 +40,7 @@ def main(root: Path | None = None) -> None:
         )
         for line in project_warnings(project):
             log.warn(line)
+        sql_cache.forget()  # the last SQL checks of the run are made
         for line in project_notes(project):
             log.info(line)
         for line in project.notes:

@@ -200,3 +200,13 @@ def test_a_plan_whose_sql_is_unchanged_never_imports_sqlglot(tmp_path):
     first, second = plan(), plan()
     assert (first[0], second[0]) == ("True", "False")
     assert first[1] == second[1]
+
+
+def test_forgetting_drops_what_the_process_remembered(tmp_path, monkeypatch):
+    with kept_analyses(tmp_path):
+        analyse("SUM(x)")
+    _without_sqlglot(monkeypatch)
+    assert analyse("SUM(x)") == sql.analyse("SUM(x)")  # remembered after the store closed
+    sql_cache.forget()
+    with pytest.raises(AssertionError, match="analysed again"):
+        analyse("SUM(x)")
