@@ -101,13 +101,10 @@ def _read(path: Path, stamp: str) -> dict[str, Any]:
         document = json.loads(path.read_bytes())
     except (OSError, ValueError):
         return {}
-    if (
-        not isinstance(document, dict)
-        or document.get("stamp") != stamp
-        or not isinstance(document.get("analyses"), dict)
-    ):
+    if not isinstance(document, dict) or document.get("stamp") != stamp:
         return {}
-    return document["analyses"]
+    analyses = document.get("analyses")
+    return analyses if isinstance(analyses, dict) else {}
 
 
 class _Store:
