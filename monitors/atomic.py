@@ -1,8 +1,9 @@
 """Writing a file whole, through a temporary file that nothing planted can divert.
 
 Every file the program writes (the migration journal, exported declarations, a stack file put
-back, the JSON Schema) goes through here; every text it generates is checked by the one scrubber
-first (`write_text`), while a user's own bytes put back (`write_bytes`) are restored exactly.
+back, the JSON Schema, the kept SQL analyses) goes through here; every text it generates is
+checked by the one scrubber first (`write_text`), while a user's own bytes put back
+(`write_bytes`) are restored exactly.
 The temporary file gets a fresh random name next to the target and is created with
 `O_CREAT | O_EXCL | O_NOFOLLOW`: a symbolic link or a file already there under that name makes
 the open fail instead of being followed or truncated (a fixed name such as `<target>.tmp` can be

@@ -13,7 +13,7 @@ on disk. This module only adds the side to each error, e.g.
 from __future__ import annotations
 
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from monitors.declared.files import SYMLINK_PROBLEM, FileProblem, decode_text, printable
@@ -167,8 +167,9 @@ def read_at_ref(root: Path, ref: str, commit: str, stack: str) -> ProjectInput:
 
 def read_working_tree(root: Path, stack: str) -> ProjectInput:
     """A stack's files as they are on disk now (tracked or not), declaration paths shown as
-    at a ref, so both sides name a file alike."""
-    return read_project_input(stack, root, shown_as=DECLARATIONS_PATH)
+    at a ref, so both sides name a file alike; analysed afresh like the ref (no kept analyses:
+    the review judges both sides by the analyser itself)."""
+    return replace(read_project_input(stack, root, shown_as=DECLARATIONS_PATH), checkout=None)
 
 
 def project_of(side: ProjectInput) -> Project:

@@ -21,6 +21,7 @@ from pydantic.fields import FieldInfo
 
 from monitors import atomic
 from monitors.cli import main as cli_main
+from monitors.declared.field_docs import documented
 from monitors.declared.models import MonitorSpec
 from monitors.declared.settings import StackSettings
 from monitors.declared.yamlfile import load_yaml
@@ -87,7 +88,7 @@ def one_line(text: str | None) -> str:
 
 def visible_fields(model: type[BaseModel]) -> Iterator[tuple[str, FieldInfo]]:
     """Each field a user writes, by the name they write it with."""
-    for name, field in model.model_fields.items():
+    for name, field in documented(model).model_fields.items():
         if not field.exclude:
             yield field.alias or name, field
 

@@ -83,7 +83,7 @@ class AnomalyDetection(BaseModel):
     checks on every table of the gold schema but the excluded ones (tables of the gold schema,
     by their short names)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     enabled: Annotated[bool, BeforeValidator(true_or_false)]
     """Deploy the schema monitor; `false` or no setting deletes it."""

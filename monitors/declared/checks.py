@@ -14,7 +14,8 @@ from monitors.declared import metric_tables
 from monitors.declared.alerts import review_alerts
 from monitors.declared.models import CustomMetric, MonitorSpec, Schedule
 from monitors.declared.quartz import quartz_warnings
-from monitors.declared.sql import SqlAnalysis, analyse
+from monitors.declared.sql_analysis import SqlAnalysis
+from monitors.declared.sql_cache import analyse
 from monitors.declared.timezones import timezone_warnings
 from monitors.errors import Problem
 

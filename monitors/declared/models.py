@@ -177,7 +177,7 @@ EmailList = Annotated[
 class _Strict(BaseModel):
     """Unknown keys are errors: a typo must never silently drop a setting."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class CustomMetric(_Strict):

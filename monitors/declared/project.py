@@ -24,6 +24,7 @@ from monitors.declared.settings import (
     parse_stack_config,
     settings_from_config,
 )
+from monitors.declared.sql_cache import cache_directory, kept_analyses
 from monitors.errors import DeclarationError, DeclarationErrors, Problem, StackConfigError
 from monitors.naming import DECLARATIONS_PATH, RESETS_KEY, short_stack
 
@@ -111,7 +112,15 @@ def build_project(given: ProjectInput, list_tables: TableLister | None = None) -
 
     Pattern templates are resolved with `list_tables` (asked only when there is a pattern);
     without it, or when it raises TablesUnavailable, they stay unresolved and the project says so.
+    The SQL analyses of a checkout read from disk are kept between runs (`sql_cache`).
     """
+    directory = None if given.checkout is None else cache_directory(given.checkout)
+    with kept_analyses(directory):
+        return _judge(given, list_tables)
+
+
+def _judge(given: ProjectInput, list_tables: TableLister | None) -> Project:
+    """`build_project`'s rules, on one input."""
     file = given.stack_file
     errors: list[DeclarationError] = []
     settings: StackSettings | None = None

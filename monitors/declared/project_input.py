@@ -38,6 +38,9 @@ class ProjectInput:
     declarations: DeclarationFiles = field(default_factory=DeclarationFiles)
     known_stacks: tuple[str, ...] = ()
     label: str = WORKING_TREE
+    # The project checkout this was read from, whose SQL analyses are kept between runs
+    # (`monitors.declared.sql_cache`); None (a git ref, texts given by a test): none kept.
+    checkout: Path | None = None
 
     @property
     def stack_file(self) -> str:
@@ -75,4 +78,5 @@ def read_project_input(
         source,
         read_declaration_files(declarations_dir(root), shown_as),
         tuple(known_stacks(root)),
+        checkout=root,
     )

@@ -86,7 +86,7 @@ ApplicationId = Annotated[str, AfterValidator(_application_id)]
 class Readers(BaseModel):
     """The principals granted read access to the monitors' results (module docstring)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     groups: Annotated[list[GroupName], AfterValidator(_unique)] = Field(default_factory=list)
     """Workspace or account group names, exactly as written in the workspace."""

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from monitors.declared.datatypes import FRIENDLY_NAMES
+from monitors.declared.field_docs import documented
 from monitors.declared.identifiers import MAX_NAME_LENGTH
 from monitors.declared.models import (
     GRANULARITIES,
@@ -45,7 +46,7 @@ def _output_type_pattern() -> str:
 
 def build_schema() -> dict[str, Any]:
     """Generate the schema and add the friendly forms the validators accept."""
-    schema = MonitorSpec.model_json_schema()
+    schema = documented(MonitorSpec).model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Databricks Lakehouse Monitor declaration"
     defs = schema["$defs"]

@@ -193,7 +193,7 @@ ResetToken = Annotated[str, BeforeValidator(_token_from_number), AfterValidator(
 class ResetRequest(BaseModel):
     """A reset asked for one table: a token that differs from the last deployed one replaces it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     token: ResetToken
     """A label; a token that differs from the last deployed one replaces the monitor."""
@@ -205,7 +205,7 @@ class AlertSettings(BaseModel):
     """Where and when this stack's alerts run, and who hears when one fires (an alert's own
     `notify` wins). Without these settings a stack deploys no alerts."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     # Digits only would be a number in YAML and in `config set --path` (object.go `coerce`).
     warehouse_id: Annotated[str, BeforeValidator(_token_from_number), AfterValidator(_warehouse_id)]
@@ -221,7 +221,7 @@ class StackSettings(BaseModel):
 
     # Only the config names (`goldSchema`), never the Python ones (`gold_schema`): a setting
     # has one spelling.
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     stack: str = Field(exclude=True)
     catalog: SqlName

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
 from functools import cache, lru_cache
 
-# Imported with the module, not lazily: every command that loads declarations parses them, and
-# the program freezes what is imported before it runs out of the garbage collector's sight.
+# Imported only when an analysis is not in `monitors.declared.sql_cache` (the front door): then
+# while the declarations are read, before the program freezes what it has read.
 from sqlglot import exp
 from sqlglot.dialects.databricks import Databricks
 from sqlglot.dialects.dialect import Dialect
@@ -28,6 +27,7 @@ from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import Token, TokenType
 
 from monitors.declared.spark_lexer import UNCLOSED_COMMENT, SparkLexError, pieces
+from monitors.declared.sql_analysis import SqlAnalysis
 
 TEMPLATE = re.compile(r"\{\{\s*(.*?)\s*\}\}", re.DOTALL)
 _JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
@@ -40,6 +40,11 @@ _OPENERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # A placeholder no metric or column would be named, so references to it are known templates.
 PLACEHOLDER = "__tpl_"
+# Whether a text nests too deeply depends on the interpreter's recursion limit, not on the text
+# alone: an analysis carrying this warning is never kept on disk (`monitors.declared.sql_cache`).
+TOO_DEEP = (
+    "could not be checked: it nests too deeply for sqlglot's parser; the service may refuse it"
+)
 # Control characters other than tab and line breaks: never part of SQL text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Clause keywords: outside parentheses they end the expression (`SUM(x) FROM t`); inside they
@@ -68,22 +73,6 @@ def not_one_expression(reason: str) -> str:
         f"is not one SQL expression ({reason}): the service takes a single column expression, "
         "with no subqueries or joins"
     )
-
-
-@dataclass(frozen=True)
-class SqlAnalysis:
-    """What one SQL expression holds and what is wrong with it.
-
-    `references` are the leftmost names of unqualified and qualified column references, in
-    order, placeholders and lambda parameters excluded; None when the text could not be parsed.
-    `qualified` maps a template placeholder to the names read through it (`{{base_df}}.x`).
-    """
-
-    templates: tuple[str, ...] = ()
-    errors: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
-    references: tuple[str, ...] | None = None
-    qualified: tuple[tuple[str, str], ...] = ()
 
 
 @cache
@@ -253,10 +242,7 @@ def analyse(text: str) -> SqlAnalysis:
             f"({_first_line(exc)}); the service may refuse it"
         )
     except RecursionError:  # the parser recurses once per level of nesting
-        warnings.append(
-            "could not be checked: it nests too deeply for sqlglot's parser; the service may "
-            "refuse it"
-        )
+        warnings.append(TOO_DEEP)
     return SqlAnalysis(names, (), tuple(warnings))
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime.config import CONFIG, get_config_env
 
+from monitors.declared import sql_cache
 from monitors.declared.advice import project_notes, project_warnings
 from monitors.declared.project import build_project
 from monitors.declared.project_input import read_project_input
@@ -39,6 +40,7 @@ def main(root: Path | None = None) -> None:
         project = build_project(given, list_gold_tables)
         for line in project_warnings(project):
             log.warn(line)
+        sql_cache.forget()  # the last SQL checks of the run are made
         for line in project_notes(project):
             log.info(line)
         for line in project.notes:
