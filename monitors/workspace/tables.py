@@ -34,15 +34,32 @@ def gold_tables(client: WorkspaceClient, settings: StackSettings) -> list[str]:
     return sorted(table.name for table in found if table.name and table.table_type != VIEW)
 
 
-def sdk_lister(provider_settings: Callable[[], ProviderSettings]) -> TableLister:
-    """A lister for `build_project` that connects with the stack's credentials (as
-    `provider_settings` finds them) when asked."""
+def connected_lister(provider_settings: Callable[[], ProviderSettings]) -> TableLister:
+    """A lister that connects with the stack's credentials (as `provider_settings` finds them)
+    when asked, and fails by meaning: CredentialsError (none usable), WorkspaceUnreachableError,
+    ListingError (the workspace answered with an error). The stack operations use it as is."""
 
     def list_tables(settings: StackSettings) -> list[str]:
         try:
             provider = provider_settings()
             connection = connect(provider, LISTING_LIMITS, Deadline(LISTING_LIMITS.total_s))
             return gold_tables(connection.client, settings)
+        except (DatabricksError, OSError) as exc:
+            raise ListingError(
+                f"listing {settings.gold_schema_name} failed: {describe_error(exc)}"
+            ) from None
+
+    return list_tables
+
+
+def sdk_lister(provider_settings: Callable[[], ProviderSettings]) -> TableLister:
+    """A lister for `build_project` (`plan`) whose failure leaves the patterns unresolved,
+    saying why (TablesUnavailable)."""
+    connected = connected_lister(provider_settings)
+
+    def list_tables(settings: StackSettings) -> list[str]:
+        try:
+            return connected(settings)
         except CredentialsError:
             raise TablesUnavailable(
                 "no usable Databricks credentials (the stack's databricks:* settings, "
@@ -53,10 +70,6 @@ def sdk_lister(provider_settings: Callable[[], ProviderSettings]) -> TableLister
             raise TablesUnavailable(f"the workspace did not answer: {exc}") from None
         except ListingError as exc:
             raise TablesUnavailable(str(exc)) from None
-        except (DatabricksError, OSError) as exc:
-            raise TablesUnavailable(
-                f"listing {settings.gold_schema_name} failed: {describe_error(exc)}"
-            ) from None
 
     return list_tables
 
