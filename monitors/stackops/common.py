@@ -11,8 +11,8 @@ from pulumi.automation import CommandError, Deployment, Stack
 from monitors.declared.claims import pattern_of
 from monitors.declared.loader import load_declarations
 from monitors.declared.project import Project, TablesUnavailable, build_project
-from monitors.declared.settings import StackSettings
 from monitors.declared.project_input import declarations_dir, read_project_input
+from monitors.declared.settings import StackSettings
 from monitors.errors import (
     AbortedError,
     CredentialsError,
