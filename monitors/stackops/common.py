@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,7 +83,7 @@ class GoldListing:
             lambda: stack_provider_settings(stack, env.project_root, env.pulumi_root)
         )
 
-    def __call__(self, settings: StackSettings) -> list[str]:
+    def __call__(self, settings: StackSettings) -> Collection[str]:
         try:
             return self._list(settings)
         except (CredentialsError, WorkspaceUnreachableError, ListingError) as exc:

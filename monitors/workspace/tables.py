@@ -9,7 +9,7 @@ reports those templates as unresolved instead of failing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import DatabricksError
@@ -57,7 +57,7 @@ def sdk_lister(provider_settings: Callable[[], ProviderSettings]) -> TableLister
     saying why (TablesUnavailable)."""
     connected = connected_lister(provider_settings)
 
-    def list_tables(settings: StackSettings) -> list[str]:
+    def list_tables(settings: StackSettings) -> Collection[str]:
         try:
             return connected(settings)
         except CredentialsError:
