@@ -14,7 +14,8 @@ from collections.abc import Callable, Collection
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import DatabricksError
 
-from monitors.declared.project import TableLister, TablesUnavailable
+from monitors.declared.project import Project, TableLister, TablesUnavailable, build_project
+from monitors.declared.project_input import ProjectInput
 from monitors.declared.settings import StackSettings
 from monitors.errors import CredentialsError, ListingError, WorkspaceUnreachableError
 from monitors.workspace.client import Deadline, Limits, connect, describe_error
@@ -89,3 +90,11 @@ def client_lister(client: WorkspaceClient) -> TableLister:
             ) from None
 
     return list_tables
+
+
+def with_patterns(given: ProjectInput, project: Project, client: WorkspaceClient) -> Project:
+    """`project` (built from `given`) with its pattern templates resolved on an open connection,
+    so a command over every monitor includes their tables; as is when it has none."""
+    if not project.declared.patterns:
+        return project
+    return build_project(given, client_lister(client))
