@@ -5,7 +5,8 @@ declaration and checked against what the workspace holds (`monitors.export.check
 written as `monitors/declarations/<table>.yaml`. Everything is read before anything is written,
 so a workspace that stops answering leaves no file behind. An existing declaration is never
 overwritten without `force`; a file that is not a plain `<table>.yaml` (a `.yml`, another
-case, a link) is never overwritten at all. Each table's monitor is read before its file is
+case, a link) is never overwritten at all, and no own file is written for a table a list template
+names (`monitors.declared.claims`: a second claim). Each table's monitor is read before its file is
 looked at, so every line and count says what the workspace holds. The report says, per
 table, written (exactly, or with the differences the first `pulumi up` after `adopt` would
 apply), skipped or failed.
