@@ -117,6 +117,7 @@ def test_the_refusal_is_the_listing_error_by_meaning(patterned, env):
     assert str(refused.value).endswith("or name the tables to act on with --table.")
 
 
+@pytest.mark.slow
 def test_named_tables_a_pattern_covers_need_no_listing(patterned, env, fake):
     steps = [step("replace" if t == NEW else "same", "dev", t) for t in sorted([*TABLES, NEW])]
     fake.write(stacks=fake.scenario["stacks"], preview={"steps": steps}, up={"steps": steps})
