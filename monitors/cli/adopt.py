@@ -22,12 +22,13 @@ EXIT_CODES = (
     (
         ExitCode.FAILED,
         "the import or the preview failed or was interrupted (the message says where each "
-        "monitor stands: run the same adopt again)",
+        "monitor stands: run the same adopt again), or the workspace did not list the "
+        "tables of a pattern template: nothing imported",
     ),
     (
         ExitCode.INVALID,
         "bad input or environment (unknown table, stack file, a stack on the data quality API, "
-        "Pulumi CLI): nothing imported",
+        "Pulumi CLI, a pattern template and no credentials): nothing imported",
     ),
     (
         ExitCode.REFUSED,

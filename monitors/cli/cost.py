@@ -49,10 +49,12 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     from monitors.workspace.client import OPERATE_LIMITS, Deadline, connect
     from monitors.workspace.cost import CostTarget
     from monitors.workspace.cost_run import read_costs, warehouse_for
+    from monitors.workspace.tables import with_patterns
 
     out = out or sys.stdout
     err = err or sys.stderr
-    project = build_project(read_project_input(args.stack, args.project_dir))
+    given = read_project_input(args.stack, args.project_dir)
+    project = build_project(given)
     options.print_skipped(project.skipped, args)
     warehouse_id, setting = warehouse_for(project.settings, args.warehouse_id)
     settings = stack_provider_settings(args.stack, args.project_dir, args.pulumi_root)
@@ -62,6 +64,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     if not args.json:
         for line in connection.sources:
             print(f"cost: {line}", file=err)
+    project = with_patterns(given, project, connection.client)  # the tables listed now
     targets = [
         CostTarget(table, project.settings.full_table_name(table)) for table in project.monitors
     ]

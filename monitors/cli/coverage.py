@@ -46,10 +46,12 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     from monitors.workspace.client import VERIFY_LIMITS, Deadline, connect
     from monitors.workspace.coverage import MonitorSeen
     from monitors.workspace.coverage_report import read_coverage
+    from monitors.workspace.tables import with_patterns
 
     out = out or sys.stdout
     err = err or sys.stderr
-    project = build_project(read_project_input(args.stack, args.project_dir))
+    given = read_project_input(args.stack, args.project_dir)
+    project = build_project(given)
     options.print_skipped(project.skipped, args)
     settings = project.settings
     provider = stack_provider_settings(args.stack, args.project_dir, args.pulumi_root)
@@ -59,6 +61,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     connection = connect(provider, VERIFY_LIMITS, deadline)
     for line in connection.sources:
         print(f"coverage: {line}", file=err)
+    project = with_patterns(given, project, connection.client)  # the tables listed now
     progress = options.progress_stream(args)
     counter = itertools.count(1)
 

@@ -4,7 +4,9 @@ Reads each chosen table's monitor from the workspace (every monitored table of t
 schema by default) and writes `monitors/declarations/<table>.yaml` in the friendly form the
 shipped files use, so that `adopt` followed by `pulumi up` changes nothing. What a declaration
 cannot say is left out and reported, never guessed. An existing declaration is overwritten only
-with --force. Credentials come from where the provider finds them, as for `verify`.
+with --force; a table a list template names is never written (its own file would be a second
+claim), and one a pattern template covers is written with a note that the own file now wins.
+Credentials come from where the provider finds them, as for `verify`.
 """
 
 from __future__ import annotations

@@ -28,11 +28,13 @@ EXIT_CODES = (
     (
         ExitCode.FAILED,
         "a step failed or was interrupted part-way (the message says where each monitor stands "
-        "and how to go on), or the history proof failed",
+        "and how to go on), the history proof failed, or the workspace did not list the "
+        "tables of a pattern template (nothing changed)",
     ),
     (
         ExitCode.INVALID,
-        "bad input or environment, or no terminal to confirm on and no --yes: nothing changed",
+        "bad input or environment (a pattern template and no credentials), or no terminal to "
+        "confirm on and no --yes: nothing changed",
     ),
     (ExitCode.REFUSED, "refused: nothing changed, or everything put back"),
     (ExitCode.ABORTED, "declined at the confirmation, or interrupted before anything changed"),

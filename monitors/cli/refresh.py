@@ -40,12 +40,15 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     from monitors.stackops.provider_settings import stack_provider_settings
     from monitors.workspace.client import OPERATE_LIMITS, Deadline, connect
     from monitors.workspace.refresh_run import RefreshRun, targets_for
+    from monitors.workspace.tables import with_patterns
 
     out = out or sys.stdout
     err = err or sys.stderr
-    project = build_project(read_project_input(args.stack, args.project_dir))
+    given = read_project_input(args.stack, args.project_dir)
+    project = build_project(given)
     options.print_skipped(project.skipped, args)
-    targets = targets_for(project, args.table)
+    # --table is checked before connecting, unless a pattern may declare it (known only after).
+    targets = None if project.declared.patterns else targets_for(project, args.table)
     settings = stack_provider_settings(args.stack, args.project_dir, args.pulumi_root)
     settings = settings.overridden(host=args.host, profile=args.profile)
     deadline = Deadline(OPERATE_LIMITS.total_s + (args.timeout if args.wait else 0.0))
@@ -58,6 +61,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     if not args.json:
         for line in connection.sources:
             print(f"refresh: {line}", file=err)
+    if targets is None:  # pattern templates: the tables the workspace lists now
+        targets = targets_for(with_patterns(given, project, connection.client), args.table)
     progress = err if not args.json and _is_tty(err) else None
     action = "cancel" if args.cancel else "list" if args.list else "queue"
     refresh_run = RefreshRun(

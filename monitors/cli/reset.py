@@ -23,12 +23,14 @@ EXIT_CODES = (
     (
         ExitCode.FAILED,
         "the update failed, was interrupted or did not recreate a monitor (the message says "
-        "where each monitor stands and how to finish)",
+        "where each monitor stands and how to finish), or --all over a pattern template and "
+        "the workspace did not list its tables: nothing changed",
     ),
     (
         ExitCode.INVALID,
-        "bad input or environment (unknown table, stack file, Pulumi CLI), or no terminal to "
-        "confirm on and no --yes: nothing changed",
+        "bad input or environment (unknown table, stack file, Pulumi CLI, --all over a pattern "
+        "template without credentials), or no terminal to confirm on and no --yes: nothing "
+        "changed",
     ),
     (ExitCode.REFUSED, "the preview would replace or delete something else: nothing changed"),
     (ExitCode.ABORTED, "declined at the confirmation, or interrupted before the update"),

@@ -14,15 +14,19 @@ import sys
 
 from monitors.cli import options
 from monitors.cli.output import print_json
-from monitors.errors import ExitCode, UnknownTableError
+from monitors.errors import ExitCode
 
 EXIT_CODES = (
     (ExitCode.OK, "listed"),
-    (ExitCode.FAILED, "the stack's state could not be read (a Pulumi command failed)"),
+    (
+        ExitCode.FAILED,
+        "the stack's state could not be read (a Pulumi command failed), or the workspace did "
+        "not list the tables of a pattern template",
+    ),
     (
         ExitCode.INVALID,
         "bad input or environment (a --table that is not an enabled monitor, stack file, "
-        "Pulumi CLI)",
+        "Pulumi CLI, a pattern template and no credentials without --table)",
     ),
     (ExitCode.ABORTED, "interrupted: urns only reads, nothing changed"),
 )
@@ -58,19 +62,12 @@ def run(args: argparse.Namespace) -> int:
     from monitors.stackops.urns import urns
 
     try:
-        found = urns(
-            args.stack,
-            env=options.stack_env(args, out=_note),
-        )
+        found = urns(args.stack, args.table, env=options.stack_env(args, out=_note))
     except KeyboardInterrupt:
         print("\ninterrupted (urns only reads: nothing was changed).", file=sys.stderr)
         return int(ExitCode.ABORTED)
     if args.table:
-        by_table = {m.table: m for m in found}
-        unknown = [t for t in args.table if t not in by_table]
-        if unknown:
-            raise UnknownTableError(f"not an enabled monitor: {', '.join(unknown)}")
-        print("\n".join(by_table[t].urn for t in args.table))
+        print("\n".join(m.urn for m in found))
     elif args.json:
         monitors = {
             m.table: {

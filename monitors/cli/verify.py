@@ -60,6 +60,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     from monitors.workspace.alerts_report import AlertsReport
     from monitors.workspace.client import VERIFY_LIMITS, Deadline, connect
     from monitors.workspace.expected import expected_monitors
+    from monitors.workspace.tables import with_patterns
     from monitors.workspace.verify.run import run_verify
     from monitors.workspace.verify.wait import DEFAULT_POLL_S
 
@@ -76,10 +77,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     budget = time_budget(VERIFY_LIMITS.total_s, known, args.workers)
     deadline = Deadline(budget + (args.timeout if args.wait else 0.0))
     connection = connect(settings, VERIFY_LIMITS, deadline)
-    if project.declared.patterns:  # pattern templates: the tables the workspace lists now
-        from monitors.workspace.tables import client_lister
-
-        project = build_project(given, client_lister(connection.client))
+    project = with_patterns(given, project, connection.client)  # the tables listed now
     if expected is None:  # the pattern's tables get their share of the time budget too
         expected = expected_monitors(project, args.table)
         deadline.extend(

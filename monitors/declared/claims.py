@@ -126,9 +126,19 @@ def resolve(
     return Resolution(dict(sorted(monitors.items())), sources, tuple(notes), unresolved, matched)
 
 
-def pattern_of(declared: Declared, table: str) -> Template | None:
-    """The pattern template that would cover `table` if it were in the workspace."""
-    for template in declared.patterns:
+def pattern_of(declared: Declared | Collection[Template], table: str) -> Template | None:
+    """The pattern template that would cover `table` if it were in the workspace (an own file
+    for it wins over the pattern)."""
+    templates = declared.patterns if isinstance(declared, Declared) else declared
+    for template in templates:
         if template.pattern is not None and template.pattern.matches(table):
+            return template
+    return None
+
+
+def list_of(templates: Collection[Template], table: str) -> Template | None:
+    """The list template that names `table`: an own file for it would be a second claim."""
+    for template in templates:
+        if table in template.listed:
             return template
     return None

@@ -59,7 +59,7 @@ def adopt(stack_name: str, tables: Sequence[str] | None, *, env: Env | None = No
     Raises RefusedError if the preview would replace or delete any chosen monitor.
     """
     env = env or Env()
-    project = load(stack_name, env)
+    project = load(stack_name, env, every_table=tables is None)
     if project.settings.api != API_LEGACY:
         raise StackOpsError(
             f"adopt imports monitors as databricks.QualityMonitor, the legacy API's type, but "

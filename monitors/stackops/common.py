@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,13 +10,18 @@ from pulumi.automation import CommandError, Deployment, Stack
 
 from monitors.declared.claims import pattern_of
 from monitors.declared.loader import load_declarations
-from monitors.declared.project import Project, build_project
+from monitors.declared.project import Project, TablesUnavailable, build_project
 from monitors.declared.project_input import declarations_dir, read_project_input
+from monitors.declared.settings import StackSettings
 from monitors.errors import (
     AbortedError,
+    CredentialsError,
+    ListingError,
+    MonitorsError,
     NoTerminalError,
     OperationFailedError,
     UnknownTableError,
+    WorkspaceUnreachableError,
 )
 from monitors.naming import API_LEGACY, PROJECT_ROOT, monitor_urn, short_stack
 from monitors.stackops.events import EventLog
@@ -44,20 +49,71 @@ class Env:
         return declarations_dir(self.project_root)
 
 
-def load(stack: str, env: Env) -> Project:
-    """The project as the stack's file and the declarations in `env`'s checkout declare it."""
-    project = build_project(read_project_input(short_stack(stack), env.project_root))
+def load(stack: str, env: Env, *, every_table: bool = False, by_name: bool = True) -> Project:
+    """The project as the stack's file and the declarations in `env`'s checkout declare it.
+
+    An operation on every enabled monitor (`every_table`) must know the tables pattern
+    templates cover: they are resolved with the gold schema's listing, read with the stack's
+    provider settings as `plan` reads them. When it cannot be read, the operation fails by the
+    listing's meaning (no credentials, workspace error) naming the pattern files, rather than
+    act on fewer monitors than the program deploys; `by_name` says whether the command takes
+    --table, the way on without a listing.
+    """
+    listing = GoldListing(stack, env) if every_table else None
+    project = build_project(read_project_input(short_stack(stack), env.project_root), listing)
     if env.skipped is not None:
         for line in project.skipped:
             env.skipped(line)
+    if listing is not None and listing.failure is not None and project.unresolved:
+        raise type(listing.failure)(unlisted(stack, project, listing.failure, by_name)) from None
     return project
+
+
+class GoldListing:
+    """The gold schema's tables for `build_project`, keeping why a listing failed (its error
+    by meaning) for the operation's refusal."""
+
+    def __init__(self, stack: str, env: Env) -> None:
+        # Here, not at the top: only a project with a pattern template loads databricks-sdk.
+        from monitors.stackops.provider_settings import stack_provider_settings
+        from monitors.workspace.tables import connected_lister
+
+        self.failure: MonitorsError | None = None
+        self._list = connected_lister(
+            lambda: stack_provider_settings(stack, env.project_root, env.pulumi_root)
+        )
+
+    def __call__(self, settings: StackSettings) -> Collection[str]:
+        try:
+            return self._list(settings)
+        except (CredentialsError, WorkspaceUnreachableError, ListingError) as exc:
+            self.failure = exc
+            raise TablesUnavailable(str(exc)) from None
+
+
+def unlisted(stack: str, project: Project, failure: MonitorsError, by_name: bool) -> str:
+    """Why an operation on every monitor cannot run without the workspace listing, and how to
+    go on."""
+    files = ", ".join(project.unresolved)
+    plural = "s" if len(project.unresolved) > 1 else ""
+    short = short_stack(stack)
+    ways = ["give the stack's Databricks credentials (those `monitors plan` uses)"]
+    if by_name:
+        ways.append("name the tables to act on with --table")
+    return (
+        f"an operation on every monitor of stack {short!r} must include the tables the pattern "
+        f"template{plural} {files} cover{'' if plural else 's'} in "
+        f"{project.settings.gold_schema_name}, and they could not be listed: {failure}\n"
+        f"Nothing was done. To go on, {' or '.join(ways)}."
+    )
 
 
 def resolve_tables(
     stack: str, project: Project, requested: Sequence[str] | None, env: Env
 ) -> list[str]:
-    """The tables to act on: all enabled (None: pattern templates' tables are not known here)
-    or the requested ones, which must be enabled or covered by a pattern template."""
+    """The tables to act on: all enabled (None: with the tables of pattern templates when the
+    project was loaded with `every_table`) or the requested ones, which must be enabled or
+    covered by a pattern template."""
     enabled = list(project.monitors)
     if requested is None:
         if not enabled:

@@ -14,6 +14,7 @@ resolves it, `stackops.state`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pulumi.automation import CommandError
@@ -27,7 +28,7 @@ from monitors.naming import (
     short_stack,
     unprotect_command,
 )
-from monitors.stackops.common import Env, cli_stderr, load, urns_of
+from monitors.stackops.common import Env, cli_stderr, load, resolve_tables, urns_of
 from monitors.stackops.pulumi_cli import open_stack
 from monitors.stackops.state import (
     MonitorState,
@@ -73,16 +74,19 @@ def finish_commands(
     return ()
 
 
-def urns(stack_name: str, *, env: Env | None = None) -> list[MonitorUrn]:
-    """The enabled monitors' URNs, marked with where the stack's state has each one.
+def urns(
+    stack_name: str, tables: Sequence[str] | None = None, *, env: Env | None = None
+) -> list[MonitorUrn]:
+    """The enabled monitors' URNs (None: all, pattern templates' tables listed from the
+    workspace), or the named ones', marked with where the stack's state has each one.
 
     The URNs are computed, so they are listed even when the state cannot be read (no CLI, or
     `pulumi stack export` failed): then `in_state` and `state` are None and a note says why.
     """
     env = env or Env()
-    project = load(stack_name, env)
+    project = load(stack_name, env, every_table=tables is None)
     api = project.settings.api
-    computed = urns_of(stack_name, list(project.monitors), api)
+    computed = urns_of(stack_name, resolve_tables(stack_name, project, tables, env), api)
     try:
         stack = open_stack(stack_name, env.project_root, env.pulumi_root)
         deployment = stack.export_stack()

@@ -5,7 +5,8 @@ declaration and checked against what the workspace holds (`monitors.export.check
 written as `monitors/declarations/<table>.yaml`. Everything is read before anything is written,
 so a workspace that stops answering leaves no file behind. An existing declaration is never
 overwritten without `force`; a file that is not a plain `<table>.yaml` (a `.yml`, another
-case, a link) is never overwritten at all. Each table's monitor is read before its file is
+case, a link) is never overwritten at all, and no own file is written for a table a list template
+names (`monitors.declared.claims`: a second claim). Each table's monitor is read before its file is
 looked at, so every line and count says what the workspace holds. The report says, per
 table, written (exactly, or with the differences the first `pulumi up` after `adopt` would
 apply), skipped or failed.
@@ -22,12 +23,21 @@ from typing import Any, TypeVar
 from databricks.sdk import WorkspaceClient
 
 from monitors.atomic import write_text
+from monitors.declared.claims import list_of, pattern_of
 from monitors.declared.files import FileProblem, printable, read_text
 from monitors.declared.identifiers import name_problem
-from monitors.declared.loader import DIRECTORY_LINK_PROBLEM, EXTENSION, NameKind, classify_name
+from monitors.declared.loader import (
+    DIRECTORY_LINK_PROBLEM,
+    EXTENSION,
+    NameKind,
+    classify_name,
+    read_declaration_files,
+)
 from monitors.declared.settings import StackSettings
+from monitors.declared.templates import TABLES_KEY, Template, is_template, parse_template
 from monitors.declared.yamlfile import YamlError, load_yaml
 from monitors.errors import (
+    DeclarationError,
     ExportError,
     MonitorsError,
     UnknownTableError,
@@ -125,6 +135,49 @@ def kept_fields(path: Path) -> dict[str, Any]:
     return {name: data[name] for name in KEPT_FIELDS if data.get(name)}
 
 
+def templates_in(directory: Path) -> tuple[Template, ...]:
+    """The valid templates of the declarations directory (an invalid one is the loader's to
+    report; export only asks which tables they claim)."""
+    files = read_declaration_files(directory, shown_as=DECLARATIONS_PATH)
+    found: list[Template] = []
+    for path, text in files.texts.items():
+        try:
+            data = load_yaml(text)
+            if is_template(data):
+                found.append(parse_template(data, path))
+        except (YamlError, DeclarationError):
+            continue
+    return tuple(found)
+
+
+def _claimed_by_list(templates: tuple[Template, ...], table: str) -> str:
+    """Why an own file for `table` may not be written: a list template names it ("" if none)."""
+    listing = list_of(templates, table)
+    if listing is None:
+        return ""
+    return (
+        f"not written: {listing.file} lists it, and an own file would declare it twice (which "
+        "the loader refuses); remove it from that list first, or export into another "
+        "checkout with --project-dir"
+    )
+
+
+def _pattern_note(templates: tuple[Template, ...], table: str) -> tuple[Gap, ...]:
+    """The note that the own file now takes precedence over a pattern covering `table`."""
+    pattern = pattern_of(templates, table)
+    if pattern is None:
+        return ()
+    assert pattern.pattern is not None
+    return (
+        Gap(
+            (TABLES_KEY,),
+            f"{pattern.file} covers it ({pattern.pattern.describe()}): the own file now takes "
+            "precedence over that template for this table (`monitors plan` shows it)",
+            changes=False,
+        ),
+    )
+
+
 def _why_not_written(directory: Path, name: str | None, table: str, force: bool) -> str:
     """Why an existing file keeps `table` from being written ("" when it may be)."""
     if name is None:
@@ -192,6 +245,7 @@ def _exported(
     file: str,
     kept: dict[str, Any],
     schema_id: str | None,
+    notes: tuple[Gap, ...] = (),
 ) -> TableResult:
     assert read.config is not None
     source = f"the monitor of {read.full_name} (stack {settings.stack}, {settings.api} API)"
@@ -206,7 +260,8 @@ def _exported(
             )
     except NotExpressible as exc:
         return TableResult(table, Outcome.FAILED, f"cannot be declared: {exc}")
-    return TableResult(table, Outcome.WRITTEN, file, export, _enabled_note(settings, table))
+    notes = (*notes, *_enabled_note(settings, table))
+    return TableResult(table, Outcome.WRITTEN, file, export, notes)
 
 
 def _undeclarable(
@@ -285,6 +340,7 @@ def export_monitors(
     chosen = chosen_tables(settings, tables)
     directory = declarations_directory(project_root)
     existing, skipped = existing_files(directory, DECLARATIONS_PATH)
+    templates = templates_in(directory)
     report = ExportReport(settings.stack, settings.api, skipped_files=skipped)
     dq_api = settings.api == API_DATA_QUALITY
     reader = read_dq_monitor if dq_api else read_legacy_monitor
@@ -337,6 +393,10 @@ def export_monitors(
             else:
                 pending.append(TableResult(table, Outcome.FAILED, read.missing))
             continue
+        refused = _claimed_by_list(templates, table)
+        if refused:
+            report.results.append(TableResult(table, Outcome.SKIPPED, f"{shown} {refused}"))
+            continue
         why = _why_not_written(directory, existing.get(table), table, force)
         if why:
             report.results.append(TableResult(table, Outcome.SKIPPED, f"{shown} {why}"))
@@ -346,7 +406,8 @@ def export_monitors(
         except MonitorsError as exc:
             report.results.append(TableResult(table, Outcome.FAILED, f"not written: {exc}"))
             continue
-        pending.append(_exported(table, read, settings, shown, kept, schema_id))
+        notes = _pattern_note(templates, table)
+        pending.append(_exported(table, read, settings, shown, kept, schema_id, notes))
     for result in pending:
         report.results.append(_write(result, directory))
     report.results.sort(key=lambda r: r.table)

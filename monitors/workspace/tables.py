@@ -9,12 +9,13 @@ reports those templates as unresolved instead of failing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import DatabricksError
 
-from monitors.declared.project import TableLister, TablesUnavailable
+from monitors.declared.project import Project, TableLister, TablesUnavailable, build_project
+from monitors.declared.project_input import ProjectInput
 from monitors.declared.settings import StackSettings
 from monitors.errors import CredentialsError, ListingError, WorkspaceUnreachableError
 from monitors.workspace.client import Deadline, Limits, connect, describe_error
@@ -34,15 +35,32 @@ def gold_tables(client: WorkspaceClient, settings: StackSettings) -> list[str]:
     return sorted(table.name for table in found if table.name and table.table_type != VIEW)
 
 
-def sdk_lister(provider_settings: Callable[[], ProviderSettings]) -> TableLister:
-    """A lister for `build_project` that connects with the stack's credentials (as
-    `provider_settings` finds them) when asked."""
+def connected_lister(provider_settings: Callable[[], ProviderSettings]) -> TableLister:
+    """A lister that connects with the stack's credentials (as `provider_settings` finds them)
+    when asked, and fails by meaning: CredentialsError (none usable), WorkspaceUnreachableError,
+    ListingError (the workspace answered with an error). The stack operations use it as is."""
 
     def list_tables(settings: StackSettings) -> list[str]:
         try:
             provider = provider_settings()
             connection = connect(provider, LISTING_LIMITS, Deadline(LISTING_LIMITS.total_s))
             return gold_tables(connection.client, settings)
+        except (DatabricksError, OSError) as exc:
+            raise ListingError(
+                f"listing {settings.gold_schema_name} failed: {describe_error(exc)}"
+            ) from None
+
+    return list_tables
+
+
+def sdk_lister(provider_settings: Callable[[], ProviderSettings]) -> TableLister:
+    """A lister for `build_project` (`plan`) whose failure leaves the patterns unresolved,
+    saying why (TablesUnavailable)."""
+    connected = connected_lister(provider_settings)
+
+    def list_tables(settings: StackSettings) -> Collection[str]:
+        try:
+            return connected(settings)
         except CredentialsError:
             raise TablesUnavailable(
                 "no usable Databricks credentials (the stack's databricks:* settings, "
@@ -53,10 +71,6 @@ def sdk_lister(provider_settings: Callable[[], ProviderSettings]) -> TableLister
             raise TablesUnavailable(f"the workspace did not answer: {exc}") from None
         except ListingError as exc:
             raise TablesUnavailable(str(exc)) from None
-        except (DatabricksError, OSError) as exc:
-            raise TablesUnavailable(
-                f"listing {settings.gold_schema_name} failed: {describe_error(exc)}"
-            ) from None
 
     return list_tables
 
@@ -76,3 +90,11 @@ def client_lister(client: WorkspaceClient) -> TableLister:
             ) from None
 
     return list_tables
+
+
+def with_patterns(given: ProjectInput, project: Project, client: WorkspaceClient) -> Project:
+    """`project` (built from `given`) with its pattern templates resolved on an open connection,
+    so a command over every monitor includes their tables; as is when it has none."""
+    if not project.declared.patterns:
+        return project
+    return build_project(given, client_lister(client))

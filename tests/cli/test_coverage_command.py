@@ -145,3 +145,15 @@ def test_every_exit_code_of_coverage_is_documented():
     assert all(
         f" {int(code)} " in coverage_command.__doc__.replace("\n", " ") for code in documented
     )
+
+
+def test_a_pattern_templates_tables_count_as_declared(workspace, project, monkeypatch, capsys):
+    seed(workspace)
+    workspace.add_monitor(f"{GOLD}.fact_new")  # declared by the pattern only
+    (project / "monitors/declarations/facts.yaml").write_text(
+        "tables: {like: 'fact\\_%'}\nsnapshot: {}\n"
+    )
+    monkeypatch.setenv("DATABRICKS_TOKEN", workspace.token)
+    assert coverage(project, workspace, "--json") == 0
+    states = {t["table"]: t["state"] for t in json.loads(capsys.readouterr().out)["tables"]}
+    assert states["fact_new"] == "deployed"

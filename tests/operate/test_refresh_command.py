@@ -54,6 +54,17 @@ def test_refresh_of_named_tables_queues_only_those(scene, capsys):
     assert list(scene.fake.refreshes) == [scene.full_name(table)]
 
 
+def test_a_pattern_templates_tables_are_refreshed_named_or_not(scene, capsys):
+    (scene.root / "monitors/declarations/facts.yaml").write_text(
+        "tables: {like: 'fact\\_new%'}\nsnapshot: {}\n"
+    )
+    scene.fake.add_monitor(scene.full_name("fact_new"))
+    scene.fake.initialise_monitor(scene.full_name("fact_new"))
+    assert "fact_new" in by_table(answer(scene, capsys)[1])
+    code, document = answer(scene, capsys, "--table", "fact_new")
+    assert code == ExitCode.OK and list(by_table(document)) == ["fact_new"]
+
+
 def test_a_table_the_stack_does_not_monitor_is_refused_before_any_call(scene, capsys):
     code = refresh(scene, "--table", "not_a_monitor")
     assert code == ExitCode.INVALID

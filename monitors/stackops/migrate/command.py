@@ -46,7 +46,7 @@ def migrate(
     env = env or Env()
     if target not in APIS:
         raise StackOpsError(f"--to must be one of {', '.join(APIS)}, not {target!r}")
-    project = load(stack_name, env)
+    project = load(stack_name, env, every_table=True, by_name=False)
     tables = resolve_tables(stack_name, project, None, env)
     stack = open_stack(stack_name, env.project_root, env.pulumi_root)
     return run(Migration(stack_name, stack, project, env, target, tables), assume_yes, confirm)

@@ -45,7 +45,7 @@ def reset(
     else, and the user confirms (typing the stack name where monitors are protected).
     """
     env = env or Env()
-    project = load(stack_name, env)
+    project = load(stack_name, env, every_table=tables is None)
     chosen = resolve_tables(stack_name, project, tables, env)
     stack = open_stack(stack_name, env.project_root, env.pulumi_root)
     asked = urns_of(stack_name, chosen, project.settings.api)
@@ -88,7 +88,7 @@ def reset(
             report.tokens[table] = token
         env.progress(f"pulumi preview: checking the reset replaces only {', '.join(chosen)}")
         plan = preview(stack, f"preview of the reset in stack {stack_name!r}").changes()
-        explanation = explain(load(stack_name, env), record)
+        explanation = explain(load(stack_name, env, every_table=tables is None), record)
         report.reasons = {t: _reasons(t, states[t], explanation) for t in chosen}
         check_plan(stack_name, asked, plan, explanation)
         confirm_reset(
