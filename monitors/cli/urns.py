@@ -20,8 +20,8 @@ EXIT_CODES = (
     (ExitCode.OK, "listed"),
     (
         ExitCode.FAILED,
-        "the stack's state could not be read (a Pulumi command failed), or the workspace did "
-        "not list the tables of a pattern template",
+        "the workspace did not list the tables of a pattern template (a stack state that "
+        "cannot be read is only a note: the URNs are listed, their state unknown)",
     ),
     (
         ExitCode.INVALID,
