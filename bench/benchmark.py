@@ -223,7 +223,14 @@ def main() -> int:
 
         counts = [int(w) for w in args.workers.split(",")]
         return verify_main(
-            args.monitors, args.metrics, args.api, args.latency, counts, args.repeat, args.templates
+            args.monitors,
+            args.metrics,
+            args.api,
+            args.latency,
+            counts,
+            args.repeat,
+            args.templates,
+            args.alerts,
         )
     chosen = [m for m in args.modes.split(",") if m]
     unknown = sorted(set(chosen) - set(MODES))

@@ -3,12 +3,15 @@
 A copy of the project with N generated monitors (bench/benchmark.py `make_project`) is deployed
 into the fake workspace (tests/fakes/workspace.py) with the legacy bodies our plan computes (the
 fake keeps one store for both APIs), every monitor initialised with a successful refresh, so
-every check passes. The fake then answers each request after `--latency` seconds, and verify
-runs as a whole process (imports included) once per worker count, interleaved over repeats.
+every check passes. With --alerts A > 0 (the default is 2) each monitor's A alerts are created
+too, with the bodies the program sends, on a warehouse the fake runs their queries on (their
+metric tables hold no rows: each query answers "no windows yet", a warning, not a failure).
+The fake then answers each request after `--latency` seconds, and verify runs as a whole
+process (imports included) once per worker count, interleaved over repeats.
 
     .venv/bin/python bench/benchmark.py --verify [--monitors 500] [--latency 0.1]
                                         [--workers 1,8] [--repeat 1] [--api legacy|data_quality]
-                                        [--templates K]
+                                        [--templates K] [--alerts A]
 """
 
 from __future__ import annotations
@@ -26,11 +29,13 @@ ROOT = Path(__file__).resolve().parent.parent
 STACK = "prod"
 
 
-def deploy(fake: object, project: Path) -> int:
-    """Create, initialise and refresh every monitor the project's stack declares; how many."""
+def deploy(fake: object, project: Path) -> tuple[int, int]:
+    """Create, initialise and refresh every monitor the project's stack declares, and create
+    its alerts; how many of each."""
     sys.path.insert(0, str(ROOT))
     from monitors.declared.project import build_project
     from monitors.declared.project_input import read_project_input
+    from monitors.desired.alerts import alert_requests
     from monitors.desired.plan import make_plan
 
     plan = make_plan(build_project(read_project_input(STACK, project)))
@@ -41,7 +46,13 @@ def deploy(fake: object, project: Path) -> int:
         fake.add_monitor(full_name, **body)  # type: ignore[attr-defined]
         fake.initialise_monitor(full_name)  # type: ignore[attr-defined]
         fake.add_refresh(full_name, "SUCCESS")  # type: ignore[attr-defined]
-    return len(plan.requests)
+    alerts = alert_requests(plan.project) if settings.alerts is not None else {}
+    if settings.alerts is not None:
+        fake.add_warehouse(settings.alerts.warehouse_id)  # type: ignore[attr-defined]
+    for alert in alerts.values():
+        fake.add_alert(**alert.body)  # type: ignore[attr-defined]
+        fake.add_metric_rows(alert.query.metric_table, [])  # type: ignore[attr-defined]
+    return len(plan.requests), len(alerts)
 
 
 def run_verify(project: Path, host: str, token: str, workers: int) -> tuple[float, dict]:
@@ -69,9 +80,11 @@ def main(
     workers: list[int],
     repeat: int,
     templates: int = 0,
+    alerts: int = 0,
 ) -> int:
     """Deploy, then time verify at each worker count; print a table and a JSON line. With
-    `templates` > 0 the tables are declared through that many list templates."""
+    `templates` > 0 the tables are declared through that many list templates; with `alerts`
+    > 0 each monitor has that many alerts, checked after the monitors."""
     sys.path.insert(0, str(ROOT))
     from bench.benchmark import make_project
     from tests.fakes.workspace import FakeWorkspace
@@ -80,8 +93,8 @@ def main(
     passed: dict[int, str] = {}
     with tempfile.TemporaryDirectory() as tmp, FakeWorkspace() as fake:
         project = Path(tmp)
-        make_project(project, monitors, metrics, api, templates=templates)
-        deployed = deploy(fake, project)
+        make_project(project, monitors, metrics, api, alerts, templates)
+        deployed, deployed_alerts = deploy(fake, project)
         fake.latency_s = latency
         for _ in range(repeat):
             for count in workers:
@@ -91,7 +104,11 @@ def main(
                 ok = sum(m["ok"] for m in report["monitors"])
                 requests = len(fake.calls) - calls
                 passed[count] = f"{ok}/{len(report['monitors'])} pass, {requests} requests"
+                if "alerts" in report:
+                    checked = report["alerts"]["alerts"]
+                    passed[count] += f"; alerts {sum(a['ok'] for a in checked)}/{len(checked)} pass"
     declared = f" through {templates} list templates" if templates else ""
+    declared += f", {deployed_alerts} alerts" if deployed_alerts else ""
     print(
         f"verify: {deployed} monitors{declared}, {api} API, {latency * 1000:g} ms per request, "
         f"median of {repeat} ({os.cpu_count()} CPUs); whole processes, imports included"

@@ -7,10 +7,13 @@ by a script or the UI: `export` writes its declaration), not monitored, a monito
 table, or not read (the workspace did not answer for it: no count includes it). Declared
 tables the workspace does not list count as not deployed. Pulumi's state is not read:
 "deployed" is what the workspace holds; `verify` checks it against the declaration.
+The schema's anomaly detection monitor (lakehouse-monitors:anomalyDetection) gets a state too:
+a line under the heading, `anomaly_detection` in --json (declared, deployed, state, detail).
 Monitors are read through the stack's API (lakehouse-monitors:api), --workers at a time.
 Credentials come from where the provider finds them, as for `verify`.
-Exit codes: 0 every table was read (whatever the coverage); 1 a table, or the listing, could
-not be read, or the workspace did not answer; 2 bad input or missing credentials; 4 interrupted.
+Exit codes: 0 every table was read (whatever the coverage); 1 a table, the listing or the
+declared schema monitor could not be read, or the workspace did not answer; 2 bad input or
+missing credentials; 4 interrupted.
 """
 
 from __future__ import annotations
@@ -27,8 +30,9 @@ EXIT_CODES: tuple[tuple[ExitCode, str], ...] = (
     (ExitCode.OK, "every table of the schema was read; the counts are complete"),
     (
         ExitCode.FAILED,
-        "a table or the table listing could not be read (403, 5xx, a malformed answer, "
-        "throttling past the retry budget), or the workspace did not answer in time",
+        "a table, the table listing or the declared schema monitor could not be read (403, "
+        "5xx, a malformed answer, throttling past the retry budget), or the workspace did not "
+        "answer in time",
     ),
     (ExitCode.INVALID, "bad input (stack file, declarations, options) or no usable credentials"),
     (ExitCode.ABORTED, "interrupted: coverage only reads, nothing was changed"),

@@ -5,8 +5,9 @@ finds them: the stack's `databricks:*` settings (secrets decrypted by the Pulumi
 installed), then DATABRICKS_* variables, then ~/.databrickscfg profiles. It says which source it
 used (never a secret) and answers within a bounded time: two minutes, plus three seconds per
 monitor each worker checks. Monitors are checked --workers at a time (default 8), with one
-shared pause whenever the workspace throttles (429/503 with Retry-After); the report keeps the
-declared order. On a terminal, one progress line per monitor goes to stderr (none with --json).
+shared pause whenever the workspace throttles (429/503 with Retry-After), then the stack's
+alerts the same way; the report keeps the declared order. On a terminal, one progress line per
+monitor and per alert goes to stderr (none with --json).
 Exit codes: 0 every check passes; 1 a check fails or the workspace does not answer; 2 bad input
 or missing credentials; 4 interrupted.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import TextIO
 
 from monitors.cli import interrupts, options
@@ -28,7 +30,11 @@ PER_MONITOR_S = 3.0
 EXIT_CODES: tuple[tuple[ExitCode, str], ...] = (
     (ExitCode.OK, "every check of every monitor (and alert) passes"),
     (ExitCode.FAILED, "a check fails, or the workspace does not answer in time"),
-    (ExitCode.INVALID, "bad input (declarations, --table, options) or no usable credentials"),
+    (
+        ExitCode.INVALID,
+        "bad input (declarations, --table, options), or no usable credentials (every source "
+        "tried is listed)",
+    ),
     (ExitCode.ABORTED, "interrupted: verify only reads, nothing was changed"),
 )
 
@@ -39,17 +45,6 @@ def time_budget(base_s: float, monitors: int, workers: int) -> float:
     return base_s + PER_MONITOR_S * -(-monitors // max(1, workers))
 
 
-EXIT_CODES = (
-    (ExitCode.OK, "every check passes"),
-    (ExitCode.FAILED, "a check fails, or the workspace does not answer"),
-    (
-        ExitCode.INVALID,
-        "bad input, or no usable credentials (every source tried is listed)",
-    ),
-    (ExitCode.ABORTED, "interrupted: verify only reads, nothing changed"),
-)
-
-
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Handler of `verify`: 0 when every check passes, 1 when any fails or the workspace does not
     answer, 2 for bad input or missing credentials."""
@@ -57,9 +52,10 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     from monitors.declared.project_input import read_project_input
     from monitors.stackops.provider_settings import stack_provider_settings
     from monitors.workspace.alerts import verify_alerts
-    from monitors.workspace.alerts_report import AlertsReport
+    from monitors.workspace.alerts_report import AlertReport, AlertsReport
     from monitors.workspace.client import VERIFY_LIMITS, Deadline, connect
     from monitors.workspace.expected import expected_monitors
+    from monitors.workspace.pool import ThrottleGate
     from monitors.workspace.tables import with_patterns
     from monitors.workspace.verify.run import run_verify
     from monitors.workspace.verify.wait import DEFAULT_POLL_S
@@ -89,8 +85,20 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     if project.settings.alerts is not None:
         client = connection.client
 
-        def check_alerts() -> AlertsReport:
-            return verify_alerts(client, project, args.table, deadline)
+        def check_alerts(
+            workers: int,
+            gate: ThrottleGate,
+            on_checked: Callable[[AlertReport, int], None] | None,
+        ) -> AlertsReport:
+            return verify_alerts(
+                client,
+                project,
+                args.table,
+                deadline,
+                workers=workers,
+                gate=gate,
+                on_checked=on_checked,
+            )
 
     return run_verify(
         connection.client,

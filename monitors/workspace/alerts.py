@@ -16,11 +16,15 @@ the metric tables each monitor reports):
 - would fire now: its answer compared as the alert compares it (the deployed evaluation's
   source column, operator and threshold), with the metric's latest value. Firing is a warning,
   not a failure: verify checks the deployment, and the data is what the alert is for.
+
+The monitors' metric tables are read and the alerts checked `workers` at a time, behind the
+gate the monitors' checks share (`monitors.workspace.pool`); the report keeps the declared order.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -44,6 +48,7 @@ from monitors.workspace.check_results import (
 )
 from monitors.workspace.client import Deadline, describe_error
 from monitors.workspace.identifiers import object_id, table_name
+from monitors.workspace.pool import ThrottleGate, run_bounded, share_throttling
 from monitors.workspace.statements import run_statement, statement_state
 
 STATEMENT_BUDGET_S = 60.0  # per alert; a stopped warehouse may take longer to start
@@ -77,42 +82,56 @@ def get_alert(client: WorkspaceClient, alert_id: str) -> AlertV2 | None:
 
 
 def reported_metric_tables(
-    client: WorkspaceClient, project: Project, tables: Sequence[str]
+    client: WorkspaceClient, project: Project, tables: Sequence[str], workers: int = 1
 ) -> dict[str, MetricTables]:
-    """The metric tables each monitor reports (as the program reads them from its record)."""
-    found: dict[str, MetricTables] = {}
-    for table in tables:
+    """The metric tables each monitor reports (as the program reads them from its record),
+    `workers` monitors read at once."""
+
+    def read(table: str) -> MetricTables | None:
         try:
             monitor = workspace.get_monitor(client, project.settings.full_table_name(table))
-            if monitor and monitor.profile_metrics_table_name and monitor.drift_metrics_table_name:
-                found[table] = MetricTables(
-                    table_name(monitor.profile_metrics_table_name),
-                    table_name(monitor.drift_metrics_table_name),
-                )
         except Exception as err:  # unreadable or unsafe: the documented names are expected
             raise_if_unreachable(err)
-    return found
+            return None
+        if monitor and monitor.profile_metrics_table_name and monitor.drift_metrics_table_name:
+            return MetricTables(
+                table_name(monitor.profile_metrics_table_name),
+                table_name(monitor.drift_metrics_table_name),
+            )
+        return None
+
+    answers = run_bounded(list(tables), read, workers)
+    return {t: found for t, found in zip(tables, answers, strict=True) if found is not None}
 
 
 class MetricColumns:
-    """The columns of the metric tables the alerts read, each table asked once per run."""
+    """The columns of the metric tables the alerts read, each table asked once per run (by
+    the first worker that needs it; the others wait for its answer)."""
 
     def __init__(self, client: WorkspaceClient) -> None:
         self._client = client
         self._read: dict[str, list[str] | Exception | None] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def _columns(self, table: str) -> list[str] | Exception | None:
+        with self._lock:
+            table_lock = self._locks.setdefault(table, threading.Lock())
+        with table_lock:
+            if table not in self._read:
+                try:
+                    self._read[table] = workspace.get_table_column_names(self._client, table)
+                except Exception as err:
+                    raise_if_unreachable(err)
+                    self._read[table] = err
+            return self._read[table]
 
     def problem(self, query: AlertQuery) -> str | None:
         """Why the query cannot run on its metric table as the workspace holds it: the table is
         missing, or a column the query reads is. None when all are there, or when the table
         could not be read (the warehouse then has the last word)."""
         table = query.metric_table
-        if table not in self._read:
-            try:
-                self._read[table] = workspace.get_table_column_names(self._client, table)
-            except Exception as err:
-                raise_if_unreachable(err)
-                self._read[table] = err
-        columns = self._read[table]
+        columns = self._columns(table)
         if isinstance(columns, Exception):
             return None
         if columns is None:
@@ -391,63 +410,87 @@ def verify_alerts(
     tables: Sequence[str] | None = None,
     deadline: Deadline | None = None,
     *,
+    workers: int = 1,
+    gate: ThrottleGate | None = None,
+    on_checked: Callable[[AlertReport, int], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
     monotonic: Callable[[], float] = time.monotonic,
 ) -> AlertsReport:
-    """Check every alert the stack deploys (of `tables` when given)."""
+    """Check every alert the stack deploys (of `tables` when given), `workers` at a time behind
+    `gate` (one shared back-off on throttling; verify passes the monitors' checks' own). The
+    report keeps the declared order; `on_checked(report, total)` hears of each alert as it is
+    done (progress). Once the workspace stops answering, or `deadline` passes, the alerts not
+    checked yet fail with that reason."""
     alerting = project.settings.alerts
     if alerting is None:
         return AlertsReport(())
+    gate = gate or ThrottleGate(deadline)
+    if workers > 1:
+        share_throttling(client, gate)
     with_alerts = [
         t for t, s in project.monitors.items() if s.alerts and (not tables or t in tables)
     ]
-    stop: str | None = None
+    stop: list[str] = []  # the first reason to stop, shared by every worker
+    lock = threading.Lock()
     try:
-        reported = reported_metric_tables(client, project, with_alerts)
+        reported = reported_metric_tables(client, project, with_alerts, workers)
     except WorkspaceUnreachableError as exc:  # the monitors' report above still stands
-        reported, stop = {}, f"not checked: {exc}"
+        reported = {}
+        stop.append(f"not checked: {exc}")
     requests = {
         key: request
         for key, request in alert_requests(project, reported).items()
         if request.table in with_alerts
     }
     listed: list[AlertV2] = []
-    if stop is None:
+    if not stop:
         try:
             listed = list_alerts(client)
         except Exception as err:  # an error answer or silence: every alert unchecked, saying why
-            stop = f"not checked: could not list the workspace's alerts: {describe_error(err)}"
+            stop.append(
+                f"not checked: could not list the workspace's alerts: {describe_error(err)}"
+            )
     by_name = {
         a.display_name: a
         for a in listed
         if a.lifecycle_state is None or a.lifecycle_state.value == "ACTIVE"
     }
-    reports: list[AlertReport] = []
     columns = MetricColumns(client)
-    for key, request in requests.items():
-        if stop is None and deadline is not None and deadline.expired():
-            stop = f"not checked: verify's time budget of {deadline.seconds:g} s ran out"
-        if stop is None:
+
+    def check(item: tuple[str, AlertRequest]) -> AlertReport:
+        key, request = item
+        with lock:
+            if not stop and deadline is not None and deadline.expired():
+                stop.append(f"not checked: verify's time budget of {deadline.seconds:g} s ran out")
+            reason = stop[0] if stop else None
+        if reason is None:
             budget = STATEMENT_BUDGET_S
             if deadline is not None:
                 budget = max(0.0, min(budget, deadline.remaining()))
             try:
-                reports.append(
-                    verify_alert(
-                        client,
-                        request,
-                        by_name.get(request.body["display_name"]),
-                        alerting.warehouse_id,
-                        budget,
-                        sleep=sleep,
-                        monotonic=monotonic,
-                        columns=columns,
-                    )
+                return verify_alert(
+                    client,
+                    request,
+                    by_name.get(request.body["display_name"]),
+                    alerting.warehouse_id,
+                    budget,
+                    sleep=sleep,
+                    monotonic=monotonic,
+                    columns=columns,
                 )
-                continue
             except WorkspaceUnreachableError as exc:
-                stop = f"not checked: {exc}"
-        checks = [CheckResult("exists", CheckStatus.FAIL, stop)]
+                with lock:
+                    if not stop:
+                        stop.append(f"not checked: {exc}")
+                        gate.stop()
+                    reason = stop[0]
+        checks = [CheckResult("exists", CheckStatus.FAIL, reason)]
         checks += [CheckResult(n, CheckStatus.SKIP, "not checked") for n, _ in ALERT_CHECKS[1:]]
-        reports.append(AlertReport(key, request.body["display_name"], tuple(checks)))
+        return AlertReport(key, request.body["display_name"], tuple(checks))
+
+    def done(index: int, report: AlertReport) -> None:
+        if on_checked is not None:
+            on_checked(report, len(requests))
+
+    reports = run_bounded(list(requests.items()), check, workers, on_done=done, gate=gate)
     return AlertsReport(tuple(reports), _strays(listed, project.settings.stack, requests))

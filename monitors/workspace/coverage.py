@@ -14,6 +14,11 @@ of workers at a time (`monitors.workspace.pool`). Each table then gets one state
   metric tables into its gold schema);
 - not read: the workspace did not answer for it, so no count above includes it.
 
+The schema itself gets one of the same states for its anomaly detection monitor
+(`lakehouse-monitors:anomalyDetection`, on either API), read as `verify` reads it
+(`monitors.workspace.dq.get_schema_monitor`: the schema's id, then
+`GET /api/data-quality/v1/monitors/schema/{schema_id}`).
+
 "Deployed" is what the workspace holds, not what Pulumi's state records: coverage reads no
 state (that needs the Pulumi CLI and the backend's credentials, and says what Pulumi believes,
 not what exists). Whether a monitor is the stack's and matches its declaration is `verify`'s
@@ -161,6 +166,51 @@ def read_monitors(
             on_read(seen)
 
     return run_bounded(list(listed), read, workers, on_done=done, gate=gate)
+
+
+@dataclass(frozen=True)
+class SchemaMonitorCoverage:
+    """The gold schema's anomaly detection monitor: whether the stack declares it, its state
+    (deployed, not deployed, undeclared, unmonitored or unread, as a table's) and why."""
+
+    declared: bool
+    state: TableState
+    detail: str = ""
+
+    @property
+    def deployed(self) -> bool | None:
+        """Whether the workspace holds it; None when it could not be read."""
+        if self.state is TableState.UNREAD:
+            return None
+        return self.state in (TableState.DEPLOYED, TableState.UNDECLARED)
+
+
+def read_schema_monitor(
+    client: WorkspaceClient, settings: StackSettings, deadline: Deadline
+) -> SchemaMonitorCoverage:
+    """The gold schema's anomaly detection monitor against the stack's `anomalyDetection`; an
+    error answer, silence or a spent time budget is kept as the reason it was not read."""
+    anomaly = settings.anomaly_detection
+    declared = anomaly is not None and anomaly.enabled
+    if deadline.expired():
+        detail = f"coverage's time budget of {deadline.seconds:g} s ran out"
+        return SchemaMonitorCoverage(declared, TableState.UNREAD, detail)
+    try:
+        monitor = dq.get_schema_monitor(client, settings.gold_schema_name)
+    except Exception as err:
+        why = "the workspace stopped answering" if is_unreachable(err) else "could not read it"
+        detail = f"{why}: {describe_error(err)}"
+        return SchemaMonitorCoverage(declared, TableState.UNREAD, detail)
+    deployed = monitor is not None and monitor.anomaly_detection_config is not None
+    if declared and deployed:
+        return SchemaMonitorCoverage(True, TableState.DEPLOYED)
+    if declared:
+        detail = "no anomaly detection monitor on the schema yet: `pulumi up` creates it"
+        return SchemaMonitorCoverage(True, TableState.NOT_DEPLOYED, detail)
+    if deployed:
+        detail = "made outside this stack (a script, the UI, another stack)"
+        return SchemaMonitorCoverage(False, TableState.UNDECLARED, detail)
+    return SchemaMonitorCoverage(False, TableState.UNMONITORED)
 
 
 def export_command(settings: StackSettings, tables: Sequence[str]) -> str:

@@ -1,5 +1,6 @@
 """What `coverage` answers: every table of the schema with its state, the counts, what could
-not be read, and the next step; as text or as JSON (`schema_version` 1)."""
+not be read, and the next step, with the schema's anomaly detection monitor; as text or as JSON
+(`schema_version` 1)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,13 @@ from monitors.workspace.check_results import join_row
 from monitors.workspace.client import Deadline, describe_error, is_unreachable
 from monitors.workspace.coverage import (
     MonitorSeen,
+    SchemaMonitorCoverage,
     TableCoverage,
     TableState,
     classify,
     export_command,
     read_monitors,
+    read_schema_monitor,
 )
 from monitors.workspace.schema_listing import list_tables
 
@@ -41,6 +44,7 @@ class CoverageReport:
     listed: int  # tables the workspace listed in the schema
     declared: int  # tables the stack declares
     tables: tuple[TableCoverage, ...]
+    anomaly_detection: SchemaMonitorCoverage  # the schema's own monitor
 
     def count(self, state: TableState) -> int:
         """How many tables are in `state`."""
@@ -53,8 +57,12 @@ class CoverageReport:
 
     @property
     def exit_code(self) -> ExitCode:
-        """0 when every table was read, 1 when some could not be (the counts are partial)."""
-        return ExitCode.OK if self.complete else ExitCode.FAILED
+        """0 when every table was read, 1 when some could not be (the counts are partial), or
+        the schema monitor the stack declares could not be."""
+        unread_schema = (
+            self.anomaly_detection.declared and self.anomaly_detection.state is TableState.UNREAD
+        )
+        return ExitCode.OK if self.complete and not unread_schema else ExitCode.FAILED
 
     def undeclared(self) -> list[str]:
         """The monitored tables no declaration covers that `export` can declare."""
@@ -82,6 +90,12 @@ class CoverageReport:
                 }
                 for t in self.tables
             ],
+            "anomaly_detection": {
+                "declared": self.anomaly_detection.declared,
+                "deployed": self.anomaly_detection.deployed,
+                "state": self.anomaly_detection.state.value,
+                "detail": self.anomaly_detection.detail,
+            },
         }
 
     def to_json(self) -> str:
@@ -92,9 +106,12 @@ class CoverageReport:
         header = ["table", "state", "detail"]
         rows = [[t.table, t.state.words, t.detail] for t in self.tables]
         widths = [max(len(r[i]) for r in [header, *rows]) for i in range(2)] + [0]
+        anomaly = self.anomaly_detection
         lines = [
             f"coverage of {self.schema} (stack {self.stack}, {self.api} API): "
             f"{self.listed} table(s) listed, {self.declared} declared",
+            f"schema anomaly detection: {anomaly.state.words}"
+            + (f"; {anomaly.detail}" if anomaly.detail else ""),
             "",
             join_row(header, widths),
             join_row(["-" * w for w in widths[:2]] + ["------"], widths),
@@ -129,8 +146,9 @@ def read_coverage(
     *,
     per_table_s: float = 0.0,
 ) -> CoverageReport:
-    """List the gold schema, read every listed table's monitor, classify every table. The
-    deadline moves `per_table_s` later for each table one worker reads, once they are known."""
+    """List the gold schema, read every listed table's monitor, classify every table, then read
+    the schema's anomaly detection monitor. The deadline moves `per_table_s` later for each
+    table one worker reads, once they are known."""
     schema = f"{settings.catalog}.{settings.gold_schema}"
     if deadline.expired():
         raise WorkspaceUnreachableError(
@@ -150,6 +168,7 @@ def read_coverage(
         raise ListingError(f"cannot list the tables of {schema}: {describe_error(err)}") from None
     deadline.extend(per_table_s * -(-len(listed) // max(1, workers)))
     seen = read_monitors(client, settings, listed, deadline, workers, on_read)
+    anomaly = read_schema_monitor(client, settings, deadline)
     return CoverageReport(
         stack=settings.stack,
         api=settings.api,
@@ -157,4 +176,5 @@ def read_coverage(
         listed=len(listed),
         declared=len(declared),
         tables=tuple(classify(settings, declared, seen)),
+        anomaly_detection=anomaly,
     )

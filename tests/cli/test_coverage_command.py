@@ -25,9 +25,13 @@ TABLES = "/api/2.1/unity-catalog/tables"
 
 
 def use_api(project: Path, api: str) -> None:
+    set_config(project, "api", api)
+
+
+def set_config(project: Path, name: str, value: object) -> None:
     path = project / "Pulumi.dev.yaml"
     document = yaml.safe_load(path.read_text())
-    document["config"]["lakehouse-monitors:api"] = api
+    document["config"][f"lakehouse-monitors:{name}"] = value
     path.write_text(yaml.safe_dump(document, sort_keys=False))
 
 
@@ -88,6 +92,26 @@ def test_the_text_report_names_the_export_that_declares_a_scripted_monitor(
     assert "ad_hoc_revenue            monitored but declared nowhere" in out
     assert "  monitors export --stack dev --table ad_hoc_revenue\n" in out
     assert "counts: 1 declared and deployed; 4 declared but not deployed; " in out
+
+
+@pytest.mark.parametrize("api", ["legacy", "data_quality"])
+def test_coverage_says_whether_the_declared_schema_monitor_is_deployed(
+    workspace, project, monkeypatch, capsys, api
+):
+    use_api(project, api)
+    set_config(project, "anomalyDetection", {"enabled": True})
+    seed(workspace)
+    workspace.add_schema_monitor(GOLD)
+    monkeypatch.setenv("DATABRICKS_TOKEN", workspace.token)
+    assert coverage(project, workspace) == 0
+    assert "\nschema anomaly detection: declared and deployed\n" in capsys.readouterr().out
+    assert coverage(project, workspace, "--json") == 0
+    assert json.loads(capsys.readouterr().out)["anomaly_detection"] == {
+        "declared": True,
+        "deployed": True,
+        "state": "deployed",
+        "detail": "",
+    }
 
 
 def test_a_refused_listing_is_a_sentence_and_exit_1(workspace, project, monkeypatch, capsys):

@@ -9,6 +9,7 @@ import yaml
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.config import Config
 
+from monitors.cli.output import ScrubbedStream
 from monitors.declared.project import build_project
 from monitors.declared.project_input import read_project_input
 from tests.cli import test_verify_command as verify_command
@@ -60,3 +61,19 @@ def test_a_failing_alert_fails_verify_and_its_json(workspace, project, monkeypat
     document = json.loads(capsys.readouterr().out)
     assert document["ok"] is False
     assert [a["ok"] for a in document["alerts"]["alerts"]] == [True, False, True, True]
+
+
+def test_a_terminal_gets_one_progress_line_per_alert(workspace, project, monkeypatch, capsys):
+    with_alerts(project)
+    client = WorkspaceClient(
+        config=Config(host=workspace.host, token=workspace.token, auth_type="pat")
+    )
+    deploy(workspace, client, build_project(read_project_input("dev", project)))
+    monkeypatch.setenv("DATABRICKS_TOKEN", workspace.token)
+    monkeypatch.setattr(ScrubbedStream, "isatty", lambda self: True)
+    verify(project, "--host", workspace.host, "--workers", "3")
+    lines = [line for line in capsys.readouterr().err.splitlines() if "alerts [" in line]
+    assert sorted(line.split("] ")[0] for line in lines) == [
+        f"verify: alerts [{i}/4" for i in range(1, 5)
+    ]
+    assert any(line.endswith("fact_booking_daily.cancellation_spike: ok") for line in lines)

@@ -16,7 +16,9 @@ bodies; `Blackhole` and `refused_host` stand for a workspace that does not answe
 Thread-safe: `ThreadingHTTPServer` serves each connection in its own thread, and every handler
 runs under one lock, so parallel readers (verify's and coverage's workers) see one consistent
 workspace. `latency_s` delays every answer (outside the lock, so delays overlap as a real
-service's do): the benchmark's stand-in for a network round trip.
+service's do): the benchmark's stand-in for a network round trip. Each `Call` records how many
+requests were being answered when it arrived (`in_flight`): the most of them is how many
+requests a parallel reader really had open at once.
 
 Refreshes follow databricks-sdk 0.162 `catalog.QualityMonitorsAPI` (`run_refresh`,
 `list_refreshes` answering the newest 25, `get_refresh`, `cancel_refresh`: `POST
@@ -198,6 +200,7 @@ class Call:
     body: dict[str, Any] | None
     query: dict[str, list[str]]
     status: int
+    in_flight: int = 1  # requests being answered when it arrived, itself included
 
 
 class ApiError(Exception):
@@ -301,6 +304,7 @@ class FakeWorkspace(
         self._refresh_message = ""
         self.tables_page_size = 50  # tables per page of GET .../tables (server configured)
         self.latency_s = 0.0  # added to every answer but the host-metadata probe
+        self._in_flight = 0  # requests being answered now (each call records it on arrival)
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -591,11 +595,18 @@ class FakeWorkspace(
         parts = urlsplit(raw_path)
         path = unquote(parts.path)
         query = parse_qs(parts.query)
-        if self.latency_s > 0 and not path.startswith("/.well-known/"):
-            time.sleep(self.latency_s)
-        response = self._dispatch(method, path, headers, body, query)
         with self._lock:
-            self.calls.append(Call(method, path, body, query, response.status))
+            self._in_flight += 1
+            in_flight = self._in_flight
+        try:
+            if self.latency_s > 0 and not path.startswith("/.well-known/"):
+                time.sleep(self.latency_s)
+            response = self._dispatch(method, path, headers, body, query)
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+        with self._lock:
+            self.calls.append(Call(method, path, body, query, response.status, in_flight))
         return response
 
     def _dispatch(

@@ -176,6 +176,21 @@ class DataQualityEndpoints:
         self.schemas[full_name] = schema
         return schema
 
+    def add_schema_monitor(
+        self, full_name: str, excluded_tables: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
+        """An anomaly detection monitor on a schema (created if new), as `POST
+        /api/data-quality/v1/monitors` with `object_type` schema stores it (databricks-sdk 0.162
+        `DataQualityAPI.create_monitor`, `AnomalyDetectionConfig.excluded_table_full_names`);
+        returns it as GET answers it."""
+        schema = self.schemas.get(full_name) or self.add_schema(full_name)
+        self.schema_monitors[full_name] = {
+            "object_type": "schema",
+            "object_id": schema["schema_id"],
+            "anomaly_detection_config": {"excluded_table_full_names": list(excluded_tables)},
+        }
+        return self._schema_view(full_name)
+
     def table_id_of(self, full_name: str) -> str:
         """The UUID of a table the fake holds."""
         return str(self.tables[full_name]["table_id"])

@@ -19,14 +19,18 @@ APIS = ("legacy", "data_quality")
 DECLARED = ("deployed_a", "deployed_b", "waiting", "missing")
 
 
-def settings(api: str, output_schema: str = "gold_monitoring") -> StackSettings:
-    config = {
+def settings(
+    api: str, output_schema: str = "gold_monitoring", anomaly: bool | None = None
+) -> StackSettings:
+    config: dict[str, object] = {
         "lakehouse-monitors:catalog": CATALOG,
         "lakehouse-monitors:goldSchema": GOLD,
         "lakehouse-monitors:outputSchema": output_schema,
         "lakehouse-monitors:assetsRoot": "/Workspace/Shared/monitors",
         "lakehouse-monitors:api": api,
     }
+    if anomaly is not None:
+        config["lakehouse-monitors:anomalyDetection"] = {"enabled": anomaly}
     return settings_from_config("dev", config, "Pulumi.dev.yaml")
 
 
@@ -53,6 +57,10 @@ SEEDED = {
 
 def coverage(client, api: str, workers: int = 4, **kwargs):
     return read_coverage(client, settings(api, **kwargs), DECLARED, Deadline(60), workers)
+
+
+def coverage_with(client, stack: StackSettings):
+    return read_coverage(client, stack, DECLARED, Deadline(60), 4)
 
 
 @pytest.mark.parametrize("api", APIS)
@@ -108,6 +116,69 @@ def test_every_page_of_the_listing_is_read(fake_workspace, workspace_client):
     fake_workspace.tables_page_size = 2
     seed(fake_workspace)
     assert coverage(workspace_client, "legacy").listed == 6
+
+
+# ---------------------------------------------------------------------------- the schema monitor
+
+SCHEMA_MONITOR_CASES = [
+    # (anomalyDetection.enabled or no setting, a schema monitor deployed, state, JSON deployed)
+    (True, True, TableState.DEPLOYED, True),
+    (True, False, TableState.NOT_DEPLOYED, False),
+    (False, True, TableState.UNDECLARED, True),
+    (None, True, TableState.UNDECLARED, True),
+    (None, False, TableState.UNMONITORED, False),
+]
+
+
+@pytest.mark.parametrize("api", APIS)
+@pytest.mark.parametrize(("anomaly", "deployed", "state", "said"), SCHEMA_MONITOR_CASES)
+def test_the_schema_anomaly_detection_monitor_gets_the_state_the_workspace_shows(
+    fake_workspace, workspace_client, api, anomaly, deployed, state, said
+):
+    seed(fake_workspace)
+    if deployed:
+        fake_workspace.add_schema_monitor(SCHEMA)
+    stack = settings(api, anomaly=anomaly)
+    report = coverage_with(workspace_client, stack)
+    assert report.anomaly_detection.state is state
+    assert report.document()["anomaly_detection"] == {
+        "declared": bool(anomaly),
+        "deployed": said,
+        "state": state.value,
+        "detail": report.anomaly_detection.detail,
+    }
+    assert (
+        report.render(stack).splitlines()[1].startswith(f"schema anomaly detection: {state.words}")
+    )
+    assert int(report.exit_code) == 0
+
+
+def test_a_declared_schema_monitor_not_deployed_says_pulumi_up_creates_it(
+    fake_workspace, workspace_client
+):
+    seed(fake_workspace)
+    stack = settings("data_quality", anomaly=True)
+    text = coverage_with(workspace_client, stack).render(stack)
+    assert text.splitlines()[1] == (
+        "schema anomaly detection: declared but not deployed; no anomaly detection monitor on "
+        "the schema yet: `pulumi up` creates it"
+    )
+
+
+@pytest.mark.parametrize(("anomaly", "exit_code"), [(True, 1), (None, 0)])
+def test_a_schema_monitor_that_cannot_be_read_says_why_and_fails_only_when_declared(
+    fake_workspace, workspace_client, anomaly, exit_code
+):
+    seed(fake_workspace)
+    schema_id = fake_workspace.add_schema_monitor(SCHEMA)["object_id"]
+    path = f"/api/data-quality/v1/monitors/schema/{schema_id}"
+    fake_workspace.fail_next("GET", path, status=403)
+    report = coverage_with(workspace_client, settings("legacy", anomaly=anomaly))
+    assert report.anomaly_detection.state is TableState.UNREAD
+    assert report.anomaly_detection.detail == "could not read it: injected PERMISSION_DENIED"
+    assert report.document()["anomaly_detection"]["deployed"] is None
+    assert report.complete  # the tables' counts stand
+    assert int(report.exit_code) == exit_code
 
 
 def test_a_declared_table_the_workspace_does_not_list_says_so(fake_workspace, workspace_client):

@@ -268,7 +268,7 @@ def test_run_verify_adds_the_alerts_to_the_json_and_the_exit_code(
         timeout_s=0,
         as_json=True,
         out=out,
-        alerts=lambda: verify_alerts(workspace_client, deployed),
+        alerts=lambda *_: verify_alerts(workspace_client, deployed),
     )
     document = json.loads(out.getvalue())
     assert code == 1 and document["ok"] is False
@@ -323,7 +323,7 @@ def test_alerts_that_cannot_be_listed_fail_with_the_reason_below_the_monitors_re
         timeout_s=0,
         as_json=False,
         out=out,
-        alerts=lambda: verify_alerts(workspace_client, deployed),
+        alerts=lambda *_: verify_alerts(workspace_client, deployed),
     )
     assert code == 1
     text = out.getvalue()
@@ -419,7 +419,7 @@ def test_a_malformed_answer_still_renders_every_table_with_the_reason(
         timeout_s=0,
         as_json=False,
         out=out,
-        alerts=lambda: verify_alerts(workspace_client, deployed),
+        alerts=lambda *_: verify_alerts(workspace_client, deployed),
     )
     assert code == 1
     text = out.getvalue()

@@ -1,6 +1,7 @@
 """Verify deployed monitors against their declarations: the seed's manual checklist, automated.
 
-`run_verify` waits (verify_wait), checks every monitor (verify_checks) and prints the report;
+`run_verify` waits (verify_wait), checks every monitor (verify_checks), then the stack's alerts
+(`monitors.workspace.alerts`) through the same pool and throttling gate, and prints the report;
 callers pass `ExpectedMonitor`s. Any fail makes the report (and `run_verify`'s exit code) fail.
 """
 
@@ -18,7 +19,8 @@ from typing import Any, Protocol, TextIO
 from databricks.sdk import WorkspaceClient
 
 from monitors.errors import WorkspaceUnreachableError
-from monitors.workspace.check_results import MARKS, CheckResult, CheckStatus, join_row
+from monitors.workspace.alerts_report import AlertReport
+from monitors.workspace.check_results import MARKS, Checked, CheckResult, CheckStatus, join_row
 from monitors.workspace.client import Deadline
 from monitors.workspace.expected import ExpectedMonitor
 from monitors.workspace.pool import ThrottleGate, run_bounded, share_throttling
@@ -75,11 +77,12 @@ class VerifyReport:
         return "\n".join(lines) + "\n"
 
 
-def progress_line(report: MonitorReport, done: int, total: int) -> str:
-    """`verify: [done/total] table: ok`, or the checks that failed."""
-    failed = [c.name for c in report.checks if c.status is CheckStatus.FAIL]
+def progress_line(name: str, checked: Checked, done: int, total: int, kind: str = "") -> str:
+    """`verify: [done/total] table: ok` (`verify: alerts [...]` for an alert), or the checks
+    that failed."""
+    failed = [c.name for c in checked.checks if c.status is CheckStatus.FAIL]
     verdict = "ok" if not failed else "FAIL (" + ", ".join(failed) + ")"
-    return f"verify: [{done}/{total}] {report.table}: {verdict}"
+    return f"verify: {kind + ' ' if kind else ''}[{done}/{total}] {name}: {verdict}"
 
 
 def _title(name: str) -> str:
@@ -94,16 +97,18 @@ def verify_monitors(
     workers: int = 1,
     on_checked: Callable[[MonitorReport], None] | None = None,
     waited: bool = False,
+    gate: ThrottleGate | None = None,
 ) -> VerifyReport:
     """Run every check for every expected monitor against the workspace, `workers` monitors
-    at a time (`monitors.workspace.pool`: one shared back-off on throttling); the report keeps
-    the declared order. `on_checked` hears of each monitor as it is done (progress); `waited`:
-    after `--wait`, so a PENDING monitor's advice is not to wait.
+    at a time (`monitors.workspace.pool`: one shared back-off on throttling, `gate` when the
+    caller shares it with other checks); the report keeps the declared order. `on_checked`
+    hears of each monitor as it is done (progress); `waited`: after `--wait`, so a PENDING
+    monitor's advice is not to wait.
 
     Once the workspace stops answering, or `deadline` passes, the monitors not checked yet fail
     with that reason instead of each waiting out its own timeouts.
     """
-    gate = ThrottleGate(deadline)
+    gate = gate or ThrottleGate(deadline)
     if workers > 1:
         share_throttling(client, gate)
     stop: list[str] = []  # the first reason to stop, shared by every worker
@@ -151,6 +156,19 @@ class ExtraReport(Protocol):
     def document(self) -> dict[str, Any]: ...
 
 
+class AlertChecks(Protocol):
+    """The stack's alert checks (`monitors.workspace.alerts.verify_alerts`), run as the
+    monitors' were: `workers` at a time behind `gate`, `on_checked(report, total)` for each
+    alert as it is done (progress)."""
+
+    def __call__(
+        self,
+        workers: int,
+        gate: ThrottleGate,
+        on_checked: Callable[[AlertReport, int], None] | None,
+    ) -> ExtraReport: ...
+
+
 def run_verify(
     client: WorkspaceClient,
     expected: Sequence[ExpectedMonitor],
@@ -162,7 +180,7 @@ def run_verify(
     poll_s: float = DEFAULT_POLL_S,
     progress_out: TextIO | None = None,
     deadline: Deadline | None = None,
-    alerts: Callable[[], ExtraReport] | None = None,
+    alerts: AlertChecks | None = None,
     workers: int = 1,
     check_progress: TextIO | None = None,
 ) -> int:
@@ -171,8 +189,9 @@ def run_verify(
     Progress lines go to `progress_out` (default: `out`, or stderr with --json so the JSON on
     `out` stays parseable). The checks stop at `deadline` (see `verify_monitors`). `alerts`
     checks the stack's alerts after the monitors (a table of its own, `alerts` in the JSON).
-    The monitors are checked `workers` at a time; with `check_progress` (a terminal), one line
-    per monitor as it is done, in the order they finish (the report keeps the declared order).
+    The monitors, then the alerts, are checked `workers` at a time behind one throttling gate;
+    with `check_progress` (a terminal), one line per monitor and per alert as it is done, in
+    the order they finish (the report keeps the declared order).
     """
     if wait:
         if workers > 1:
@@ -188,17 +207,23 @@ def run_verify(
                 on_progress=lambda p: print(p.line(), file=stream, flush=True),
                 workers=workers,
             )
-    on_checked = None
+    on_checked = on_alert = None
     if check_progress is not None:
-        stream, counter = check_progress, itertools.count(1)
+        stream, counter, alert_counter = check_progress, itertools.count(1), itertools.count(1)
 
         def on_checked(report: MonitorReport) -> None:
-            print(progress_line(report, next(counter), len(expected)), file=stream, flush=True)
+            line = progress_line(report.table, report, next(counter), len(expected))
+            print(line, file=stream, flush=True)
 
+        def on_alert(report: AlertReport, total: int) -> None:
+            line = progress_line(report.key, report, next(alert_counter), total, "alerts")
+            print(line, file=stream, flush=True)
+
+    gate = ThrottleGate(deadline)
     report = verify_monitors(
-        client, expected, deadline, workers=workers, on_checked=on_checked, waited=wait
+        client, expected, deadline, workers=workers, on_checked=on_checked, waited=wait, gate=gate
     )
-    extra = alerts() if alerts is not None else None
+    extra = alerts(workers, gate, on_alert) if alerts is not None else None
     if extra is None:
         out.write(report.to_json() + "\n" if as_json else report.render_table())
         return 0 if report.ok else 1
