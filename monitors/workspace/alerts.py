@@ -37,7 +37,8 @@ from monitors.declared.project import Project
 from monitors.desired.alert_sql import EVALUATED_COLUMN, AlertQuery, read_columns
 from monitors.desired.alerts import AlertRequest, MetricTables, alert_requests
 from monitors.errors import WorkspaceUnreachableError
-from monitors.naming import parse_alert_display_name, short_stack
+from monitors.naming import API_DATA_QUALITY, parse_alert_display_name, short_stack
+from monitors.workspace import dq
 from monitors.workspace import legacy as workspace
 from monitors.workspace.alerts_report import ALERT_CHECKS, AlertReport, AlertsReport, Evaluation
 from monitors.workspace.check_results import (
@@ -85,11 +86,16 @@ def reported_metric_tables(
     client: WorkspaceClient, project: Project, tables: Sequence[str], workers: int = 1
 ) -> dict[str, MetricTables]:
     """The metric tables each monitor reports (as the program reads them from its record),
-    `workers` monitors read at once."""
+    `workers` monitors read at once, through the API the stack deploys with."""
+    data_quality = project.settings.api == API_DATA_QUALITY
 
     def read(table: str) -> MetricTables | None:
+        full_name = project.settings.full_table_name(table)
         try:
-            monitor = workspace.get_monitor(client, project.settings.full_table_name(table))
+            if data_quality:
+                monitor = dq.get_monitor_info(client, full_name)
+            else:
+                monitor = workspace.get_monitor(client, full_name)
         except Exception as err:  # unreadable or unsafe: the documented names are expected
             raise_if_unreachable(err)
             return None

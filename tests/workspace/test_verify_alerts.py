@@ -17,7 +17,7 @@ from databricks.sdk.service.sql import AlertV2
 from monitors.declared.project import Project
 from monitors.desired.alerts import alert_requests
 from monitors.desired.plan import make_plan
-from monitors.workspace.alerts import STATEMENT_BUDGET_S, verify_alerts
+from monitors.workspace.alerts import STATEMENT_BUDGET_S, reported_metric_tables, verify_alerts
 from monitors.workspace.check_results import CheckStatus
 from monitors.workspace.client import Deadline
 from monitors.workspace.verify.run import run_verify
@@ -85,6 +85,21 @@ def deployed(fake_workspace, workspace_client) -> Project:
     project = dev_project()
     deploy(fake_workspace, workspace_client, project)
     return project
+
+
+def test_a_data_quality_stack_reads_its_metric_tables_through_the_data_quality_api(
+    fake_workspace, workspace_client
+):
+    config = {**alerting("dev"), "lakehouse-monitors:api": "data_quality"}
+    project = make_project(copy.deepcopy(shipped_declarations()), "dev", config)
+    deploy(fake_workspace, workspace_client, project)
+    calls = len(fake_workspace.api_calls())
+    reported = reported_metric_tables(workspace_client, project, ["fact_booking_daily"])
+    found = reported["fact_booking_daily"]
+    assert (found.profile, found.drift) == (PROFILE, DRIFT)
+    paths = [c.path for c in fake_workspace.api_calls()[calls:]]
+    assert any(p.startswith("/api/data-quality/v1/monitors/table/") for p in paths)
+    assert not any(p.endswith("/monitor") for p in paths)  # never the legacy endpoint
 
 
 class VirtualTime:
