@@ -24,7 +24,7 @@ from pulumi.output import Unknown
 
 from monitors.declared.project import Project
 from monitors.desired.alert_record import ALERTS_OUTPUT
-from monitors.desired.deployment import Deployment, decide_deployment
+from monitors.desired.deployment import decide_deployment
 from monitors.desired.plan import Plan, make_plan
 from monitors.desired.readers import READERS_OUTPUT
 from monitors.desired.record import (
@@ -48,22 +48,23 @@ from monitors.program.register_readers import register_readers
 
 @dataclass
 class Hooks:
-    """Resource hooks bound to every monitor (see `monitors.program.hooks`), and this run's
-    decided deployment, which the purge hook reads when the engine deletes a monitor.
+    """Resource hooks bound to every monitor (see `monitors.program.hooks`), and the purge set of
+    this run's decided deployment, which the purge hook reads when the engine deletes a monitor.
 
     The binding must exist before registration (every monitor's options carry it), while the
     run is decided only inside the `apply` on the last deployment. So the program hands the
-    frozen `Deployment` over once, before it registers anything, and the hook reads its purge
-    set whenever it runs: it sees the whole decision, never a set still being filled.
+    decided purge set over once, before it registers anything, and the hook reads it whenever it
+    runs: the whole decision, never a set still being filled. Only the set is kept: holding the
+    whole `Deployment` would keep every body alive through registration (peak memory).
     """
 
     binding: pulumi.ResourceHookBinding | None = None
-    deployment: Deployment | None = None
+    purge: frozenset[str] | None = None
 
     @property
     def purge_tables(self) -> frozenset[str]:
         """The tables whose reset this run applies with `purge: true` (none until decided)."""
-        return self.deployment.purge if self.deployment is not None else frozenset()
+        return self.purge if self.purge is not None else frozenset()
 
 
 def self_reference_name() -> str:
@@ -116,7 +117,7 @@ def _register(
     settings = plan.project.settings
     destination_ids = resolve_destinations(plan, destinations)  # refuses before registering
     deployment = decide_deployment(plan, last, outputs)  # refuses another backend likewise
-    hooks.deployment = deployment
+    hooks.purge = deployment.purge
     for message in deployment.messages:
         log.say(message)
     lookups = register_dq.Lookups()
