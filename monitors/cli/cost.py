@@ -45,7 +45,6 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     """Handler of `cost`: see EXIT_CODES."""
     from monitors.declared.project import build_project
     from monitors.declared.project_input import read_project_input
-    from monitors.stackops.provider_settings import stack_provider_settings
     from monitors.workspace.client import OPERATE_LIMITS, Deadline, connect
     from monitors.workspace.cost import CostTarget
     from monitors.workspace.cost_run import read_costs, warehouse_for
@@ -57,8 +56,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     project = build_project(given)
     options.print_skipped(project.skipped, args)
     warehouse_id, setting = warehouse_for(project.settings, args.warehouse_id)
-    settings = stack_provider_settings(args.stack, args.project_dir, args.pulumi_root)
-    settings = settings.overridden(host=args.host, profile=args.profile)
+    settings = options.workspace_settings(args)
     deadline = Deadline(OPERATE_LIMITS.total_s + args.timeout)
     connection = connect(settings, OPERATE_LIMITS, deadline)
     if not args.json:

@@ -46,7 +46,6 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     """Handler of `coverage`."""
     from monitors.declared.project import build_project
     from monitors.declared.project_input import read_project_input
-    from monitors.stackops.provider_settings import stack_provider_settings
     from monitors.workspace.client import VERIFY_LIMITS, Deadline, connect
     from monitors.workspace.coverage import MonitorSeen
     from monitors.workspace.coverage_report import read_coverage
@@ -58,8 +57,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     project = build_project(given)
     options.print_skipped(project.skipped, args)
     settings = project.settings
-    provider = stack_provider_settings(args.stack, args.project_dir, args.pulumi_root)
-    provider = provider.overridden(host=args.host, profile=args.profile)
+    provider = options.workspace_settings(args)
     # The budget grows with the tables once they are known; a generous start for the listing.
     deadline = Deadline(BASE_S)
     connection = connect(provider, VERIFY_LIMITS, deadline)

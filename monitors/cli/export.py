@@ -33,7 +33,6 @@ EXIT_CODES = (
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Handler of `export`."""
     from monitors.declared.settings import load_stack_settings
-    from monitors.stackops.provider_settings import stack_provider_settings
     from monitors.workspace.client import Deadline, connect
     from monitors.workspace.export import (
         EXPORT_LIMITS,
@@ -48,8 +47,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     settings = load_stack_settings(args.stack, args.project_dir)
     chosen_tables(settings, args.table)  # refuse bad input before connecting
     declarations_directory(args.project_dir)
-    provider = stack_provider_settings(args.stack, args.project_dir, args.pulumi_root)
-    provider = provider.overridden(host=args.host, profile=args.profile)
+    provider = options.workspace_settings(args)
     deadline = Deadline(EXPORT_LIMITS.total_s)
     connection = connect(provider, EXPORT_LIMITS, deadline)
     for line in connection.sources:

@@ -13,6 +13,7 @@ from monitors.naming import PROJECT_ROOT
 
 if TYPE_CHECKING:
     from monitors.stackops.common import Env
+    from monitors.workspace.credentials import ProviderSettings
 
     # What `add_subparsers()` returns; each command module registers itself on it.
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -64,6 +65,15 @@ def workspace(parser: argparse.ArgumentParser) -> None:
     """`--profile NAME` and `--host URL`: which workspace a command that calls Databricks reads."""
     parser.add_argument("--profile", help="~/.databrickscfg profile to use")
     parser.add_argument("--host", help="workspace URL (default: the stack's databricks:host)")
+
+
+def workspace_settings(args: argparse.Namespace) -> ProviderSettings:
+    """The stack's provider settings (from its stack file and --pulumi-root), with --host and
+    --profile over them: the workspace a command reads. Imported when a command runs."""
+    from monitors.stackops.provider_settings import stack_provider_settings
+
+    settings = stack_provider_settings(args.stack, args.project_dir, args.pulumi_root)
+    return settings.overridden(host=args.host, profile=args.profile)
 
 
 def number(bounds: Bounds) -> Callable[[str], int | float]:

@@ -37,7 +37,6 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     from monitors.declared.project import build_project
     from monitors.declared.project_input import read_project_input
     from monitors.errors import WorkspaceUnreachableError
-    from monitors.stackops.provider_settings import stack_provider_settings
     from monitors.workspace.client import OPERATE_LIMITS, Deadline, connect
     from monitors.workspace.refresh_run import RefreshRun, targets_for
     from monitors.workspace.tables import with_patterns
@@ -49,8 +48,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     options.print_skipped(project.skipped, args)
     # --table is checked before connecting, unless a pattern may declare it (known only after).
     targets = None if project.declared.patterns else targets_for(project, args.table)
-    settings = stack_provider_settings(args.stack, args.project_dir, args.pulumi_root)
-    settings = settings.overridden(host=args.host, profile=args.profile)
+    settings = options.workspace_settings(args)
     deadline = Deadline(OPERATE_LIMITS.total_s + (args.timeout if args.wait else 0.0))
     try:
         connection = connect(settings, OPERATE_LIMITS, deadline)

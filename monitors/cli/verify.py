@@ -50,7 +50,6 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     answer, 2 for bad input or missing credentials."""
     from monitors.declared.project import build_project
     from monitors.declared.project_input import read_project_input
-    from monitors.stackops.provider_settings import stack_provider_settings
     from monitors.workspace.alerts import verify_alerts
     from monitors.workspace.alerts_report import AlertReport, AlertsReport
     from monitors.workspace.client import VERIFY_LIMITS, Deadline, connect
@@ -67,8 +66,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     options.print_skipped(project.skipped, args)
     # --table is checked before connecting, unless a pattern may declare it (known only after).
     expected = None if project.declared.patterns else expected_monitors(project, args.table)
-    settings = stack_provider_settings(args.stack, args.project_dir, args.pulumi_root)
-    settings = settings.overridden(host=args.host, profile=args.profile)
+    settings = options.workspace_settings(args)
     known = len(expected) if expected is not None else len(project.monitors)
     budget = time_budget(VERIFY_LIMITS.total_s, known, args.workers)
     deadline = Deadline(budget + (args.timeout if args.wait else 0.0))
