@@ -10,33 +10,7 @@ import yaml
 
 from monitors.declared.loader import load_declarations
 from monitors.errors import DeclarationError, DeclarationErrors
-
-BASE = {
-    "time_series": {"timestamp_col": "check_in_date", "granularities": ["1 day"]},
-    "custom_metrics": [
-        {
-            "name": "total_bookings",
-            "type": "aggregate",
-            "input_columns": [":table"],
-            "definition": "SUM(booking_count)",
-            "output_data_type": "long",
-        },
-        {
-            "name": "total_cancellations",
-            "type": "aggregate",
-            "input_columns": [":table"],
-            "definition": "SUM(cancellation_count)",
-            "output_data_type": "long",
-        },
-        {
-            "name": "cancellation_rate",
-            "type": "derived",
-            "input_columns": [":table"],
-            "definition": "total_cancellations / NULLIF(total_bookings, 0)",
-            "output_data_type": "double",
-        },
-    ],
-}
+from tests.helpers.declarations import BASE
 
 
 def error_for(tmp_path: Path, data: dict, table: str = "fact_booking_daily") -> str:
