@@ -5,6 +5,7 @@ reading the output sees only the result."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from typing import TextIO
 
@@ -26,5 +27,12 @@ def progress_for(args: argparse.Namespace, stream: TextIO | None = None) -> Prog
     """The progress reporter of a parsed command: on when `stream` (stderr by default) is a
     terminal and --json was not given."""
     stream = stream or sys.stderr
-    enabled = stream.isatty() and not getattr(args, "json", False)
+    enabled = _is_terminal(stream) and not getattr(args, "json", False)
     return Progress(str(getattr(args, "command", "monitors")), enabled, stream)
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    """`stream` is a terminal; a closed stream or one without `isatty` is not."""
+    with contextlib.suppress(AttributeError, ValueError, OSError):
+        return bool(stream.isatty())
+    return False

@@ -11,7 +11,6 @@ Credentials are found as `verify` finds them.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
 from typing import TextIO
 
@@ -34,6 +33,7 @@ EXIT_CODES: tuple[tuple[ExitCode, str], ...] = (
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Handler of `refresh`: see EXIT_CODES."""
+    from monitors.cli.progress import progress_for
     from monitors.declared.project import build_project
     from monitors.declared.project_input import read_project_input
     from monitors.errors import WorkspaceUnreachableError
@@ -61,23 +61,21 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
             print(f"refresh: {line}", file=err)
     if targets is None:  # pattern templates: the tables the workspace lists now
         targets = targets_for(with_patterns(given, project, connection.client), args.table)
-    progress = err if not args.json and _is_tty(err) else None
+    progress = progress_for(args, err)
     action = "cancel" if args.cancel else "list" if args.list else "queue"
     refresh_run = RefreshRun(
         connection.client,
         stack=project.settings.stack,
         deadline=deadline,
-        progress=(lambda line: print(line, file=progress, flush=True)) if progress else None,
+        progress=(
+            (lambda line: print(line, file=progress.stream, flush=True))
+            if progress.enabled
+            else None
+        ),
     )
     report = refresh_run.run(action, targets, wait_s=args.timeout if args.wait else None)
     out.write(report.to_json() if args.json else report.render_text())
     return int(report.exit_code)
-
-
-def _is_tty(stream: TextIO) -> bool:
-    with contextlib.suppress(AttributeError, ValueError, OSError):
-        return bool(stream.isatty())
-    return False
 
 
 def add_command(subparsers: options.Subparsers) -> None:
